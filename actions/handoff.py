@@ -1,0 +1,154 @@
+"""Hand the patient to the right person for their question and the time of day.
+
+Why a custom action: the right contact depends on the reason (clinical, referral, complaint, general)
+and on the clock (UK time, weekends, England & Wales bank holidays), which plain responses cannot
+express. Contacts come from the staff-editable ``config/contacts.yml``; wording from
+``config/system_messages.yml``. The action sends text, ``tel:``/``mailto:`` buttons and a ``custom``
+contact-card payload for the widget, and records the reason in the ``handoff_reason`` slot for
+analytics (no personal data).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clock import now_uk
+from assistant.contacts import Contact, Contacts, load_contacts
+from assistant.nlg import fill, load_system_messages
+from assistant.opening_hours import describe_time
+
+ACTION_HANDOFF = "action_handoff"
+HANDOFF_REASON_SLOT = "handoff_reason"
+
+CLINICAL, REFERRAL, COMPLAINT, GENERAL = "clinical", "referral", "complaint", "general"
+# What the patient was last asking about decides who can help.
+REASON_BY_INTENT = {
+    "complaint": COMPLAINT,
+    "referral": REFERRAL,
+    "cart": CLINICAL,
+    "service": CLINICAL,
+    "jacie": GENERAL,
+    "personal_advice": CLINICAL,
+    "urgent_symptom": CLINICAL,
+}
+CONTACT_BY_REASON = {CLINICAL: "haematology", REFERRAL: "haematology", COMPLAINT: "pals", GENERAL: "switchboard"}
+IGNORED_INTENTS = {"handoff", "nlu_fallback", "greet", "thank", "bot_challenge", "what_can_you_do"}
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """The reason for the handoff, from the latest user turn that says what it is about."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent in REASON_BY_INTENT:
+            return REASON_BY_INTENT[intent]
+        if intent not in IGNORED_INTENTS:
+            break
+    return GENERAL
+
+
+@dataclass
+class HandoffPlan:
+    """Who to offer, and the lines to say, for one handoff."""
+
+    reason: str
+    contacts: List[Contact]
+    lines: List[str]
+
+
+def plan_handoff(reason: str, now: dt.datetime, contacts: Contacts, messages: Dict[str, str]) -> HandoffPlan:
+    """Choose the contacts and wording for ``reason`` at ``now`` (any aware datetime)."""
+    values = contacts.placeholder_values()
+    lines: List[str] = []
+    chosen: List[Contact] = []
+    if reason == REFERRAL and "referral" in contacts:
+        lines.append(fill(messages["handoff_own_team"], values))
+    contact = contacts[CONTACT_BY_REASON[reason]] if CONTACT_BY_REASON[reason] in contacts else None
+    if contact is not None:
+        if contact.hours.is_open(now):
+            lines.append(fill(messages["handoff_open"], {**values, **_contact_values(contact)}))
+        elif reason == CLINICAL and "hotline" in contacts:
+            lines.append(fill(messages["handoff_clinical_out_of_hours"], values))
+            chosen.append(contacts["hotline"])
+            contact = None
+        else:
+            opening = contact.hours.next_opening(now)
+            next_opening = describe_time(opening, now) if opening else "soon"
+            lines.append(fill(messages["handoff_closed"], {**values, **_contact_values(contact), "next_opening": next_opening}))
+        if contact is not None:
+            chosen.insert(0, contact)
+            if not contact.confirmed:
+                lines.append(messages["handoff_unconfirmed"])
+    if "hotline" in contacts and not any(c.key == "hotline" for c in chosen):
+        lines.append(fill(messages["handoff_emergency"], values))
+    return HandoffPlan(reason, chosen, lines)
+
+
+def _contact_values(contact: Contact) -> Dict[str, str]:
+    ways = [f"call {contact.phone}" if contact.phone else "", f"email {contact.email}" if contact.email else ""]
+    how = " or ".join(w for w in ways if w) or (f"see {contact.url}" if contact.url else "ask the ward")
+    return {
+        "contact_name": contact.name,
+        "contact_phone": contact.phone,
+        "contact_hours": contact.hours_text if contact.hours_text.startswith("24") else f"({contact.hours_text})",
+        "contact_how": how,
+    }
+
+
+def contact_buttons(contacts: List[Contact]) -> List[Dict[str, str]]:
+    """``tel:`` and ``mailto:`` buttons (the widget opens them as links)."""
+    buttons = []
+    for contact in contacts:
+        if contact.phone:
+            buttons.append({"title": f"Call {contact.name}", "payload": contact.tel_link})
+        if contact.email:
+            buttons.append({"title": f"Email {contact.name}", "payload": contact.mailto_link})
+    return buttons
+
+
+def contact_card(plan: HandoffPlan) -> Dict[str, Any]:
+    """The ``custom`` payload the widget renders as a contact card."""
+    return {
+        "type": "contact_card",
+        "reason": plan.reason,
+        "contacts": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "purpose": c.purpose,
+                "phone": c.phone,
+                "tel": c.tel_link,
+                "email": c.email,
+                "mailto": c.mailto_link,
+                "url": c.url,
+                "hours": c.hours_text,
+                "checked": c.checked.isoformat(),
+                "confirmed": c.confirmed,
+            }
+            for c in plan.contacts
+        ],
+    }
+
+
+class ActionHandoff(Action):
+    """Offers the right person to talk to, for the reason and the time of day."""
+
+    def name(self) -> Text:
+        return ACTION_HANDOFF
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        plan = plan_handoff(handoff_reason(tracker), now_uk(), load_contacts(), load_system_messages())
+        dispatcher.utter_message(
+            text="\n\n".join(plan.lines),
+            buttons=contact_buttons(plan.contacts) or None,
+            json_message=contact_card(plan) if plan.contacts else None,
+        )
+        return [SlotSet(HANDOFF_REASON_SLOT, plan.reason)]

@@ -1,0 +1,119 @@
+"""Renders every response inside the Rasa server: contact details filled in, safety notes added.
+
+Why in the Rasa server and not in a custom action: answers and the urgent-help message must work
+when the action server is down. Loaded by ``endpoints.yml`` (``nlg: type: assistant.nlg.…``),
+it extends Rasa's own templated generator:
+
+- ``{hotline_phone}``-style placeholders are filled from ``config/contacts.yml`` (the one place staff
+  change a number); the file is re-read when it changes, and a broken file stops the server at start;
+- a question that only *mentions* a symptom gets the Hotline line under its answer;
+- the "Did you mean…?" response offers the closest catalogue answers as buttons.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import yaml
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from assistant.contacts import Contacts, contacts_path, load_contacts
+from assistant.nlu.answer_gate import ANSWER_CANDIDATES_KEY
+from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_MESSAGES_PATH = Path(__file__).resolve().parent.parent / "config" / "system_messages.yml"
+CLARIFY_RESPONSE = "utter_clarify"
+URGENT_RESPONSE = "utter_urgent_help"
+
+
+class WatchedContacts:
+    """The contacts file, re-read when its modification time changes (staff edits go live at once)."""
+
+    def __init__(self, path: Optional[Path] = None) -> None:
+        self.path = path or contacts_path()
+        self._mtime = self.path.stat().st_mtime
+        self._contacts = load_contacts(self.path)
+
+    def current(self) -> Contacts:
+        mtime = self.path.stat().st_mtime
+        if mtime != self._mtime:
+            try:
+                self._contacts = load_contacts(self.path)
+                logger.info("Reloaded contacts from %s", self.path)
+            except Exception:  # keep serving the last good file rather than break every answer
+                logger.exception("Contacts file %s is broken after an edit; still using the last good one", self.path)
+            self._mtime = mtime
+        return self._contacts
+
+
+def load_system_messages(path: Path = SYSTEM_MESSAGES_PATH) -> Dict[str, str]:
+    """Messages the assistant adds itself (``config/system_messages.yml``)."""
+    return {str(k): str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
+
+
+def fill(text: str, values: Dict[str, Any]) -> str:
+    """Fill ``{name}`` placeholders, leaving unknown ones as they are."""
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    return interpolate_text(text, values)
+
+
+class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
+    """Rasa's templated NLG plus contact placeholders, symptom notes and answer suggestions."""
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
+        super().__init__(domain.responses if domain else {})
+        self.contacts = WatchedContacts()
+        self.system_messages = load_system_messages()
+
+    def placeholder_values(self) -> Dict[str, str]:
+        return self.contacts.current().placeholder_values()
+
+    def system_message(self, key: str, **extra: Any) -> str:
+        """A system message with its placeholders filled (used by the channels too)."""
+        return fill(self.system_messages[key], {**self.placeholder_values(), **extra})
+
+    async def generate(
+        self,
+        utter_action: Text,
+        tracker: DialogueStateTracker,
+        output_channel: Text,
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        values = {**self.placeholder_values(), **kwargs}
+        response = await super().generate(utter_action, tracker, output_channel, **values)
+        if response is None:
+            return None
+        parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
+        if utter_action == CLARIFY_RESPONSE:
+            self._add_suggestions(response, parse_data.get(ANSWER_CANDIDATES_KEY) or [])
+        if parse_data.get(SYMPTOM_MENTIONS_KEY) and utter_action != URGENT_RESPONSE:
+            self._add_symptom_note(response, values)
+        return response
+
+    def answer_question(self, answer_key: str) -> Optional[str]:
+        """The plain question a catalogue answer replies to (its ``metadata.question``)."""
+        variations = self.responses.get(f"utter_{answer_key}") or []
+        for variation in variations:
+            question = (variation.get("metadata") or {}).get("question")
+            if question:
+                return str(question)
+        return None
+
+    def _add_suggestions(self, response: Dict[str, Any], candidates: List[str]) -> None:
+        questions = [q for q in (self.answer_question(key) for key in candidates) if q]
+        suggestions = [{"title": q, "payload": q} for q in dict.fromkeys(questions)]
+        response["buttons"] = suggestions + list(response.get("buttons") or [])
+
+    def _add_symptom_note(self, response: Dict[str, Any], values: Dict[str, Any]) -> None:
+        text = response.get("text") or ""
+        if values.get("hotline_phone") and values["hotline_phone"] in text:
+            return
+        note = fill(self.system_messages["symptom_mention_note"], values)
+        response["text"] = f"{text}\n\n{note}" if text else note

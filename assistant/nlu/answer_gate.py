@@ -1,0 +1,82 @@
+"""Rasa NLU component: never serve a catalogue answer the ResponseSelector is unsure of.
+
+Why: off-topic or vague questions land in a retrieval intent and Rasa would answer with whatever
+response scored highest (RasaHQ/rasa#9723). Below ``threshold`` the turn becomes ``nlu_fallback``
+instead, and the closest answers are kept under ``answer_candidates`` so the assistant can offer them
+as buttons ("Did you mean…?") rather than guess.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_DEFAULT_INTENT,
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+)
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+ANSWER_CANDIDATES_KEY = "answer_candidates"
+
+
+def _selector_output(message: Message) -> Dict[str, Any]:
+    selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+    return selector.get(RESPONSE_SELECTOR_DEFAULT_INTENT) or {}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AnswerConfidenceGate(GraphComponent):
+    """Turns low-confidence catalogue answers into a fallback with the closest candidates."""
+
+    def __init__(self, threshold: float, candidates: int) -> None:
+        self.threshold = threshold
+        self.candidates = candidates
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"threshold": 0.5, "candidates": 3}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AnswerConfidenceGate":
+        return cls(float(config["threshold"]), int(config["candidates"]))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._gate(message)
+        return messages
+
+    def _gate(self, message: Message) -> None:
+        selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        retrieval_intents = selector.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS) or []
+        output = _selector_output(message)
+        intent = message.get(INTENT) or {}
+        intent_name = intent.get(INTENT_NAME_KEY)
+        confidence = (output.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
+        candidates = [
+            entry[INTENT_RESPONSE_KEY]
+            for entry in (output.get(RESPONSE_SELECTOR_RANKING_KEY) or [])[: self.candidates]
+            if entry.get(INTENT_RESPONSE_KEY)
+        ]
+        if intent_name in retrieval_intents and confidence < self.threshold:
+            message.set(
+                INTENT,
+                {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: float(confidence)},
+                add_to_output=True,
+            )
+            intent_name = DEFAULT_NLU_FALLBACK_INTENT_NAME
+        if intent_name == DEFAULT_NLU_FALLBACK_INTENT_NAME and candidates:
+            message.set(ANSWER_CANDIDATES_KEY, candidates, add_to_output=True)

@@ -1,0 +1,307 @@
+"""Find urgent symptoms in a message with spaCy, without any trained model.
+
+Why: a patient after CAR-T who writes "temp 38.2 and shivery" must be told to call for help every
+time, whatever the intent classifier thinks. This module is deterministic: a spaCy ``Matcher`` over
+lemmas (from the project's lookup lemmatizer) built from the staff-owned lexicon
+``config/red_flags.yml``, plus readings written as numbers (temperature, pulse, oxygen).
+
+It separates a *report* ("my dad is confused") from a *question about* a symptom
+("is confusion a side effect?"): a report, or any abnormal reading, is urgent. A question, a negated
+mention ("no fever") or a hypothetical one ("if I get a fever") is only a *mention*: the assistant
+answers it and adds the Hotline line. When unsure, it errs towards urgent.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+DEFAULT_LEXICON_PATH = Path(__file__).resolve().parents[2] / "config" / "red_flags.yml"
+
+# spaCy splits contractions ("can't" → "ca" + "n't", "cant" → "ca" + "nt"); these give the words back.
+_CONTRACTION_KEYS = {"ca": "can", "wo": "will", "n't": "not", "nt": "not", "ai": "be", "sha": "shall"}
+_NUMBER = re.compile(r"^(\d{2,3}(?:[.,]\d{1,2})?)(°?[cf]|°)?$", re.IGNORECASE)
+_NUMBER_IN_TEXT = re.compile(
+    r"(?<![\d.,£$])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°\s*[cf]?|degrees?\s*(?:c|f|celsius|fahrenheit)?|deg|celsius|fahrenheit|c\b|f\b|%|bpm)?",
+    re.IGNORECASE,
+)
+_NOT_A_READING_AFTER = re.compile(
+    r"^\s*(?:kg|g\b|mg|ml|mmol|years?|yrs?|days?|weeks?|wks?|months?|hours?|hrs?|mins?|minutes?|miles?|km|am\b|pm\b|pounds?|quid|p\b|x\b|cm|mm|units?|tablets?|pills?|people|times?)",
+    re.IGNORECASE,
+)
+_GAP = "*"
+_SURFACE = "="
+
+
+@dataclass(frozen=True)
+class SignMatch:
+    """One symptom found in the message."""
+
+    sign: str
+    text: str
+    start: int  # token index
+    end: int
+    negated: bool = False
+    hypothetical: bool = False
+    clause_start: int = 0
+
+
+@dataclass
+class RedFlagResult:
+    """What the detector concluded about one message."""
+
+    urgent: bool
+    signs: List[str] = field(default_factory=list)  # signs that made it urgent
+    mentions: List[str] = field(default_factory=list)  # signs only mentioned (question, negated, ...)
+    readings: List[str] = field(default_factory=list)  # abnormal readings, e.g. "temperature 38.2"
+    matches: List[SignMatch] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The staff-owned red-flag vocabulary (``config/red_flags.yml``)."""
+
+    signs: Dict[str, List[str]]
+    high_celsius: float
+    low_celsius: float
+    celsius_range: Tuple[float, float]
+    fahrenheit_range: Tuple[float, float]
+    temperature_cues: Set[str]
+    pulse_high: float
+    pulse_cues: List[str]
+    oxygen_low: float
+    oxygen_cues: List[str]
+    negations: Set[str]
+    resolved_after: Set[str]
+    hypothetical: Set[str]
+    personal: Set[str]
+    question_words: Set[str]
+    question_words_with_mark: Set[str]
+    exclusions: List[str]
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_LEXICON_PATH) -> "Lexicon":
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        temperature, vital = data["temperature"], data["vital_signs"]
+        return cls(
+            signs={sign: [str(p) for p in phrases] for sign, phrases in data["signs"].items()},
+            high_celsius=float(temperature["high_celsius"]),
+            low_celsius=float(temperature["low_celsius"]),
+            celsius_range=tuple(temperature["celsius_range"]),  # type: ignore[arg-type]
+            fahrenheit_range=tuple(temperature["fahrenheit_range"]),  # type: ignore[arg-type]
+            temperature_cues={str(c).lower() for c in temperature["cues"]},
+            pulse_high=float(vital["pulse_high"]),
+            pulse_cues=[str(c).lower() for c in vital["pulse_cues"]],
+            oxygen_low=float(vital["oxygen_low"]),
+            oxygen_cues=[str(c).lower() for c in vital["oxygen_cues"]],
+            negations={str(w) for w in data["negations"]},
+            resolved_after={str(w) for w in data["resolved_after"]},
+            hypothetical={str(w) for w in data["hypothetical"]},
+            personal={str(w) for w in data["personal"]},
+            question_words={str(w) for w in data["question_words"]},
+            question_words_with_mark={str(w) for w in data["question_words_with_mark"]},
+            exclusions=[str(p) for p in data.get("exclusions", [])],
+        )
+
+
+class RedFlagDetector:
+    """Finds urgent symptoms in spaCy ``Doc`` objects made by the project's pipeline."""
+
+    def __init__(self, nlp: Language, lexicon: Optional[Lexicon] = None) -> None:
+        self.nlp = nlp
+        self.lexicon = lexicon or Lexicon.load()
+        if not Token.has_extension("red_flag_key"):
+            Token.set_extension("red_flag_key", default=None)
+        self._fuzzy_vocabulary: List[str] = []
+        self.matcher = Matcher(nlp.vocab)
+        for sign, phrases in self.lexicon.signs.items():
+            patterns = [self._pattern(phrase) for phrase in phrases]
+            self.matcher.add(sign, [p for p in patterns if p])
+        self.exclusions = Matcher(nlp.vocab)
+        self.exclusions.add("EXCLUDE", [p for p in map(self._pattern, self.lexicon.exclusions) if p])
+        self._fuzzy_vocabulary = sorted(set(self._fuzzy_vocabulary))
+        self._fuzzy_set = set(self._fuzzy_vocabulary)
+
+    # -- building patterns -------------------------------------------------------------------
+    def _phrase_keys(self, phrase: str) -> List[str]:
+        return [self._base_key(token) for token in self.nlp(phrase.lower())]
+
+    def _pattern(self, phrase: str) -> List[dict]:
+        pattern: List[dict] = []
+        for word in phrase.split():
+            if word == _GAP:
+                pattern += [{"IS_PUNCT": False, "OP": "?"}, {"IS_PUNCT": False, "OP": "?"}]
+            elif word.startswith(_SURFACE):
+                pattern.append({"LOWER": word[1:]})
+            else:
+                for key in self._phrase_keys(word):
+                    pattern.append({"_": {"red_flag_key": key}})
+                    if len(key) > 5 and key.isalpha():
+                        self._fuzzy_vocabulary.append(key)
+        return pattern
+
+    @staticmethod
+    def _base_key(token: Token) -> str:
+        lemma = (token.lemma_ or token.lower_).lower()
+        return _CONTRACTION_KEYS.get(token.lower_, lemma)
+
+    def _key(self, token: Token) -> str:
+        """The token's lemma, with contractions undone and likely misspellings corrected."""
+        key = self._base_key(token)
+        if len(key) > 5 and key.isalpha() and key not in self._fuzzy_set:
+            return _closest(key, tuple(self._fuzzy_vocabulary)) or key
+        return key
+
+    # -- detection ---------------------------------------------------------------------------
+    def make_doc(self, text: str) -> Doc:
+        return self.nlp(text.lower())
+
+    def detect_text(self, text: str) -> RedFlagResult:
+        return self.detect(self.make_doc(text), text)
+
+    def detect(self, doc: Doc, text: Optional[str] = None) -> RedFlagResult:
+        """Classify one message; ``doc`` must come from the project's spaCy pipeline."""
+        text = doc.text if text is None else text
+        for token in doc:
+            token._.red_flag_key = self._key(token)
+        keys = [token._.red_flag_key for token in doc]
+
+        excluded = {i for _, start, end in self.exclusions(doc) for i in range(start, end)}
+        matches = [
+            self._describe(doc, keys, match_id, start, end)
+            for match_id, start, end in self.matcher(doc)
+            if not excluded.intersection(range(start, end))
+        ]
+        readings, reading_signs = self._abnormal_readings(text.lower())
+        general_question = self._is_general_question(doc)
+
+        urgent_signs: List[str] = list(reading_signs)
+        mentions: List[str] = []
+        for match in matches:
+            # In a general question a sign counts only when someone is its subject ("is it normal
+            # that my dad is confused?"), not in "is confusion a side effect?".
+            about_someone = not general_question or any(
+                key in self.lexicon.personal for key in keys[match.clause_start:match.start]
+            )
+            counts = not match.negated and not match.hypothetical and about_someone
+            (urgent_signs if counts else mentions).append(match.sign)
+        return RedFlagResult(
+            urgent=bool(urgent_signs),
+            signs=_unique(urgent_signs),
+            mentions=[m for m in _unique(mentions) if m not in urgent_signs],
+            readings=readings,
+            matches=matches,
+        )
+
+    def _describe(self, doc: Doc, keys: Sequence[str], match_id: int, start: int, end: int) -> SignMatch:
+        sign = self.nlp.vocab.strings[match_id]
+        clause_start = start
+        while clause_start > 0 and not _ends_clause(doc[clause_start - 1]):
+            clause_start -= 1
+        clause_end = end
+        while clause_end < len(doc) and not _ends_clause(doc[clause_end]):
+            clause_end += 1
+        # "not confused" negates; "can't breathe", "can't stop shaking" do not.
+        before = keys[max(clause_start, start - 3):start]
+        negated = any(
+            key in self.lexicon.negations
+            and not (key == "not" and (i > 0 and before[i - 1] in _INABILITY or before[i + 1:i + 2] == ["stop"]))
+            for i, key in enumerate(before)
+        )
+        # "fever has gone", "his speech is back to normal", "tremor went away".
+        after = keys[end:min(clause_end, end + 5)]
+        if "not" not in after:
+            negated = negated or any(key in self.lexicon.resolved_after for key in after)
+        hypothetical = any(key in self.lexicon.hypothetical for key in keys[clause_start:start])
+        return SignMatch(sign, doc[start:end].text, start, end, negated, hypothetical, clause_start)
+
+    def _is_general_question(self, doc: Doc) -> bool:
+        """Does the message start like a question ("what is…", "is … ?")? Judged on the words as typed."""
+        words = [token.lower_ for token in doc if token.is_alpha]
+        if not words or words[1:2] in (["n't"], ["not"], ["nt"]):
+            return False
+        if words[0] in self.lexicon.question_words:
+            return True
+        return words[0] in self.lexicon.question_words_with_mark and doc.text.rstrip().endswith("?")
+
+    def _abnormal_readings(self, text: str) -> Tuple[List[str], List[str]]:
+        """Numbers that are body readings outside the safe range: temperature, pulse, oxygen."""
+        readings: List[str] = []
+        signs: List[str] = []
+        lex = self.lexicon
+        for match in _NUMBER_IN_TEXT.finditer(text):
+            raw, unit = match.group(1), (match.group(2) or "").replace(" ", "")
+            if _NOT_A_READING_AFTER.match(text[match.end():]) and not unit:
+                continue
+            value = float(raw.replace(",", "."))
+            window = text[max(0, match.start() - 40):match.start()]
+            oxygen_cue = _has_cue(window, lex.oxygen_cues)
+            if unit == "%" or oxygen_cue:
+                if oxygen_cue and value <= lex.oxygen_low:
+                    readings.append(f"oxygen {raw}")
+                    signs.append("breathing")
+                continue
+            if unit == "bpm" or _has_cue(window, lex.pulse_cues):
+                if value >= lex.pulse_high:
+                    readings.append(f"pulse {raw}")
+                    signs.append("racing_heart")
+                continue
+            celsius = self._as_celsius(value, raw, unit, window)
+            if celsius is None:
+                continue
+            if celsius >= lex.high_celsius:
+                readings.append(f"temperature {raw}{unit}")
+                signs.append("fever")
+            elif celsius < lex.low_celsius:
+                readings.append(f"temperature {raw}{unit}")
+                signs.append("low_temperature")
+        return readings, signs
+
+    def _as_celsius(self, value: float, raw: str, unit: str, window: str) -> Optional[float]:
+        lex = self.lexicon
+        has_cue = bool(unit) or bool(set(re.findall(r"[a-z°]+", window)) & lex.temperature_cues)
+        unit = unit.lower().replace("degrees", "").replace("degree", "").replace("deg", "").replace("°", "")
+        is_fahrenheit = unit in {"f", "fahrenheit"}
+        if is_fahrenheit:
+            low, high = lex.fahrenheit_range
+            return (value - 32) * 5 / 9 if low <= value <= high else None
+        low, high = lex.celsius_range
+        if low <= value <= high and (has_cue or "." in raw or "," in raw):
+            return value
+        # "temp 101" with no unit: a Fahrenheit reading.
+        low_f, high_f = lex.fahrenheit_range
+        if has_cue and 95 <= value <= high_f:
+            return (value - 32) * 5 / 9
+        return None
+
+
+_INABILITY = {"can", "will", "do"}
+
+
+def _has_cue(window: str, cues: Sequence[str]) -> bool:
+    """Is one of ``cues`` a whole word (or words) in ``window``?"""
+    return any(re.search(rf"(?<![a-z]){re.escape(cue)}(?![a-z])", window) for cue in cues)
+
+
+def _ends_clause(token: Token) -> bool:
+    return token.is_punct or token.lower_ in {"but", "and", "so", "because", "though"}
+
+
+@lru_cache(maxsize=4096)
+def _closest(word: str, vocabulary: Tuple[str, ...]) -> Optional[str]:
+    """A lexicon word that ``word`` is a likely misspelling of ("temprature" → "temperature")."""
+    candidates = [v for v in vocabulary if v[0] == word[0] and abs(len(v) - len(word)) <= 2]
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.85)
+    return found[0] if found else None
+
+
+def _unique(items: Iterable[str]) -> List[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,69 @@
+"""Rasa NLU component: an urgent symptom makes the turn an ``urgent_symptom`` turn, with certainty.
+
+Why: "temp 38.2 and shivery" must reach the urgent-help rule every time, whatever DIET predicted.
+This component runs last in the pipeline and overrides the intent when
+:class:`assistant.nlu.red_flags.RedFlagDetector` (spaCy, no trained weights) finds an urgent symptom.
+It also records harmless *mentions* ("is confusion a side effect?") under ``symptom_mentions`` so
+the answer can carry the Hotline line (see ``assistant/nlg.py``).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.nlu.red_flags import RedFlagDetector, RedFlagResult
+from assistant.spacy_pipeline import build_pipeline
+
+URGENT_INTENT = "urgent_symptom"
+URGENT_SIGNS_KEY = "urgent_signs"
+SYMPTOM_MENTIONS_KEY = "symptom_mentions"
+DETECTOR_NAME = "UrgentSymptomDetector"
+
+
+def mark_urgent(message: Message, result: RedFlagResult) -> None:
+    """Make ``message`` an urgent-symptom turn: top intent with confidence 1, first in the ranking."""
+    urgent = {"name": URGENT_INTENT, "confidence": 1.0}
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != URGENT_INTENT]
+    message.set(INTENT, urgent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [urgent] + ranking, add_to_output=True)
+    message.set(URGENT_SIGNS_KEY, result.signs, add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class UrgentSymptomDetector(GraphComponent):
+    """Overrides the predicted intent when a message reports an urgent symptom."""
+
+    def __init__(self, detector: RedFlagDetector) -> None:
+        self.detector = detector
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "UrgentSymptomDetector":
+        return cls(RedFlagDetector(build_pipeline()))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text: Optional[str] = message.get(TEXT)
+            if not text:
+                continue
+            result = self.detector.detect_text(text)
+            if result.urgent:
+                mark_urgent(message, result)
+            elif result.mentions:
+                message.set(SYMPTOM_MENTIONS_KEY, result.mentions, add_to_output=True)
+        return messages

@@ -1,0 +1,19 @@
+# Shared environment for every script: sourced, not run.
+# Why: one place that switches telemetry off, keeps servers on loopback and puts the project on PYTHONPATH.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+export VENV="$ROOT/.venv"
+export PATH="$VENV/bin:$PATH"
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+# A patient service sends nothing to Rasa's telemetry.
+export RASA_TELEMETRY_ENABLED=false
+# rasa-sdk's Sanic server binds 0.0.0.0 unless told otherwise.
+export SANIC_HOST=127.0.0.1
+# TensorFlow: quiet, CPU only.
+export TF_CPP_MIN_LOG_LEVEL=2
+export CUDA_VISIBLE_DEVICES=""
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export MODEL_NAME="${MODEL_NAME:-cart-assistant}"
+export SPACY_MODEL_DIR="$ROOT/var/spacy/en_cart_lookup"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make run`: set up, train if needed, then run the action server (127.0.0.1:5055) and the
+# Rasa server (127.0.0.1:5005, REST and socket.io channels, SQLite tracker store). Ctrl-C stops both.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+scripts/setup.sh
+# Refuse to start with a broken contacts file (the message names the contact and field).
+python -m assistant.contacts
+scripts/train.sh
+mkdir -p var
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap stop_all INT TERM EXIT
+
+rasa run actions --actions actions --port "$ACTION_PORT" &
+pids+=($!)
+rasa run --model "models/$MODEL_NAME.tar.gz" --interface 127.0.0.1 --port "$RASA_PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml \
+  --cors "${CORS_ORIGINS:-http://127.0.0.1:8080}" &
+pids+=($!)
+
+echo "run: action server http://127.0.0.1:$ACTION_PORT/health, assistant http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook (ready in about 40 s; Ctrl-C stops both)"
+# Stop everything as soon as either server exits.
+wait -n "${pids[@]}"

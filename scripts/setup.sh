@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Idempotent set-up: a Python 3.10 venv in .venv with the locked packages, and the project's spaCy pipeline.
+# Runs in seconds when nothing changed (a stamp records which lock file was installed).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+find_python310() {
+  local candidate
+  for candidate in "${PYTHON310:-}" python3.10 "$(PYENV_VERSION=3.10.13 pyenv which python 2>/dev/null || true)" \
+      /usr/bin/python3.10 /usr/local/bin/python3.10; do
+    [ -n "$candidate" ] || continue
+    if "$candidate" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' >/dev/null 2>&1; then
+      command -v "$candidate" || echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+if [ ! -x "$VENV/bin/python" ]; then
+  if ! py="$(find_python310)"; then
+    cat >&2 <<'MSG'
+ERROR: Python 3.10 was not found, and Rasa 3.6 needs exactly Python 3.10.
+  - With pyenv:  pyenv install 3.10.13   (this repository's .python-version names it)
+  - Or point the set-up at an interpreter:  PYTHON310=/path/to/python3.10 make run
+MSG
+    exit 1
+  fi
+  echo "setup: creating .venv with $py"
+  "$py" -m venv "$VENV"
+fi
+
+stamp="$VENV/.installed-$(sha256sum requirements.lock | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing requirements.lock into .venv (first time: about 2-3 minutes)"
+  "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25"
+  "$VENV/bin/python" -m pip install --quiet -r requirements.lock
+  rm -f "$VENV"/.installed-*
+  touch "$stamp"
+fi
+
+if [ ! -f "$SPACY_MODEL_DIR/meta.json" ] || [ assistant/spacy_pipeline.py -nt "$SPACY_MODEL_DIR/meta.json" ]; then
+  echo "setup: building the project's spaCy pipeline in ${SPACY_MODEL_DIR#$ROOT/}"
+  python -m assistant.spacy_pipeline "$SPACY_MODEL_DIR"
+fi

@@ -1,0 +1,111 @@
+"""Given a reason and a time, the patient is offered the right person."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import ActionHandoff, handoff_reason
+from assistant.opening_hours import UK_TZ
+from tests.conftest import make_tracker
+
+
+def uk(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=UK_TZ)
+
+
+async def run_handoff(tracker, when: dt.datetime):
+    dispatcher = CollectingDispatcher()
+    with time_machine.travel(when, tick=False):
+        events = await ActionHandoff().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1
+    return dispatcher.messages[0], events
+
+
+@pytest.mark.parametrize(
+    "intents, reason",
+    [
+        (["cart", "handoff"], "clinical"),
+        (["referral", "handoff"], "referral"),
+        (["complaint"], "complaint"),
+        (["greet", "handoff"], "general"),
+        (["jacie", "nlu_fallback", "nlu_fallback"], "general"),
+        (["referral", "nlu_fallback", "nlu_fallback"], "referral"),
+        (["handoff"], "general"),
+    ],
+)
+def test_reason_comes_from_what_the_patient_asked_about(intents, reason):
+    assert handoff_reason(make_tracker(*intents)) == reason
+
+
+async def test_weekday_in_hours_a_clinical_question_goes_to_the_team():
+    message, events = await run_handoff(make_tracker("cart", "handoff"), uk(2026, 11, 25, 10, 0))
+    assert "Haemato-Oncology team" in message["text"]
+    assert "still confirming" in message["text"]  # the team's number is not yet confirmed
+    assert {"title": "Call Haemato-Oncology team (CAR-T and stem cell transplant)", "payload": "tel:01513188625"} in message["buttons"]
+    assert message["custom"]["type"] == "contact_card"
+    assert message["custom"]["contacts"][0]["key"] == "haematology"
+    assert "0800 169 5555" in message["text"]  # the Hotline line is always there
+    assert events == [SlotSet("handoff_reason", "clinical")]
+
+
+async def test_evening_clinical_question_goes_to_the_24_hour_hotline():
+    message, _ = await run_handoff(make_tracker("cart", "handoff"), uk(2026, 11, 25, 20, 0))
+    assert "closed now" in message["text"] and "0800 169 5555" in message["text"]
+    assert [c["key"] for c in message["custom"]["contacts"]] == ["hotline"]
+    assert message["buttons"] == [{"title": "Call Clatterbridge Hotline", "payload": "tel:08001695555"}]
+
+
+async def test_evening_referral_question_says_when_the_line_opens():
+    message, events = await run_handoff(make_tracker("referral", "handoff"), uk(2026, 11, 25, 20, 0))
+    assert "your own hospital team" in message["text"]
+    assert "opens tomorrow at 9am" in message["text"]
+    assert events == [SlotSet("handoff_reason", "referral")]
+
+
+async def test_weekend_complaint_goes_to_pals_on_monday():
+    message, events = await run_handoff(make_tracker("complaint"), uk(2026, 11, 28, 11, 0))
+    assert "Patient Advice and Liaison Service" in message["text"]
+    assert "opens on Monday 30 November at 9am" in message["text"]
+    assert events == [SlotSet("handoff_reason", "complaint")]
+
+
+async def test_bank_holidays_are_skipped_christmas_2026():
+    # 25 Dec (Fri) and the substitute Boxing Day (Mon 28 Dec) are bank holidays in England & Wales.
+    message, _ = await run_handoff(make_tracker("complaint"), uk(2026, 12, 24, 18, 0))
+    assert "opens on Tuesday 29 December at 9am" in message["text"]
+
+
+async def test_bank_holiday_daytime_clinical_question_goes_to_the_hotline():
+    message, _ = await run_handoff(make_tracker("cart", "handoff"), uk(2026, 12, 28, 11, 0))
+    assert [c["key"] for c in message["custom"]["contacts"]] == ["hotline"]
+
+
+@pytest.mark.parametrize(
+    "utc_time, team_open",
+    [
+        # Clocks go forward on Sun 29 Mar 2026: 08:30 UTC on Monday is 09:30 BST, the team is open.
+        (dt.datetime(2026, 3, 30, 8, 30, tzinfo=dt.timezone.utc), True),
+        # The same UTC time a week before the change is 08:30 GMT: closed.
+        (dt.datetime(2026, 3, 23, 8, 30, tzinfo=dt.timezone.utc), False),
+        # The night of the change itself: 01:30 UTC is 02:30 BST on a Sunday: closed.
+        (dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone.utc), False),
+        # Clocks go back on Sun 25 Oct 2026: Friday 16:30 UTC is 17:30 BST, closed; Monday 09:30 UTC is 09:30 GMT, open.
+        (dt.datetime(2026, 10, 23, 16, 30, tzinfo=dt.timezone.utc), False),
+        (dt.datetime(2026, 10, 26, 9, 30, tzinfo=dt.timezone.utc), True),
+        # The repeated hour on 25 Oct (01:30 happens twice): Sunday, closed either way.
+        (dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.timezone.utc), False),
+    ],
+)
+async def test_the_nights_the_clocks_change(utc_time, team_open):
+    message, _ = await run_handoff(make_tracker("cart", "handoff"), utc_time)
+    keys = [c["key"] for c in message["custom"]["contacts"]]
+    assert keys == (["haematology"] if team_open else ["hotline"])
+
+
+async def test_closed_on_friday_evening_before_the_clocks_go_forward_opens_monday_in_bst():
+    message, _ = await run_handoff(make_tracker("complaint"), dt.datetime(2026, 3, 27, 18, 0, tzinfo=dt.timezone.utc))
+    assert "opens on Monday 30 March at 9am" in message["text"]

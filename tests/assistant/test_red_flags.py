@@ -1,0 +1,81 @@
+"""The urgent-symptom detector against the red-flag test set (tests/assistant/red_flag_messages.yml).
+
+Every urgent message must be recognised (recall 100%); the false-alarm rate on harmless mentions is
+reported, not asserted, beyond a ceiling that catches a detector that flags everything.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.nlu.red_flags import RedFlagDetector
+
+SET = yaml.safe_load((Path(__file__).parent / "red_flag_messages.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def detector(nlp):
+    return RedFlagDetector(nlp)
+
+
+@pytest.mark.parametrize("case", SET["urgent"], ids=lambda c: c["text"][:50])
+def test_every_urgent_message_is_recognised(detector, case):
+    result = detector.detect_text(case["text"])
+    assert result.urgent, f"missed urgent ({case['sign']}): {case['text']!r} → {result}"
+
+
+def test_false_alarms_on_harmless_mentions_stay_rare(detector):
+    alarms = [c["text"] for c in SET["not_urgent"] if detector.detect_text(c["text"]).urgent]
+    rate = len(alarms) / len(SET["not_urgent"])
+    print(f"\nred flags: false alarms {len(alarms)}/{len(SET['not_urgent'])} ({rate:.0%})")
+    assert rate <= 0.2, alarms
+
+
+@pytest.mark.parametrize(
+    "text, signs",
+    [
+        ("temp 38.2 and shivery", {"fever", "shivering"}),
+        ("he's confused and can't find his words", {"confusion", "speech"}),
+        ("temperature 35.4", {"low_temperature"}),
+        ("39 degrees", {"fever"}),
+        ("my temp of 38", {"fever"}),
+        ("101F and aching", {"fever"}),
+        ("pulse 130 sat here", {"racing_heart"}),
+        ("oxygen 91", {"breathing"}),
+        ("i cant breathe", {"breathing"}),
+        ("she won't wake up properly", {"drowsiness"}),
+        ("he's having a fit", {"seizure"}),
+    ],
+)
+def test_signs_are_named(detector, text, signs):
+    result = detector.detect_text(text)
+    assert result.urgent and signs <= set(result.signs), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is a fever after CAR-T?",
+        "is confusion a side effect?",
+        "my temperature was fine",
+        "no fever today, 36.8",
+        "what should I do if I get a fever?",
+        "how long is the hospital stay?",
+        "is the hotline open at night?",
+        "temp 36.6 this morning",
+    ],
+)
+def test_harmless_mentions_are_not_urgent(detector, text):
+    assert not detector.detect_text(text).urgent
+
+
+def test_a_question_about_a_symptom_is_recorded_as_a_mention(detector):
+    result = detector.detect_text("is confusion a side effect?")
+    assert result.mentions == ["confusion"]
+
+
+def test_negation_applies_only_to_its_own_sign(detector):
+    result = detector.detect_text("no fever but he is very confused")
+    assert result.urgent and result.signs == ["confusion"]
