@@ -26,7 +26,7 @@ pytest: setup  ## unit tests only (e.g. make pytest ARGS="-k handoff")
 	@source scripts/env.sh && python -m pytest $(ARGS)
 
 test-stories: train  ## conversation tests only (tests/test_*.yml)
-	@source scripts/env.sh && rasa test core --model models/$${MODEL_NAME}.tar.gz --stories tests --fail-on-prediction-errors --out results/stories
+	@source scripts/env.sh && rasa test core --model models/$${MODEL_NAME}.tar.gz --stories tests --e2e --fail-on-prediction-errors --out results/stories
 
 crossval: setup  ## NLU cross-validation (3 folds): intent and response-selection F1 under results/crossval
 	@scripts/crossval.sh

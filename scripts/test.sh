@@ -12,11 +12,13 @@ step "contacts file"
 python -m assistant.contacts
 step "rasa data validate --fail-on-warnings"
 rasa data validate --fail-on-warnings
-step "pytest"
-python -m pytest
+step "pytest (unit tests)"
+python -m pytest -m "not integration"
 step "rasa train"
 scripts/train.sh
-step "rasa test --stories tests --fail-on-prediction-errors"
+step "rasa test core --stories tests --e2e --fail-on-prediction-errors (NLU and dialogue)"
 rm -rf results/stories
-rasa test core --model "models/$MODEL_NAME.tar.gz" --stories tests --fail-on-prediction-errors --out results/stories
+rasa test core --model "models/$MODEL_NAME.tar.gz" --stories tests --e2e --fail-on-prediction-errors --out results/stories
+step "pytest -m integration (the running assistant)"
+python -m pytest -m integration
 step "all tests passed"

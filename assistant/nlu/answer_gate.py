@@ -1,9 +1,12 @@
 """Rasa NLU component: never serve a catalogue answer the ResponseSelector is unsure of.
 
 Why: off-topic or vague questions land in a retrieval intent and Rasa would answer with whatever
-response scored highest (RasaHQ/rasa#9723). Below ``threshold`` the turn becomes ``nlu_fallback``
-instead, and the closest answers are kept under ``answer_candidates`` so the assistant can offer them
-as buttons ("Did you mean…?") rather than guess.
+response scored highest (RasaHQ/rasa#9723). An answer is served when its confidence reaches
+``threshold``, or when it reaches ``min_confidence`` and stands clearly above the runner-up
+(``margin_ratio`` times its confidence): with ~50 answers the ResponseSelector's softmax spreads
+confidence thinly, so a clear winner at 0.3 is safer than a near-tie at 0.3. Otherwise the turn
+becomes ``nlu_fallback`` and the closest answers are kept under ``answer_candidates``, so the assistant
+can offer them as buttons ("Did you mean…?") rather than guess.
 """
 from __future__ import annotations
 
@@ -36,13 +39,21 @@ def _selector_output(message: Message) -> Dict[str, Any]:
 class AnswerConfidenceGate(GraphComponent):
     """Turns low-confidence catalogue answers into a fallback with the closest candidates."""
 
-    def __init__(self, threshold: float, candidates: int) -> None:
+    def __init__(self, threshold: float, candidates: int, min_confidence: float = 0.2, margin_ratio: float = 2.5) -> None:
         self.threshold = threshold
         self.candidates = candidates
+        self.min_confidence = min_confidence
+        self.margin_ratio = margin_ratio
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"threshold": 0.5, "candidates": 3}
+        return {"threshold": 0.5, "candidates": 3, "min_confidence": 0.2, "margin_ratio": 2.5}
+
+    def is_confident(self, confidence: float, runner_up: float) -> bool:
+        """Serve the answer: confident outright, or a clear winner over the runner-up."""
+        if confidence >= self.threshold:
+            return True
+        return confidence >= self.min_confidence and confidence >= self.margin_ratio * runner_up
 
     @classmethod
     def create(
@@ -52,7 +63,12 @@ class AnswerConfidenceGate(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "AnswerConfidenceGate":
-        return cls(float(config["threshold"]), int(config["candidates"]))
+        return cls(
+            float(config["threshold"]),
+            int(config["candidates"]),
+            float(config["min_confidence"]),
+            float(config["margin_ratio"]),
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -66,12 +82,10 @@ class AnswerConfidenceGate(GraphComponent):
         intent = message.get(INTENT) or {}
         intent_name = intent.get(INTENT_NAME_KEY)
         confidence = (output.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
-        candidates = [
-            entry[INTENT_RESPONSE_KEY]
-            for entry in (output.get(RESPONSE_SELECTOR_RANKING_KEY) or [])[: self.candidates]
-            if entry.get(INTENT_RESPONSE_KEY)
-        ]
-        if intent_name in retrieval_intents and confidence < self.threshold:
+        ranking = output.get(RESPONSE_SELECTOR_RANKING_KEY) or []
+        runner_up = ranking[1].get(PREDICTED_CONFIDENCE_KEY, 0.0) if len(ranking) > 1 else 0.0
+        candidates = [entry[INTENT_RESPONSE_KEY] for entry in ranking[: self.candidates] if entry.get(INTENT_RESPONSE_KEY)]
+        if intent_name in retrieval_intents and not self.is_confident(confidence, runner_up):
             message.set(
                 INTENT,
                 {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: float(confidence)},
