@@ -1,9 +1,10 @@
-"""The REST chat channel patients' messages arrive on (``POST /webhooks/rest/webhook``).
+"""The chat channels patients' messages arrive on: REST (``POST /webhooks/rest/webhook``) and socket.io.
 
-Why not Rasa's own ``rest`` channel as it is: it drops each answer's ``metadata`` (the provenance the
-widget shows), answers an unreadable request with a server error, passes any length of text to NLU
-(memory grows with the square of the length) and, when the action server is down, returns an empty
-list so the patient sees nothing. This channel keeps Rasa's URL and request format and fixes those:
+Why not Rasa's own ``rest`` and ``socketio`` channels as they are: they drop each answer's
+``metadata`` (the provenance the widget shows), answer an unreadable request with a server error, pass
+any length of text to NLU (memory grows with the square of the length) and, when the action server is
+down, send nothing so the patient sees nothing. These channels keep Rasa's URLs, events and request
+formats and fix those:
 
 - every bot message keeps its ``metadata`` (answer id, source, checked date, review status);
 - a request that is not JSON, or has no text message, gets HTTP 400 with a polite message;
@@ -16,11 +17,14 @@ import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from assistant.nlg import system_messages
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,15 @@ FALLBACK_TEXTS = {
 }
 
 
+def patient_message(message: Dict[Text, Any]) -> Dict[str, Any]:
+    """One bot message as the widget receives it: text, buttons, custom payload and provenance."""
+    entry: Dict[str, Any] = {}
+    for key in ("text", "buttons", "image", "attachment", "custom", "metadata"):
+        if message.get(key):
+            entry[key] = message[key]
+    return entry
+
+
 class PatientCollectingOutputChannel(CollectingOutputChannel):
     """Collects bot messages like Rasa's, but keeps each answer's ``metadata`` and its paragraphs."""
 
@@ -40,27 +53,18 @@ class PatientCollectingOutputChannel(CollectingOutputChannel):
         return "collector"
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        entry: Dict[str, Any] = {"recipient_id": recipient_id}
-        for key in ("text", "buttons", "image", "attachment", "custom"):
-            if message.get(key):
-                entry[key] = message[key]
-        metadata = message.get("metadata")
-        if metadata:
-            entry["metadata"] = metadata
-        if len(entry) > 1:
-            await self._persist_message(entry)
+        entry = patient_message(message)
+        if entry:
+            await self._persist_message({"recipient_id": recipient_id, **entry})
 
 
-def system_text(request: Request, key: str, **extra: Any) -> str:
-    """A message from ``config/system_messages.yml`` rendered by the running NLG, or a plain default."""
-    agent = getattr(request.app.ctx, "agent", None)
-    nlg = getattr(agent, "nlg", None)
-    if nlg is not None and hasattr(nlg, "system_message"):
-        try:
-            return nlg.system_message(key, **extra)
-        except Exception:  # never let a rendering problem hide the message itself
-            logger.exception("Could not render system message %s", key)
-    return FALLBACK_TEXTS[key].format(**extra)
+def system_text(key: str, **extra: Any) -> str:
+    """A message from ``config/system_messages.yml`` with contacts filled in, or a plain default."""
+    try:
+        return system_messages().render(key, **extra)
+    except Exception:  # never let a rendering problem hide the message itself
+        logger.exception("Could not render system message %s", key)
+        return FALLBACK_TEXTS[key].format(**extra)
 
 
 class PatientRestInput(RestInput):
@@ -91,10 +95,10 @@ class PatientRestInput(RestInput):
             sender = payload.get("sender") if payload else None
             text = payload.get("message") if payload else None
             if not isinstance(sender, str) or not sender.strip() or not isinstance(text, str):
-                return response.json([{"text": system_text(request, "bad_request")}], status=400)
+                return response.json([{"text": system_text("bad_request")}], status=400)
             if len(text) > self.max_characters:
                 return response.json(
-                    [{"recipient_id": sender, "text": system_text(request, "input_too_long", max_characters=self.max_characters)}],
+                    [{"recipient_id": sender, "text": system_text("input_too_long", max_characters=self.max_characters)}],
                     status=413,
                 )
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
@@ -109,7 +113,7 @@ class PatientRestInput(RestInput):
                 logger.exception("A message from the REST channel could not be handled")
             if not collector.messages:
                 collector.messages.append(
-                    {"recipient_id": sender, "text": system_text(request, "service_degraded"),
+                    {"recipient_id": sender, "text": system_text("service_degraded"),
                      "metadata": {"answer_id": "service_degraded"}}
                 )
             return response.json(collector.messages)
@@ -123,3 +127,82 @@ def _json_body(request: Request) -> Optional[Dict[str, Any]]:
     except Exception:
         return None
     return body if isinstance(body, dict) else None
+
+
+class PatientSocketIOOutput(SocketIOOutput):
+    """Sends each bot message whole (text, ``quick_replies``, ``custom``, ``metadata``) in one event."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        entry = patient_message(message)
+        if not entry:
+            return
+        buttons = entry.pop("buttons", None)
+        if buttons:
+            entry["quick_replies"] = [
+                {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons
+            ]
+        await self._send_message(recipient_id, entry)
+
+
+class PatientSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel with provenance kept and the same input checks as the REST channel."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        channel = super().from_credentials(credentials)
+        channel.max_characters = int(credentials.get("max_characters", DEFAULT_MAX_CHARACTERS))  # type: ignore[attr-defined]
+        return channel
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return PatientSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        max_characters = getattr(self, "max_characters", DEFAULT_MAX_CHARACTERS)
+
+        async def handle_message(sid: Text, data: Any) -> None:
+            output = PatientSocketIOOutput(sio, self.bot_message_evt)
+            data = data if isinstance(data, dict) else {}
+            sender = data.get("session_id") if self.session_persistence else sid
+            text = data.get("message")
+            room = sender if self.session_persistence and sender else sid
+            if not isinstance(sender, str) or not sender or not isinstance(text, str):
+                await output._send_message(sid, {"text": system_text("bad_request")})
+                return
+            if len(text) > max_characters:
+                await output._send_message(room, {"text": system_text("input_too_long", max_characters=max_characters)})
+                return
+            metadata = data.get(self.metadata_key)
+            collector = _CountingOutput(output)
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(),
+                                metadata=metadata if isinstance(metadata, dict) else None)
+                )
+            except Exception:
+                logger.exception("A message from the socket.io channel could not be handled")
+            if not collector.sent:
+                await output._send_message(
+                    room, {"text": system_text("service_degraded"), "metadata": {"answer_id": "service_degraded"}}
+                )
+
+        sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
+        return webhook
+
+
+class _CountingOutput(PatientSocketIOOutput):
+    """Wraps the output so the channel knows whether the turn produced any reply."""
+
+    def __init__(self, inner: PatientSocketIOOutput) -> None:
+        super().__init__(inner.sio, inner.bot_message_evt)
+        self.sent = 0
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)

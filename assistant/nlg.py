@@ -12,6 +12,7 @@ it extends Rasa's own templated generator:
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -64,20 +65,35 @@ def fill(text: str, values: Dict[str, Any]) -> str:
     return interpolate_text(text, values)
 
 
+class SystemMessages:
+    """``config/system_messages.yml`` with contact placeholders filled from the watched contacts file."""
+
+    def __init__(self) -> None:
+        self.contacts = WatchedContacts()
+        self.messages = load_system_messages()
+
+    def placeholder_values(self) -> Dict[str, str]:
+        return self.contacts.current().placeholder_values()
+
+    def render(self, key: str, **extra: Any) -> str:
+        return fill(self.messages[key], {**self.placeholder_values(), **extra})
+
+
+@lru_cache(maxsize=1)
+def system_messages() -> SystemMessages:
+    """The Rasa server's one :class:`SystemMessages` (shared by the NLG and the channels)."""
+    return SystemMessages()
+
+
 class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's templated NLG plus contact placeholders, symptom notes and answer suggestions."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
         super().__init__(domain.responses if domain else {})
-        self.contacts = WatchedContacts()
-        self.system_messages = load_system_messages()
+        self.system = system_messages()
 
     def placeholder_values(self) -> Dict[str, str]:
-        return self.contacts.current().placeholder_values()
-
-    def system_message(self, key: str, **extra: Any) -> str:
-        """A system message with its placeholders filled (used by the channels too)."""
-        return fill(self.system_messages[key], {**self.placeholder_values(), **extra})
+        return self.system.placeholder_values()
 
     async def generate(
         self,
@@ -115,5 +131,5 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         text = response.get("text") or ""
         if values.get("hotline_phone") and values["hotline_phone"] in text:
             return
-        note = fill(self.system_messages["symptom_mention_note"], values)
+        note = fill(self.system.messages["symptom_mention_note"], values)
         response["text"] = f"{text}\n\n{note}" if text else note

@@ -82,3 +82,19 @@ def test_with_the_action_server_down_answers_and_urgent_help_still_work(assistan
         assistant.start_actions()
     back = assistant.say(patient, "can i talk to a real person")
     assert any(m.get("custom", {}).get("type") == "contact_card" for m in back)
+
+
+def test_a_question_that_mentions_a_symptom_gets_its_answer_and_the_hotline(assistant):
+    reply = assistant.say(new_patient(), "can car-t make you confused?")
+    assert reply[0]["metadata"]["answer_id"] != "urgent_help"
+    assert HOTLINE in texts(reply)
+
+
+def test_unsure_offers_the_closest_answers_then_a_person(assistant):
+    patient = new_patient()
+    first = assistant.say(patient, "cells thing weeks")
+    assert "not sure" in texts(first)
+    titles = [b["title"] for m in first for b in m.get("buttons", [])]
+    assert len(titles) >= 3 and "Talk to a person" in titles  # 2-3 closest answers, then a person
+    second = assistant.say(patient, "blah cells weeks thing")
+    assert any(m.get("custom", {}).get("type") == "contact_card" for m in second)
