@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_DEFAULT_INTENT,
     RESPONSE_SELECTOR_PREDICTION_KEY,
@@ -27,6 +24,8 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant.nlu import ConfiguredComponent
+
 ANSWER_CANDIDATES_KEY = "answer_candidates"
 
 
@@ -36,7 +35,7 @@ def _selector_output(message: Message) -> Dict[str, Any]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AnswerConfidenceGate(GraphComponent):
+class AnswerConfidenceGate(ConfiguredComponent):
     """Turns low-confidence catalogue answers into a fallback with the closest candidates."""
 
     def __init__(self, threshold: float, candidates: int, min_confidence: float = 0.2, margin_ratio: float = 2.5) -> None:
@@ -56,13 +55,7 @@ class AnswerConfidenceGate(GraphComponent):
         return confidence >= self.min_confidence and confidence >= self.margin_ratio * runner_up
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "AnswerConfidenceGate":
+    def from_config(cls, config: Dict[str, Any]) -> "AnswerConfidenceGate":
         return cls(
             float(config["threshold"]),
             int(config["candidates"]),

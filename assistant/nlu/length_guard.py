@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from assistant.nlu import ConfiguredComponent
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 TRUNCATED_KEY = "text_truncated"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
-class LengthGuard(GraphComponent):
+class LengthGuard(ConfiguredComponent):
     """Truncates message text to ``max_characters``."""
 
     def __init__(self, max_characters: int) -> None:
@@ -31,13 +30,7 @@ class LengthGuard(GraphComponent):
         return {"max_characters": 1000}
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LengthGuard":
+    def from_config(cls, config: Dict[str, Any]) -> "LengthGuard":
         return cls(int(config["max_characters"]))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

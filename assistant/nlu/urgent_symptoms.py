@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from assistant.nlu import ConfiguredComponent
 
 from assistant.nlu.red_flags import RedFlagDetector, RedFlagResult
 from assistant.spacy_pipeline import build_pipeline
@@ -36,7 +35,7 @@ def mark_urgent(message: Message, result: RedFlagResult) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class UrgentSymptomDetector(GraphComponent):
+class UrgentSymptomDetector(ConfiguredComponent):
     """Overrides the predicted intent when a message reports an urgent symptom."""
 
     def __init__(self, detector: RedFlagDetector) -> None:
@@ -47,13 +46,7 @@ class UrgentSymptomDetector(GraphComponent):
         return {}
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "UrgentSymptomDetector":
+    def from_config(cls, config: Dict[str, Any]) -> "UrgentSymptomDetector":
         return cls(RedFlagDetector(build_pipeline()))
 
     def process(self, messages: List[Message]) -> List[Message]:
