@@ -65,6 +65,7 @@ def test_signs_are_named(detector, text, signs):
         "how long is the hospital stay?",
         "is the hotline open at night?",
         "temp 36.6 this morning",
+        "is cart an injection or a drip",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
