@@ -4,6 +4,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 folds="${FOLDS:-3}"
+export TF_DETERMINISTIC_OPS=1
 rm -rf results/crossval
 rasa test nlu --nlu data --config config.yml --cross-validation --folds "$folds" --out results/crossval
 python - <<'PY'

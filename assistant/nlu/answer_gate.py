@@ -21,7 +21,13 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
 )
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu import ConfiguredComponent
@@ -29,9 +35,10 @@ from assistant.nlu import ConfiguredComponent
 ANSWER_CANDIDATES_KEY = "answer_candidates"
 
 
-def _selector_output(message: Message) -> Dict[str, Any]:
+def _selector_output(message: Message, intent_name: Any) -> Dict[str, Any]:
+    """The output of the selector for this retrieval intent (or the catch-all ``default`` one)."""
     selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-    return selector.get(RESPONSE_SELECTOR_DEFAULT_INTENT) or {}
+    return selector.get(intent_name) or selector.get(RESPONSE_SELECTOR_DEFAULT_INTENT) or {}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -71,19 +78,35 @@ class AnswerConfidenceGate(ConfiguredComponent):
     def _gate(self, message: Message) -> None:
         selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
         retrieval_intents = selector.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS) or []
-        output = _selector_output(message)
         intent = message.get(INTENT) or {}
         intent_name = intent.get(INTENT_NAME_KEY)
-        confidence = (output.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
-        ranking = output.get(RESPONSE_SELECTOR_RANKING_KEY) or []
-        runner_up = ranking[1].get(PREDICTED_CONFIDENCE_KEY, 0.0) if len(ranking) > 1 else 0.0
-        candidates = [entry[INTENT_RESPONSE_KEY] for entry in ranking[: self.candidates] if entry.get(INTENT_RESPONSE_KEY)]
-        if intent_name in retrieval_intents and not self.is_confident(confidence, runner_up):
+        if intent_name in retrieval_intents:
+            output = _selector_output(message, intent_name)
+            ranking = output.get(RESPONSE_SELECTOR_RANKING_KEY) or []
+            confidence = (output.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
+            runner_up = ranking[1].get(PREDICTED_CONFIDENCE_KEY, 0.0) if len(ranking) > 1 else 0.0
+            if self.is_confident(confidence, runner_up):
+                return
             message.set(
                 INTENT,
                 {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: float(confidence)},
                 add_to_output=True,
             )
-            intent_name = DEFAULT_NLU_FALLBACK_INTENT_NAME
-        if intent_name == DEFAULT_NLU_FALLBACK_INTENT_NAME and candidates:
+            candidates = _answer_keys(ranking)[: self.candidates]
+        elif intent_name == DEFAULT_NLU_FALLBACK_INTENT_NAME:
+            # Unsure of the topic: the best answer of each of the topics DIET ranked highest.
+            topics = [r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING_KEY) or []]
+            candidates = [
+                keys[0]
+                for keys in (_answer_keys(_selector_output(message, t).get(RESPONSE_SELECTOR_RANKING_KEY) or [])
+                             for t in topics if t in retrieval_intents)
+                if keys
+            ][: self.candidates]
+        else:
+            return
+        if candidates:
             message.set(ANSWER_CANDIDATES_KEY, candidates, add_to_output=True)
+
+
+def _answer_keys(ranking: List[Dict[str, Any]]) -> List[str]:
+    return [entry[INTENT_RESPONSE_KEY] for entry in ranking if entry.get(INTENT_RESPONSE_KEY)]

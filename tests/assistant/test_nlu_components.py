@@ -91,3 +91,29 @@ def test_length_guard_cuts_long_text():
     message = Message(data={"text": "a" * 5000})
     LengthGuard(max_characters=1000).process([message])
     assert len(message.get("text")) == 1000 and message.get("text_truncated") is True
+
+
+def test_unsure_of_the_topic_offers_the_best_answer_of_each_likely_topic():
+    def topic_output(*keys):
+        ranking = [{"intent_response_key": k, "confidence": 0.5 / (i + 1)} for i, k in enumerate(keys)]
+        return {"response": ranking[0], "ranking": ranking}
+
+    message = Message(
+        data={
+            "text": "jacie car t thing",
+            "intent": {"name": "nlu_fallback", "confidence": 0.4},
+            "intent_ranking": [
+                {"name": "nlu_fallback", "confidence": 0.4},
+                {"name": "jacie", "confidence": 0.35},
+                {"name": "greet", "confidence": 0.1},
+                {"name": "cart", "confidence": 0.3},
+            ],
+            "response_selector": {
+                "all_retrieval_intents": ["cart", "jacie", "referral", "service"],
+                "jacie": topic_output("jacie/what_is", "jacie/stands_for"),
+                "cart": topic_output("cart/what_is", "cart/how_it_works"),
+            },
+        }
+    )
+    AnswerConfidenceGate(threshold=0.5, candidates=3).process([message])
+    assert message.get(ANSWER_CANDIDATES_KEY) == ["jacie/what_is", "cart/what_is"]

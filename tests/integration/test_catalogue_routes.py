@@ -51,7 +51,7 @@ def parse(agent, text: str) -> dict:
 def served_answer(result: dict) -> str:
     intent = result["intent"]["name"]
     if intent in {"cart", "service", "jacie", "referral"}:
-        return result["response_selector"]["default"]["response"]["intent_response_key"]
+        return result["response_selector"][intent]["response"]["intent_response_key"]
     return intent
 
 

@@ -45,7 +45,7 @@ def test_a_catalogue_answer_carries_its_provenance(assistant):
 
 
 def test_talk_to_a_person_gives_a_contact_card(assistant):
-    reply = assistant.say(new_patient(), "can i talk to a real person")
+    reply = assistant.say(new_patient(), "i want to speak to a nurse")
     cards = [m["custom"] for m in reply if m.get("custom", {}).get("type") == "contact_card"]
     assert cards and cards[0]["contacts"]
 
@@ -75,12 +75,12 @@ def test_with_the_action_server_down_answers_and_urgent_help_still_work(assistan
         assert HOTLINE in urgent[0]["text"]
         answer = assistant.say(patient, "what is car t cell therapy")
         assert answer[0]["metadata"]["answer_id"].startswith("cart/")
-        handoff = assistant.say(patient, "can i talk to a real person")
+        handoff = assistant.say(patient, "i want to speak to a nurse")
         assert handoff, "the patient must never see an empty reply"
         assert HOTLINE in texts(handoff) and handoff[0]["metadata"]["answer_id"] == "service_degraded"
     finally:
         assistant.start_actions()
-    back = assistant.say(patient, "can i talk to a real person")
+    back = assistant.say(patient, "i want to speak to a nurse")
     assert any(m.get("custom", {}).get("type") == "contact_card" for m in back)
 
 
@@ -92,9 +92,9 @@ def test_a_question_that_mentions_a_symptom_gets_its_answer_and_the_hotline(assi
 
 def test_unsure_offers_the_closest_answers_then_a_person(assistant):
     patient = new_patient()
-    first = assistant.say(patient, "cells thing weeks")
+    first = assistant.say(patient, "blah cells weeks thing")
     assert "not sure" in texts(first)
     titles = [b["title"] for m in first for b in m.get("buttons", [])]
     assert len(titles) >= 3 and "Talk to a person" in titles  # 2-3 closest answers, then a person
-    second = assistant.say(patient, "blah cells weeks thing")
+    second = assistant.say(patient, "purple elephant tuesday")
     assert any(m.get("custom", {}).get("type") == "contact_card" for m in second)
