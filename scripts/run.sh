@@ -26,8 +26,10 @@ pids+=($!)
 rasa run --model "models/$MODEL_NAME.tar.gz" --interface 127.0.0.1 --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml \
   --cors "${CORS_ORIGINS:-http://127.0.0.1:8080}" &
-pids+=($!)
+rasa_pid=$!
+pids+=("$rasa_pid")
 
 echo "run: action server http://127.0.0.1:$ACTION_PORT/health, assistant http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook (ready in about 40 s; Ctrl-C stops both)"
-# Stop everything as soon as either server exits.
-wait -n "${pids[@]}"
+# Runs until Ctrl-C or until the Rasa server exits. If only the action server stops, the assistant
+# keeps answering (catalogue, urgent help, a static "reach a person" message) in degraded mode.
+wait "$rasa_pid"
