@@ -58,6 +58,11 @@ class PatientCollectingOutputChannel(CollectingOutputChannel):
             await self._persist_message({"recipient_id": recipient_id, **entry})
 
 
+def max_characters_from(credentials: Optional[Dict[Text, Any]]) -> int:
+    """The ``max_characters`` setting of a channel in ``credentials.yml`` (both channels use it)."""
+    return int((credentials or {}).get("max_characters", DEFAULT_MAX_CHARACTERS))
+
+
 def system_text(key: str, **extra: Any) -> str:
     """A message from ``config/system_messages.yml`` with contacts filled in, or a plain default."""
     try:
@@ -79,8 +84,7 @@ class PatientRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        credentials = credentials or {}
-        return cls(int(credentials.get("max_characters", DEFAULT_MAX_CHARACTERS)))
+        return cls(max_characters_from(credentials))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -153,9 +157,8 @@ class PatientSocketIOInput(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        credentials = credentials or {}
         channel = super().from_credentials(credentials)
-        channel.max_characters = int(credentials.get("max_characters", DEFAULT_MAX_CHARACTERS))  # type: ignore[attr-defined]
+        channel.max_characters = max_characters_from(credentials)  # type: ignore[attr-defined]
         return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:

@@ -28,7 +28,6 @@ DEFAULT_LEXICON_PATH = Path(__file__).resolve().parents[2] / "config" / "red_fla
 
 # spaCy splits contractions ("can't" → "ca" + "n't", "cant" → "ca" + "nt"); these give the words back.
 _CONTRACTION_KEYS = {"ca": "can", "wo": "will", "n't": "not", "nt": "not", "ai": "be", "sha": "shall"}
-_NUMBER = re.compile(r"^(\d{2,3}(?:[.,]\d{1,2})?)(°?[cf]|°)?$", re.IGNORECASE)
 _NUMBER_IN_TEXT = re.compile(
     r"(?<![\d.,£$])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°\s*[cf]?|degrees?\s*(?:c|f|celsius|fahrenheit)?|deg|celsius|fahrenheit|c\b|f\b|%|bpm)?",
     re.IGNORECASE,
