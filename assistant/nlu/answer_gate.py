@@ -87,11 +87,7 @@ class AnswerConfidenceGate(ConfiguredComponent):
             runner_up = ranking[1].get(PREDICTED_CONFIDENCE_KEY, 0.0) if len(ranking) > 1 else 0.0
             if self.is_confident(confidence, runner_up):
                 return
-            message.set(
-                INTENT,
-                {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: float(confidence)},
-                add_to_output=True,
-            )
+            _become_fallback(message, float(confidence))
             candidates = _answer_keys(ranking)[: self.candidates]
         elif intent_name == DEFAULT_NLU_FALLBACK_INTENT_NAME:
             # Unsure of the topic: the best answer of each of the topics DIET ranked highest.
@@ -106,6 +102,18 @@ class AnswerConfidenceGate(ConfiguredComponent):
             return
         if candidates:
             message.set(ANSWER_CANDIDATES_KEY, candidates, add_to_output=True)
+
+
+def _become_fallback(message: Message, confidence: float) -> None:
+    """Mark the turn ``nlu_fallback`` the way Rasa's FallbackClassifier does.
+
+    The fallback goes in front of the intent ranking, so the ranking still shows what DIET predicted
+    underneath: Rasa's own evaluation (``rasa test nlu``) undoes a fallback by taking the second entry
+    of the ranking, and would otherwise score a withheld answer as DIET's runner-up intent.
+    """
+    fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: confidence}
+    message.set(INTENT, fallback, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [fallback, *(message.get(INTENT_RANKING_KEY) or [])], add_to_output=True)
 
 
 def _answer_keys(ranking: List[Dict[str, Any]]) -> List[str]:

@@ -68,6 +68,17 @@ def test_low_confidence_answer_becomes_a_fallback_with_three_candidates():
     assert message.get(ANSWER_CANDIDATES_KEY) == ["cart/what_is", "cart/how_it_works", "jacie/what_is"]
 
 
+def test_a_withheld_answer_is_a_fallback_rasa_can_undo_to_the_topic():
+    """Rasa's evaluation undoes a fallback by taking the second entry of the ranking: it must be the topic."""
+    from rasa.nlu.classifiers.fallback_classifier import is_fallback_classifier_prediction, undo_fallback_prediction
+
+    message = classified("car stuff?", "cart", 0.8, response_selector=selector_output(0.3))
+    AnswerConfidenceGate(threshold=0.5, candidates=3).process([message])
+    result = message.as_dict()
+    assert is_fallback_classifier_prediction(result)
+    assert undo_fallback_prediction(result)["intent"] == {"name": "cart", "confidence": 0.8}
+
+
 @pytest.mark.parametrize(
     "runner_up, served_intent",
     [(0.1, "cart"), (0.25, "nlu_fallback")],
