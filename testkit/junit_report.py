@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List, Sequence
 
-from testkit.runner import FAILED, KNOWN_ISSUE, SKIPPED, ScenarioResult, visible_text
+from testkit.runner import FAILED, KNOWN_ISSUE, SKIPPED, ScenarioResult, button_titles, visible_text
 
 
 def transcript(result: ScenarioResult) -> str:
@@ -23,6 +23,9 @@ def transcript(result: ScenarioResult) -> str:
             lines.append(f"   !! {turn.error}")
         if turn.messages:
             lines.append("   assistant: " + visible_text(turn.messages).replace("\n", "\n   "))
+            titles = button_titles(turn.messages)
+            if titles:
+                lines.append("   buttons: " + " | ".join(titles))
         for check in turn.checks:
             mark = "ok  " if check.passed else "FAIL"
             lines.append(f"   [{mark}] {check.expectation}" + ("" if check.passed else f": {check.detail}"))

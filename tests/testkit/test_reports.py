@@ -45,7 +45,7 @@ def test_junit_xml_has_a_suite_per_file_a_failure_with_its_reason_and_known_issu
     assert sorted(s.get("name") for s in root.iter("testsuite")) == ["e2e.cart", "e2e.service"]
     [failure] = root.iter("failure")
     assert failure.get("message") == "step 1 (types “what is car-t <b>now</b>”): expected answer cart/what_is; answer ids served: “clarify”"
-    assert "[FAIL] answer cart/what_is" in failure.text and "2. patient clicks “Talk to a person”" in failure.text
+    assert "[FAIL] answer cart/what_is" in failure.text and "buttons: Talk to a person" in failure.text and "2. patient clicks “Talk to a person”" in failure.text
     [skipped] = root.iter("skipped")
     assert skipped.get("message") == "known issue: relay placeholder"
 
