@@ -10,6 +10,7 @@ could not start.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 import warnings
@@ -44,6 +45,16 @@ def _select(scenarios: List[Scenario], words: Optional[List[str]]) -> List[Scena
     return [s for s in scenarios
             if any(n in s.name.casefold() or n == s.suite.casefold() or any(n == t.casefold() for t in s.tags)
                    for n in needles)]
+
+
+def _answers(webhook: str) -> bool:
+    """Does the REST channel at ``webhook`` answer its health check (``GET /webhooks/rest/``)?"""
+    import requests
+
+    try:
+        return requests.get(webhook.rsplit("/", 1)[0] + "/", timeout=5).ok
+    except requests.RequestException:
+        return False
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -81,6 +92,9 @@ def command_run(args: argparse.Namespace) -> int:
     if args.url:
         # Someone else's assistant: its action server may not have the test clock, and it is not ours to stop.
         playable = [s for s in scenarios if s.settings.clock is None]
+        if not _answers(args.url):
+            print(f"e2e: no assistant answers at {args.url}: start one with `make run`, or leave out --url", file=sys.stderr)
+            return 2
         print(f"e2e: playing {len(scenarios)} scenarios against {args.url}", flush=True)
         played = {id(r.scenario): r for r in run_scenarios(playable, args.url, None, args.workers, show)}
         results = [played.get(id(s)) or skipped(s, "sets the clock: run it with `make test-e2e` (test clock on)")
@@ -90,6 +104,7 @@ def command_run(args: argparse.Namespace) -> int:
                 show(result)
     else:
         print(f"e2e: starting the assistant (about a minute), then playing {len(scenarios)} scenarios", flush=True)
+        shutil.rmtree(out / "servers", ignore_errors=True)  # this run's logs and test conversations only
         try:
             with running_assistant(out / "servers", test_clock=True) as assistant:
                 results = run_scenarios(scenarios, assistant.webhook, assistant.stop_actions, args.workers, show)

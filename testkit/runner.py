@@ -211,8 +211,14 @@ class Player:
             turn.status = response.status_code
             reply = response.json()
             turn.messages = reply if isinstance(reply, list) else []
+        except requests.Timeout:
+            turn.error = f"no usable reply from the assistant: no answer within {self.timeout:.0f} s"
+            return turn
+        except requests.ConnectionError:
+            turn.error = f"no usable reply from the assistant: could not connect to {self.webhook}"
+            return turn
         except (requests.RequestException, ValueError) as error:
-            turn.error = f"no usable reply from the assistant ({type(error).__name__}: {error})"
+            turn.error = f"no usable reply from the assistant: {type(error).__name__}"
             return turn
         finally:
             turn.seconds = time.monotonic() - started
