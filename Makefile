@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 setup:  ## create .venv (Python 3.10), install requirements.lock, build the spaCy pipeline
 	@scripts/setup.sh
