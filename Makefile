@@ -2,10 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test train validate pytest test-stories crossval check-contacts lock clean
+.PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 setup:  ## create .venv (Python 3.10), install requirements.lock, build the spaCy pipeline
 	@scripts/setup.sh
@@ -27,6 +27,12 @@ pytest: setup  ## unit tests only (e.g. make pytest ARGS="-k handoff")
 
 test-stories: train  ## conversation tests only (tests/test_*.yml)
 	@source scripts/env.sh && rasa test core --model models/$${MODEL_NAME}.tar.gz --stories tests --e2e --fail-on-prediction-errors --out results/stories
+
+test-e2e: train  ## end-to-end scenarios (tests/e2e) on the running assistant (e.g. ARGS="-k handoff"); results/e2e
+	@source scripts/env.sh && python -m testkit run $(ARGS)
+
+test-report:  ## one testing report (e2e, rasa test, crossval): results/index.html, the page to open first
+	@source scripts/env.sh && python -m testkit report
 
 crossval: setup  ## NLU cross-validation (3 folds): intent and response-selection F1 under results/crossval
 	@scripts/crossval.sh

@@ -145,7 +145,8 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        plan = plan_handoff(handoff_reason(tracker), now_uk(), load_contacts(), load_system_messages())
+        now = now_uk((tracker.latest_message or {}).get("metadata"))
+        plan = plan_handoff(handoff_reason(tracker), now, load_contacts(), load_system_messages())
         dispatcher.utter_message(
             text="\n\n".join(plan.lines),
             buttons=contact_buttons(plan.contacts) or None,

@@ -29,6 +29,8 @@ from assistant.nlg import system_messages
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_CHARACTERS = 1000
+# The answer id of the "reach a person" message sent when a turn would otherwise get no reply.
+DEGRADED_ANSWER_ID = "service_degraded"
 FALLBACK_TEXTS = {
     "bad_request": "Sorry, I couldn't read that message. Please try typing it again.",
     "input_too_long": "Sorry, your message is too long for me. Please keep it under {max_characters} characters.",
@@ -118,7 +120,7 @@ class PatientRestInput(RestInput):
             if not collector.messages:
                 collector.messages.append(
                     {"recipient_id": sender, "text": system_text("service_degraded"),
-                     "metadata": {"answer_id": "service_degraded"}}
+                     "metadata": {"answer_id": DEGRADED_ANSWER_ID}}
                 )
             return response.json(collector.messages)
 
@@ -192,7 +194,7 @@ class PatientSocketIOInput(SocketIOInput):
                 logger.exception("A message from the socket.io channel could not be handled")
             if not collector.sent:
                 await output._send_message(
-                    room, {"text": system_text("service_degraded"), "metadata": {"answer_id": "service_degraded"}}
+                    room, {"text": system_text("service_degraded"), "metadata": {"answer_id": DEGRADED_ANSWER_ID}}
                 )
 
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)

@@ -7,7 +7,7 @@ it extends Rasa's own templated generator:
 - ``{hotline_phone}``-style placeholders are filled from ``config/contacts.yml`` (the one place staff
   change a number); the file is re-read when it changes, and a broken file stops the server at start;
 - a question that only *mentions* a symptom gets the Hotline line under its answer;
-- the "Did you mean…?" response offers the closest catalogue answers as buttons.
+- the "Did you mean…?" response offers the closest catalogue answers as buttons (answer id ``clarify``).
 """
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 SYSTEM_MESSAGES_PATH = Path(__file__).resolve().parent.parent / "config" / "system_messages.yml"
 CLARIFY_RESPONSE = "utter_clarify"
 URGENT_RESPONSE = "utter_urgent_help"
+# The "I'm not sure, did you mean…?" reply is marked like a catalogue answer, so the widget and the
+# end-to-end scenarios recognise it by its metadata rather than by its wording.
+CLARIFY_ANSWER_ID = "clarify"
 
 
 class WatchedContacts:
@@ -109,6 +112,7 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
         if utter_action == CLARIFY_RESPONSE:
             self._add_suggestions(response, parse_data.get(ANSWER_CANDIDATES_KEY) or [])
+            response["metadata"] = {"answer_id": CLARIFY_ANSWER_ID, **(response.get("metadata") or {})}
         if parse_data.get(SYMPTOM_MENTIONS_KEY) and utter_action != URGENT_RESPONSE:
             self._add_symptom_note(response, values)
         return response

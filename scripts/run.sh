@@ -10,6 +10,8 @@ scripts/setup.sh
 python -m assistant.contacts
 scripts/train.sh
 mkdir -p var
+# The test clock (actions/clock.py) is for `make test-e2e` only: never let a shell setting leak in.
+unset CART_TEST_CLOCK
 
 pids=()
 stop_all() {

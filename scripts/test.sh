@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
 step() { printf '\n==> %s\n' "$*"; }
+# Whatever happens, gather the results into the testing report (results/index.html) at the end.
+trap 'python -m testkit report || true' EXIT
 
 scripts/setup.sh
 step "contacts file"
@@ -21,4 +23,6 @@ rm -rf results/stories
 rasa test core --model "models/$MODEL_NAME.tar.gz" --stories tests --e2e --fail-on-prediction-errors --out results/stories
 step "pytest -m integration (the running assistant)"
 python -m pytest -m integration
+step "end-to-end scenarios (tests/e2e) on the running assistant: results/e2e/report.html"
+python -m testkit run
 step "all tests passed"

@@ -94,6 +94,7 @@ def test_unsure_offers_the_closest_answers_then_a_person(assistant):
     patient = new_patient()
     first = assistant.say(patient, "blah cells weeks thing")
     assert "not sure" in texts(first)
+    assert first[0]["metadata"]["answer_id"] == "clarify"  # recognisable without reading the wording
     titles = [b["title"] for m in first for b in m.get("buttons", [])]
     assert len(titles) >= 3 and "Talk to a person" in titles  # 2-3 closest answers, then a person
     second = assistant.say(patient, "purple elephant tuesday")

@@ -1,0 +1,150 @@
+"""Start the real assistant (Rasa server + action server) on free loopback ports.
+
+Why: only a running assistant shows what a patient really receives, including what happens when the
+action server is down. Used by the integration tests (``tests/integration/conftest.py``) and by the
+scenario runner. Needs the trained model (``make train``).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import requests
+
+from actions.clock import TEST_CLOCK_ENV
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / f"{os.environ.get('MODEL_NAME', 'cart-assistant')}.tar.gz"
+RASA = str(Path(sys.executable).with_name("rasa"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before {url} answered")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+def stop(process: Optional[subprocess.Popen]) -> None:
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class RunningAssistant:
+    """The assistant's two servers, with helpers to talk to it and to stop the action server.
+
+    ``test_clock`` starts the action server with ``CART_TEST_CLOCK=1`` (see ``actions/clock.py``);
+    otherwise the variable is removed from its environment, whatever the calling shell has.
+    """
+
+    workdir: Path
+    rasa_port: int
+    action_port: int
+    env: Dict[str, str]
+    test_clock: bool = False
+    rasa: Optional[subprocess.Popen] = None
+    actions: Optional[subprocess.Popen] = None
+    logs: List[Path] = field(default_factory=list)
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    def _log(self, name: str):
+        path = self.workdir / f"{name}.log"
+        self.logs.append(path)
+        return open(path, "ab")
+
+    def start_actions(self) -> None:
+        env = {k: v for k, v in self.env.items() if k != TEST_CLOCK_ENV}
+        if self.test_clock:
+            env[TEST_CLOCK_ENV] = "1"
+        self.actions = subprocess.Popen(
+            [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+            cwd=ROOT, env=env, stdout=self._log("actions"), stderr=subprocess.STDOUT,
+        )
+        wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, self.actions)
+
+    def stop_actions(self) -> None:
+        stop(self.actions)
+        self.actions = None
+
+    def start_rasa(self) -> None:
+        self.rasa = subprocess.Popen(
+            [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+             "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
+            cwd=ROOT, env=self.env, stdout=self._log("rasa"), stderr=subprocess.STDOUT,
+        )
+        wait_for(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", 240, self.rasa)
+
+    def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        reply = requests.post(self.webhook, json={"sender": sender, "message": text}, timeout=60)
+        reply.raise_for_status()
+        return reply.json()
+
+    def stop_all(self) -> None:
+        stop(self.rasa)
+        stop(self.actions)
+        self.rasa = self.actions = None
+
+
+def write_endpoints(workdir: Path, action_port: int) -> None:
+    """endpoints.yml for this instance: its own action server port and its own SQLite tracker store."""
+    (workdir / "endpoints.yml").write_text(
+        f"""action_endpoint:
+  url: "http://127.0.0.1:{action_port}/webhook"
+tracker_store:
+  type: SQL
+  dialect: "sqlite"
+  db: "{workdir / 'tracker.db'}"
+nlg:
+  type: assistant.nlg.ContentNaturalLanguageGenerator
+""",
+        encoding="utf-8",
+    )
+
+
+@contextlib.contextmanager
+def running_assistant(workdir: Path, test_clock: bool = False) -> Iterator[RunningAssistant]:
+    """Both servers started on free loopback ports, stopped on the way out whatever happens."""
+    if not MODEL.exists():
+        raise FileNotFoundError(f"no trained model at {MODEL}: run `make train` first")
+    workdir.mkdir(parents=True, exist_ok=True)
+    action_port, rasa_port = free_port(), free_port()
+    write_endpoints(workdir, action_port)
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
+           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    running = RunningAssistant(workdir, rasa_port, action_port, env, test_clock=test_clock)
+    try:
+        running.start_actions()
+        running.start_rasa()
+        yield running
+    finally:
+        running.stop_all()
