@@ -61,6 +61,7 @@ class RunningAssistant:
     rasa_port: int
     action_port: int
     env: Dict[str, str]
+    web_port: int = 0  # the browser tests serve the widget's demo page here (the one allowed origin)
     rasa: Optional[subprocess.Popen] = None
     actions: Optional[subprocess.Popen] = None
     logs: List[Path] = field(default_factory=list)
@@ -85,10 +86,15 @@ class RunningAssistant:
         stop(self.actions)
         self.actions = None
 
+    @property
+    def web_origin(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
     def start_rasa(self) -> None:
         self.rasa = subprocess.Popen(
             [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-             "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
+             "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
+             "--cors", self.web_origin],
             cwd=ROOT, env=self.env, stdout=self._log("rasa"), stderr=subprocess.STDOUT,
         )
         wait_for(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", 240, self.rasa)
@@ -104,7 +110,7 @@ def assistant(tmp_path_factory) -> RunningAssistant:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
     workdir = tmp_path_factory.mktemp("assistant")
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
     (workdir / "endpoints.yml").write_text(
         f"""action_endpoint:
   url: "http://127.0.0.1:{action_port}/webhook"
@@ -118,8 +124,9 @@ nlg:
         encoding="utf-8",
     )
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
-           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    running = RunningAssistant(workdir, rasa_port, action_port, env)
+           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
+           "CORS_ORIGINS": f"http://127.0.0.1:{web_port}"}
+    running = RunningAssistant(workdir, rasa_port, action_port, env, web_port)
     try:
         running.start_actions()
         running.start_rasa()
