@@ -9,11 +9,16 @@ cd "$ROOT/web"
 if ! command -v npm >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "web: installing Node.js and npm (apt)"
-    apt-get install -y -qq nodejs npm >/dev/null
+    { apt-get update -qq && apt-get install -y -qq nodejs npm; } >/dev/null
   else
-    echo "ERROR: the chat widget needs Node.js 18+ and npm (e.g. apt-get install nodejs npm)." >&2
+    echo "ERROR: the chat widget needs Node.js 20+ and npm (e.g. apt-get install nodejs npm)." >&2
     exit 1
   fi
+fi
+
+if ! node -e 'process.exit(parseInt(process.versions.node) >= 20 ? 0 : 1)'; then
+  echo "ERROR: the chat widget's build needs Node.js 20+ (found $(node --version)); nhsuk-frontend and sass require it." >&2
+  exit 1
 fi
 
 stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
