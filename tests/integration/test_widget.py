@@ -53,6 +53,7 @@ def test_a_question_gets_its_answer_with_its_source_and_review_status(page: Page
     expect(provenance).to_contain_text("Awaiting clinical sign-off")
     expect(provenance.get_by_role("link").first).to_have_attribute("rel", "noopener noreferrer")
     expect(chat.user_messages.last).to_have_text("You said: what is car t cell therapy")
+    expect(page.locator(".cc-typing")).to_be_hidden()  # the typing indicator goes when the answer comes
     assert not page.errors  # type: ignore[attr-defined]
 
 
@@ -248,7 +249,10 @@ def blocking(violations):
 
 
 def show_from_top(message) -> None:
-    message.evaluate("m => { m.closest('.cc-scroll').style.scrollBehavior = 'auto'; m.scrollIntoView({block: 'start'}); }")
+    message.evaluate(
+        "m => { const s = m.closest('.cc-scroll'); s.style.scrollBehavior = 'auto';"
+        " s.scrollTop += m.getBoundingClientRect().top - s.getBoundingClientRect().top - 8; }"
+    )
 
 
 def a_conversation(chat: Chat) -> None:
