@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean
+.PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean web
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -10,10 +10,10 @@ help:  ## list the targets
 setup:  ## create .venv (Python 3.10), install requirements.lock, build the spaCy pipeline
 	@scripts/setup.sh
 
-run:  ## set up, train if needed, run the action server (:5055) and the assistant (:5005)
+run:  ## set up, train if needed, run the action server (:5055), the assistant (:5005) and the demo page (:8080)
 	@scripts/run.sh
 
-test:  ## set up, validate data, pytest, train, conversation tests
+test:  ## set up, validate data, pytest, train, conversation, integration and browser tests
 	@scripts/test.sh
 
 train: setup  ## train the model (Rasa's cache skips unchanged parts)
@@ -37,6 +37,9 @@ test-report:  ## one testing report (e2e, rasa test, crossval): results/index.ht
 crossval: setup  ## NLU cross-validation (3 folds): intent and response-selection F1 under results/crossval
 	@scripts/crossval.sh
 
+web:  ## build the chat widget and its demo page into web/dist (npm ci when needed)
+	@scripts/web.sh
+
 check-contacts: setup  ## check config/contacts.yml
 	@source scripts/env.sh && python -m assistant.contacts
 
@@ -44,4 +47,4 @@ lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
 	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in
 
 clean:  ## remove models, results, caches and local data (keeps .venv)
-	rm -rf models results .rasa var/tracker.db .pytest_cache
+	rm -rf models results .rasa var/tracker.db .pytest_cache web/dist

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make run`: set up, train if needed, then run the action server (127.0.0.1:5055) and the
-# Rasa server (127.0.0.1:5005, REST and socket.io channels, SQLite tracker store). Ctrl-C stops both.
+# `make run`: set up, train if needed, then run the action server (127.0.0.1:5055), the
+# Rasa server (127.0.0.1:5005, REST and socket.io channels, SQLite tracker store) and the demo page
+# with the chat widget (http://127.0.0.1:8080). Ctrl-C stops all three.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -9,9 +10,13 @@ scripts/setup.sh
 # Refuse to start with a broken contacts file (the message names the contact and field).
 python -m assistant.contacts
 scripts/train.sh
+scripts/web.sh
 mkdir -p var
 # The test clock (actions/clock.py) is for `make test-e2e` only: never let a shell setting leak in.
 unset CART_TEST_CLOCK
+# Browsers may call the assistant only from these pages (space-separated; default: the demo page).
+export WEB_PORT="${WEB_PORT:-8080}"
+export CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT}"
 
 pids=()
 stop_all() {
@@ -27,11 +32,14 @@ rasa run actions --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 rasa run --model "models/$MODEL_NAME.tar.gz" --interface 127.0.0.1 --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml \
-  --cors "${CORS_ORIGINS:-http://127.0.0.1:8080}" &
+  --cors $CORS_ORIGINS &  # word splitting intended: one argument per origin
 rasa_pid=$!
 pids+=("$rasa_pid")
+python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web/dist >/dev/null 2>&1 &
+pids+=($!)
 
-echo "run: action server http://127.0.0.1:$ACTION_PORT/health, assistant http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook (ready in about 40 s; Ctrl-C stops both)"
+echo "run: action server http://127.0.0.1:$ACTION_PORT/health, assistant http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook (ready in about 40 s; Ctrl-C stops all)"
+echo "run: demo page with the chat widget: http://127.0.0.1:$WEB_PORT/ (allowed origins: $CORS_ORIGINS)"
 # Runs until Ctrl-C or until the Rasa server exits. If only the action server stops, the assistant
 # keeps answering (catalogue, urgent help, a static "reach a person" message) in degraded mode.
 wait "$rasa_pid"

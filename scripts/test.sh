@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: set up if needed, then validate the data, run pytest, train, and run the conversation
-# tests. Any failure exits non-zero.
+# `make test`: set up if needed, then validate the data, run pytest, train, and run the conversation,
+# integration and browser tests. Any failure exits non-zero.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -16,12 +16,20 @@ step "rasa data validate --fail-on-warnings"
 rasa data validate --fail-on-warnings
 step "pytest (unit tests)"
 python -m pytest -m "not integration"
+step "chat widget: build, and a browser for its tests"
+scripts/web.sh
+# The widget's browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "test: installing chromium (apt)"
+  { apt-get update -qq && apt-get install -y -qq chromium; } >/dev/null \
+    || { echo "ERROR: the browser tests need Chromium: apt-get install chromium" >&2; exit 1; }
+fi
 step "rasa train"
 scripts/train.sh
 step "rasa test core --stories tests --e2e --fail-on-prediction-errors (NLU and dialogue)"
 rm -rf results/stories
 rasa test core --model "models/$MODEL_NAME.tar.gz" --stories tests --e2e --fail-on-prediction-errors --out results/stories
-step "pytest -m integration (the running assistant)"
+step "pytest -m integration (the running assistant, and the widget in Chromium)"
 python -m pytest -m integration
 step "end-to-end scenarios (tests/e2e) on the running assistant: results/e2e/report.html"
 python -m testkit run

@@ -69,6 +69,7 @@ class RunningAssistant:
     action_port: int
     env: Dict[str, str]
     test_clock: bool = False
+    web_port: int = 0  # the browser tests serve the widget's demo page here (the one allowed origin)
     rasa: Optional[subprocess.Popen] = None
     actions: Optional[subprocess.Popen] = None
     logs: List[Path] = field(default_factory=list)
@@ -96,10 +97,15 @@ class RunningAssistant:
         stop(self.actions)
         self.actions = None
 
+    @property
+    def web_origin(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
     def start_rasa(self) -> None:
         self.rasa = subprocess.Popen(
             [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-             "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
+             "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
+             "--cors", self.web_origin],
             cwd=ROOT, env=self.env, stdout=self._log("rasa"), stderr=subprocess.STDOUT,
         )
         wait_for(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", 240, self.rasa)
@@ -137,11 +143,12 @@ def running_assistant(workdir: Path, test_clock: bool = False) -> Iterator[Runni
     if not MODEL.exists():
         raise FileNotFoundError(f"no trained model at {MODEL}: run `make train` first")
     workdir.mkdir(parents=True, exist_ok=True)
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
     write_endpoints(workdir, action_port)
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
-           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    running = RunningAssistant(workdir, rasa_port, action_port, env, test_clock=test_clock)
+           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
+           "CORS_ORIGINS": f"http://127.0.0.1:{web_port}"}
+    running = RunningAssistant(workdir, rasa_port, action_port, env, test_clock=test_clock, web_port=web_port)
     try:
         running.start_actions()
         running.start_rasa()

@@ -1,0 +1,181 @@
+"""A real browser on the widget's demo page, talking to the real running assistant.
+
+Why: the widget's promises (safe rendering, keyboard use, live announcements, reconnecting, reload
+persistence) only exist in a browser. Debian's Chromium is driven by Playwright for Python (no browser
+download: ``scripts/test.sh`` installs the ``chromium`` package). The demo page is built into a temporary
+folder pointing at the test assistant and served on the one origin that assistant allows (CORS).
+Screenshots and axe results go to ``results/widget/``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import threading
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from tests.integration.conftest import ROOT, RunningAssistant
+
+WEB = ROOT / "web"
+RESULTS = ROOT / "results" / "widget"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-gpu"]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+ANSWER_TIMEOUT_MS = 30_000
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:  # keep the test output readable
+        pass
+
+
+@dataclass
+class DemoSite:
+    """The built demo page, served on the assistant's allowed origin."""
+
+    url: str
+    root: Path
+
+
+@pytest.fixture(scope="session")
+def demo_site(assistant: RunningAssistant, tmp_path_factory) -> Iterator[DemoSite]:
+    if not (WEB / "node_modules").exists():
+        pytest.fail("web/node_modules is missing: run scripts/web.sh (make test does)")
+    root = tmp_path_factory.mktemp("web")
+    subprocess.run(
+        ["node", str(WEB / "build.mjs")], check=True, cwd=WEB, capture_output=True,
+        env={**os.environ, "WEB_DIST": str(root), "CHAT_SERVER_URL": f"http://127.0.0.1:{assistant.rasa_port}"},
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", assistant.web_port), functools.partial(_QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield DemoSite(assistant.web_origin, root)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (scripts/test.sh does)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, demo_site: DemoSite) -> Iterator[Page]:
+    """A fresh browser tab (its own sessionStorage) on the demo page, desktop size."""
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    tab.errors = []  # type: ignore[attr-defined]
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))  # type: ignore[attr-defined]
+    tab.goto(demo_site.url + "/index.html")
+    yield tab
+    context.close()
+
+
+class Chat:
+    """What a patient can see and do in the widget, in the words they would use."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.launcher = page.get_by_role("button", name="Ask about CAR-T")
+        self.panel = page.get_by_role("region", name="Ask about CAR-T")
+        self.log = page.get_by_role("log", name="Conversation")
+        self.input = page.get_by_label("Type your question")
+        self.status = page.locator(".cc-status")
+
+    def open(self) -> "Chat":
+        self.launcher.click()
+        expect(self.panel).to_be_visible()
+        self.wait_until_connected()
+        return self
+
+    def wait_until_connected(self) -> None:
+        expect(self.status).to_be_empty(timeout=ANSWER_TIMEOUT_MS)
+
+    @property
+    def bot_messages(self) -> Locator:
+        return self.log.locator(".cc-msg--bot")
+
+    @property
+    def user_messages(self) -> Locator:
+        return self.log.locator(".cc-msg--user")
+
+    def ask(self, question: str) -> Locator:
+        """Types a question, sends it with Enter, and returns the first bot message that answers it."""
+        before = self.bot_messages.count()
+        self.input.fill(question)
+        self.input.press("Enter")
+        return self.next_answer(before)
+
+    def next_answer(self, before: int) -> Locator:
+        answer = self.bot_messages.nth(before)
+        expect(answer).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+        self.page.wait_for_timeout(1000)  # the rest of the turn (notes, contact card) follows at once
+        return answer
+
+    def scroll_to_end(self) -> None:
+        self.page.evaluate(
+            "() => { const s = document.querySelector('#cart-chat').shadowRoot.querySelector('.cc-scroll');"
+            " s.style.scrollBehavior = 'auto'; s.scrollTop = s.scrollHeight; }"
+        )
+
+    def reply_button(self, title: str) -> Locator:
+        return self.log.get_by_role("button", name=title, exact=True)
+
+    def focused(self) -> Dict[str, str]:
+        """The element with keyboard focus, looking inside the widget's shadow root."""
+        return self.page.evaluate(
+            """() => {
+                let el = document.activeElement;
+                while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+                if (!el) return {};
+                const style = getComputedStyle(el);
+                return {tag: el.tagName.toLowerCase(), text: (el.innerText || el.value || '').trim(),
+                        label: el.getAttribute('aria-label') || (el.labels && el.labels[0] ? el.labels[0].innerText : ''),
+                        cls: el.className || '', background: style.backgroundColor, boxShadow: style.boxShadow};
+            }"""
+        )
+
+
+def run_axe(page: Page, name: str) -> List[Dict[str, Any]]:
+    """Runs axe-core (WCAG 2.0-2.2 A/AA and best practice) in the page; saves the results; returns violations."""
+    page.add_script_tag(path=str(WEB / "node_modules" / "axe-core" / "axe.min.js"))
+    results = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"""
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    summary = {
+        "url": results["url"],
+        "passes": len(results["passes"]),
+        "incomplete": [{"id": r["id"], "impact": r["impact"], "nodes": len(r["nodes"])} for r in results["incomplete"]],
+        "violations": [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]]}
+            for v in results["violations"]
+        ],
+    }
+    (RESULTS / f"axe-{name}.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return results["violations"]
+
+
+def screenshot(page: Page, name: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

@@ -1,0 +1,72 @@
+// Builds web/dist/: the files the demo site and the widget serve, all from this folder and npm
+// packages, so nothing is fetched from a CDN at run time.
+//
+// Why a build step: nhsuk-frontend is Sass. Compiling it here lets the widget use the design
+// system's tokens and mixins while switching off the Frutiger @font-face (served only from
+// assets.nhs.uk), and keeps the widget's styles scoped to its own shadow root.
+//
+//   dist/index.html, dist/privacy.html   the demo pages (site/)
+//   dist/site.css                        NHS.UK frontend for the demo pages
+//   dist/cart-chat.js, cart-chat.css     the widget (widget/)
+//   dist/vendor/socket.io.min.js         the official socket.io client
+//   dist/assets/images/                  NHS.UK icons and favicon
+//
+// The demo pages' contact details come from config/contacts.yml ({{hotline_phone}}-style placeholders).
+// Environment: CHAT_SERVER_URL (the Rasa server the demo page's widget talks to, default
+// http://127.0.0.1:5005) and WEB_DIST (where to build, default web/dist; the browser tests build
+// a copy pointing at their own server).
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+import { parse as parseYaml } from "yaml";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = process.env.WEB_DIST || join(here, "dist");
+const chatServer = process.env.CHAT_SERVER_URL || "http://127.0.0.1:5005";
+const modules = join(here, "node_modules");
+
+/** {{hotline_phone}}, {{hotline_tel}}, {{hotline_name}}… from config/contacts.yml (the one place for numbers). */
+function contactPlaceholders() {
+  const { contacts } = parseYaml(readFileSync(join(here, "..", "config", "contacts.yml"), "utf8"));
+  const values = { CHAT_SERVER_URL: chatServer };
+  for (const [key, contact] of Object.entries(contacts)) {
+    values[`${key}_name`] = contact.name;
+    values[`${key}_phone`] = contact.phone;
+    values[`${key}_tel`] = contact.phone ? `tel:${contact.phone.replaceAll(" ", "")}` : "";
+  }
+  return values;
+}
+
+function fillPlaceholders(text, values) {
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name) => {
+    if (!(name in values)) throw new Error(`unknown placeholder ${whole}`);
+    return values[name];
+  });
+}
+
+function compile(source, target) {
+  const result = sass.compile(join(here, source), {
+    loadPaths: [modules],
+    style: "compressed",
+    quietDeps: true,
+    silenceDeprecations: ["import", "global-builtin"],
+  });
+  writeFileSync(join(dist, target), result.css);
+}
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, "vendor"), { recursive: true });
+
+const placeholders = contactPlaceholders();
+for (const name of readdirSync(join(here, "site"))) {
+  if (!name.endsWith(".html")) continue;
+  const page = fillPlaceholders(readFileSync(join(here, "site", name), "utf8"), placeholders);
+  writeFileSync(join(dist, name), page);
+}
+cpSync(join(here, "widget", "cart-chat.js"), join(dist, "cart-chat.js"));
+cpSync(join(modules, "nhsuk-frontend", "dist", "nhsuk", "assets", "images"), join(dist, "assets", "images"), { recursive: true });
+cpSync(join(modules, "socket.io-client", "dist", "socket.io.min.js"), join(dist, "vendor", "socket.io.min.js"));
+compile("site/site.scss", "site.css");
+compile("widget/cart-chat.scss", "cart-chat.css");
+console.log(`web: built ${dist}`);
