@@ -6,6 +6,7 @@ action server is down. Needs the trained model (``make test`` trains before runn
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -17,6 +18,8 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 import requests
+
+from tests.integration.network_trace import strace_available, strace_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / f"{os.environ.get('MODEL_NAME', 'cart-assistant')}.tar.gz"
@@ -43,12 +46,24 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def _server_pid(process: subprocess.Popen) -> int:
+    """The server's own pid: the child of strace when the server runs under it."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    try:
+        child = children.read_text().split()
+    except OSError:
+        child = []
+    return int(child[0]) if getattr(process, "traced", False) and child else process.pid
+
+
 def stop(process: Optional[subprocess.Popen]) -> None:
     if process is not None and process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        os.kill(_server_pid(process), signal.SIGINT)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
+            if _server_pid(process) != process.pid:
+                os.kill(_server_pid(process), signal.SIGKILL)
             process.kill()
             process.wait()
 
@@ -64,21 +79,36 @@ class RunningAssistant:
     rasa: Optional[subprocess.Popen] = None
     actions: Optional[subprocess.Popen] = None
     logs: List[Path] = field(default_factory=list)
+    network_traces: List[Path] = field(default_factory=list)
 
     @property
     def webhook(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def db(self) -> Path:
+        return self.workdir / "tracker.db"
 
     def _log(self, name: str):
         path = self.workdir / f"{name}.log"
         self.logs.append(path)
         return open(path, "ab")
 
+    def _popen(self, name: str, command: List[str]) -> subprocess.Popen:
+        """Start a server; under strace (network calls only) when available, see network_trace.py."""
+        traced = strace_available()
+        if traced:
+            trace = self.workdir / f"{name}-{len(self.network_traces)}.net"
+            self.network_traces.append(trace)
+            command = strace_prefix(str(trace)) + command
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log(name), stderr=subprocess.STDOUT)
+        process.traced = traced  # type: ignore[attr-defined]
+        return process
+
     def start_actions(self) -> None:
-        self.actions = subprocess.Popen(
-            [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=self.env, stdout=self._log("actions"), stderr=subprocess.STDOUT,
-        )
+        self.actions = self._popen(
+            "actions", [sys.executable, "-m", "assistant.action_server", "--actions", "actions",
+                        "--port", str(self.action_port)])
         wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, self.actions)
 
     def stop_actions(self) -> None:
@@ -86,10 +116,12 @@ class RunningAssistant:
         self.actions = None
 
     def start_rasa(self) -> None:
-        self.rasa = subprocess.Popen(
+        # --debug: Rasa logs every message at debug level, so the tests see the most a log can hold.
+        self.rasa = self._popen(
+            "rasa",
             [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-             "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
-            cwd=ROOT, env=self.env, stdout=self._log("rasa"), stderr=subprocess.STDOUT,
+             "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
+             "--debug", "--cors", *self.env["CORS_ORIGINS"].split()],
         )
         wait_for(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", 240, self.rasa)
 
@@ -108,8 +140,10 @@ def assistant(tmp_path_factory) -> RunningAssistant:
     (workdir / "endpoints.yml").write_text(
         f"""action_endpoint:
   url: "http://127.0.0.1:{action_port}/webhook"
+  headers:
+    Authorization: Bearer ${{ACTION_SERVER_TOKEN}}
 tracker_store:
-  type: SQL
+  type: assistant.tracker_store.RedactingSQLTrackerStore
   dialect: "sqlite"
   db: "{workdir / 'tracker.db'}"
 nlg:
@@ -117,8 +151,10 @@ nlg:
 """,
         encoding="utf-8",
     )
+    # Per-address limit raised: every test talks from 127.0.0.1 (the per-conversation limit is as in production).
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
-           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_SERVER_TOKEN": secrets.token_hex(24),
+           "CORS_ORIGINS": "http://127.0.0.1:8080 http://localhost:8080", "RATE_LIMIT_PER_IP": "100000/60"}
     running = RunningAssistant(workdir, rasa_port, action_port, env)
     try:
         running.start_actions()
