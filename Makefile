@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test train validate pytest test-stories crossval check-contacts lock clean
+.PHONY: help setup run test train validate pytest test-stories crossval check-contacts lock clean purge audit
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,6 +33,12 @@ crossval: setup  ## NLU cross-validation (3 folds): intent and response-selectio
 
 check-contacts: setup  ## check config/contacts.yml
 	@source scripts/env.sh && python -m assistant.contacts
+
+purge: setup  ## delete stored conversations older than the retention period (default 30 days; RETENTION_DAYS=n)
+	@source scripts/env.sh && python -m assistant.retention
+
+audit:  ## pip-audit of requirements.lock against the PyPI/OSV advisory databases (see docs/security.md)
+	@scripts/audit.sh
 
 lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
 	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in

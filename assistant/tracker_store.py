@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any, Dict, List, Optional, Text
 
@@ -36,7 +37,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from assistant.log_redaction import install_log_redaction
-from assistant.redaction import redact_value
+from assistant.redaction import NAME, redact_value
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +47,23 @@ SECONDS_PER_DAY = 86400
 _MODEL_OUTPUT_KEYS = frozenset({"event", "name", "policy", "timestamp", "input_channel", "message_id",
                                 "intent", "intent_ranking", "response_selector"})
 _STAFF_CONTENT_EVENTS = frozenset({"bot"})
+_PERSON_ENTITY = re.compile(r"name|person", re.IGNORECASE)
 
 
 def redact_event(data: Dict[str, Any]) -> Dict[str, Any]:
-    """A serialised event as it may be stored: anything that can carry patients' text redacted."""
+    """A serialised event as it may be stored: anything that can carry patients' text redacted.
+
+    An entity that names a person (its type mentions ``name`` or ``person``) loses its value even when
+    the text gave no cue: the extractor already decided it is a name.
+    """
     if data.get("event") in _STAFF_CONTENT_EVENTS:
         return data
-    return redact_value(data, skip_keys=_MODEL_OUTPUT_KEYS)
+    redacted = redact_value(data, skip_keys=_MODEL_OUTPUT_KEYS)
+    entities = ((redacted.get("parse_data") or {}).get("entities") or []) + (redacted.get("entities") or [])
+    for entity in entities:
+        if isinstance(entity, dict) and _PERSON_ENTITY.search(str(entity.get("entity", ""))):
+            entity["value"] = NAME
+    return redacted
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
