@@ -42,6 +42,7 @@ audit:  ## pip-audit of requirements.lock against the PyPI/OSV advisory database
 
 lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
 	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in
+	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-audit.lock requirements-audit.in
 
 clean:  ## remove models, results, caches and local data (keeps .venv)
 	rm -rf models results .rasa var/tracker.db .pytest_cache
