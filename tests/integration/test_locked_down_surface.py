@@ -8,6 +8,7 @@ import json
 import os
 import queue
 import sqlite3
+import time
 import uuid
 
 import pytest
@@ -166,6 +167,30 @@ def test_hostile_socketio_events_get_a_polite_answer_or_nothing(assistant, raw_s
     assert client.connected
 
 
+def test_an_unreadable_socketio_message_gets_a_polite_answer(assistant, raw_socket):
+    client, replies = raw_socket
+    while not replies.empty():
+        replies.get_nowait()
+    client.emit("user_uttered", {"message": 42, "session_id": "x"})
+    assert "couldn't read" in replies.get(timeout=10)["text"]
+
+
+def test_a_widget_sending_too_fast_is_asked_politely_to_wait(assistant):
+    widget = WidgetClient(url(assistant, ""))
+    for _ in range(31):
+        widget.sio.emit("user_uttered", {"message": "hello", "session_id": widget.session_id})
+        time.sleep(0.05)  # one event per polling request: engine.io drops a batch of more than 16
+    answers = []
+    try:
+        while True:
+            answers.append(widget.replies.get(timeout=15))
+    except queue.Empty:
+        pass
+    widget.close()
+    limited = [a for a in answers if (a.get("metadata") or {}).get("answer_id") == "rate_limited"]
+    assert len(limited) == 1 and "wait a moment" in limited[0]["text"], [(a.get("metadata") or {}).get("answer_id") or a.get("text", "")[:30] for a in answers]
+
+
 def test_the_socket_still_serves_a_widget_after_the_fuzzing(assistant, raw_socket):
     widget = WidgetClient(url(assistant, ""))
     assert "automated assistant" in widget.say("hello")[0]["text"]
@@ -175,7 +200,7 @@ def test_the_socket_still_serves_a_widget_after_the_fuzzing(assistant, raw_socke
 
 def test_no_connection_leaves_the_machine_while_chatting(assistant):
     """Every connect/sendto of both servers since start-up, from strace: only loopback, no DNS."""
-    assert assistant.network_traces, "strace is needed for this test (scripts/test.sh installs it)"
+    assert assistant.network_traces, "strace must be installed and allowed to trace (scripts/test.sh installs it)"
     still_answers(assistant)
     assistant.say(f"p-{uuid.uuid4().hex}", "i want to speak to a nurse")  # Rasa → action server
     traces = "\n".join(path.read_text(errors="replace") for path in assistant.network_traces)
