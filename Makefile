@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean web
+.PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean web purge audit
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,8 +43,15 @@ web:  ## build the chat widget and its demo page into web/dist (npm ci when need
 check-contacts: setup  ## check config/contacts.yml
 	@source scripts/env.sh && python -m assistant.contacts
 
+purge: setup  ## delete stored conversations older than the retention period (default 30 days; RETENTION_DAYS=n)
+	@source scripts/env.sh && python -m assistant.retention
+
+audit:  ## pip-audit of requirements.lock against the PyPI/OSV advisory databases (see docs/security.md)
+	@scripts/audit.sh
+
 lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
 	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in
+	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-audit.lock requirements-audit.in
 
 clean:  ## remove models, results, caches and local data (keeps .venv)
 	rm -rf models results .rasa var/tracker.db .pytest_cache web/dist

@@ -45,7 +45,10 @@ def handoff_reason(tracker: Tracker) -> str:
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        parse_data = event.get("parse_data")
+        intent_data = parse_data.get("intent") if isinstance(parse_data, dict) else None
+        intent = intent_data.get("name") if isinstance(intent_data, dict) else None
+        intent = intent if isinstance(intent, str) else None
         if intent in REASON_BY_INTENT:
             return REASON_BY_INTENT[intent]
         if intent not in IGNORED_INTENTS:

@@ -9,11 +9,18 @@ formats and fix those:
 - every bot message keeps its ``metadata`` (answer id, source, checked date, review status);
 - a request that is not JSON, or has no text message, gets HTTP 400 with a polite message;
 - a message over ``max_characters`` is refused politely before NLU, with the Hotline line;
-- a turn that would produce no reply gets the "reach a person" message instead.
+- a turn that would produce no reply gets the "reach a person" message instead;
+- a client over its rate limit gets a polite "please wait" (HTTP 429 on REST), see
+  ``assistant/rate_limit.py``;
+- the socket.io server accepts only the origins in ``CORS_ORIGINS`` (Rasa's accepts any), and the REST
+  channel locks the server down when it starts (``assistant/http_guard.py``);
+- ``POST /webhooks/rest/erase`` deletes the caller's own conversation (``assistant/erasure.py``).
 """
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -24,7 +31,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.erasure import ErasureUnavailable, erase_conversation, is_valid_secret, session_id_for
+from assistant.http_guard import allowed_origins, client_ip, harden, request_max_bytes
 from assistant.nlg import system_messages
+from assistant.rate_limit import chat_rate_limiter
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +45,10 @@ FALLBACK_TEXTS = {
     "bad_request": "Sorry, I couldn't read that message. Please try typing it again.",
     "input_too_long": "Sorry, your message is too long for me. Please keep it under {max_characters} characters.",
     "service_degraded": "Sorry, something went wrong. If you feel unwell after CAR-T, call the Clatterbridge Hotline.",
+    "rate_limited": "You are sending messages faster than I can answer. Please wait a moment and try again.",
+    "erase_unavailable": "Sorry, I can't delete the conversation right now. Please try again in a minute.",
 }
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 
 def patient_message(message: Dict[Text, Any]) -> Dict[str, Any]:
@@ -91,6 +104,10 @@ class PatientRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
+        @webhook.listener("before_server_start")
+        async def lock_down(app: Any, _: Any) -> None:
+            harden(app)
+
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
@@ -102,6 +119,8 @@ class PatientRestInput(RestInput):
             text = payload.get("message") if payload else None
             if not isinstance(sender, str) or not sender.strip() or not isinstance(text, str):
                 return response.json([{"text": system_text("bad_request")}], status=400)
+            if not chat_rate_limiter().allow(sender, client_ip(request)):
+                return response.json([{"recipient_id": sender, "text": system_text("rate_limited")}], status=429)
             if len(text) > self.max_characters:
                 return response.json(
                     [{"recipient_id": sender, "text": system_text("input_too_long", max_characters=self.max_characters)}],
@@ -123,6 +142,21 @@ class PatientRestInput(RestInput):
                      "metadata": {"answer_id": DEGRADED_ANSWER_ID}}
                 )
             return response.json(collector.messages)
+
+        @webhook.route("/erase", methods=["POST"])
+        async def erase(request: Request) -> HTTPResponse:
+            payload = _json_body(request)
+            secret = payload.get("session_secret") if payload else None
+            if not is_valid_secret(secret):
+                return response.json({"erased": False, "text": system_text("bad_request")}, status=400)
+            if not chat_rate_limiter().allow(session_id_for(secret), client_ip(request)):
+                return response.json({"erased": False, "text": system_text("rate_limited")}, status=429)
+            try:
+                await erase_conversation(getattr(request.app.ctx, "agent", None), secret)
+            except ErasureUnavailable:
+                logger.error("Erasure requested but the tracker store cannot erase conversations")
+                return response.json({"erased": False, "text": system_text("erase_unavailable")}, status=503)
+            return response.json({"erased": True})
 
         return webhook
 
@@ -170,6 +204,29 @@ class PatientSocketIOInput(SocketIOInput):
         webhook = super().blueprint(on_new_message)
         sio = self.sio
         max_characters = getattr(self, "max_characters", DEFAULT_MAX_CHARACTERS)
+        # Rasa's channel accepts any origin (cors_allowed_origins=[] switches the check off).
+        sio.eio.cors_allowed_origins = allowed_origins()
+        sio.eio.max_http_buffer_size = request_max_bytes()
+        handlers = sio.handlers.get(self.namespace or "/", {})
+        rasa_connect, rasa_disconnect, rasa_session_request = (
+            handlers["connect"], handlers["disconnect"], handlers["session_request"])
+        client_ips: Dict[str, str] = {}
+
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            request = environ.get("sanic.request")
+            client_ips[sid] = client_ip(request) if request is not None else "unknown"
+            return await rasa_connect(sid, environ, auth)
+
+        async def disconnect(sid: Text) -> None:
+            client_ips.pop(sid, None)
+            await rasa_disconnect(sid)
+
+        async def session_request(sid: Text, data: Any) -> None:
+            """Rasa's, but a session id that is not a short plain string gets a fresh one."""
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
+                session_id = uuid.uuid4().hex
+            await rasa_session_request(sid, {"session_id": session_id})
 
         async def handle_message(sid: Text, data: Any) -> None:
             output = PatientSocketIOOutput(sio, self.bot_message_evt)
@@ -179,6 +236,10 @@ class PatientSocketIOInput(SocketIOInput):
             room = sender if self.session_persistence and sender else sid
             if not isinstance(sender, str) or not sender or not isinstance(text, str):
                 await output._send_message(sid, {"text": system_text("bad_request")})
+                return
+            if not chat_rate_limiter().allow(sender, client_ips.get(sid)):
+                await output._send_message(
+                    room, {"text": system_text("rate_limited"), "metadata": {"answer_id": "rate_limited"}})
                 return
             if len(text) > max_characters:
                 await output._send_message(room, {"text": system_text("input_too_long", max_characters=max_characters)})
@@ -197,6 +258,9 @@ class PatientSocketIOInput(SocketIOInput):
                     room, {"text": system_text("service_degraded"), "metadata": {"answer_id": DEGRADED_ANSWER_ID}}
                 )
 
+        sio.on("connect", handler=connect, namespace=self.namespace)
+        sio.on("disconnect", handler=disconnect, namespace=self.namespace)
+        sio.on("session_request", handler=session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
         return webhook
 

@@ -28,11 +28,23 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-rasa run actions --actions actions --port "$ACTION_PORT" &
+# Rasa's HTTP API (conversations, model) stays off unless RASA_ENABLE_API=true, and then needs a token;
+# its /model routes are refused whatever the setting (assistant/http_guard.py).
+api_args=()
+if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
+  if [ -z "${RASA_API_TOKEN:-}" ]; then
+    echo "run: RASA_ENABLE_API=true needs RASA_API_TOKEN (the API would be open to anyone)" >&2
+    exit 1
+  fi
+  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+fi
+
+python -m assistant.action_server --actions actions --port "$ACTION_PORT" &
 pids+=($!)
+# shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list: one --cors value per origin
 rasa run --model "models/$MODEL_NAME.tar.gz" --interface 127.0.0.1 --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml \
-  --cors $CORS_ORIGINS &  # word splitting intended: one argument per origin
+  --endpoints endpoints.yml --credentials credentials.yml "${api_args[@]}" \
+  --cors $CORS_ORIGINS &
 rasa_pid=$!
 pids+=("$rasa_pid")
 python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web/dist >/dev/null 2>&1 &

@@ -30,6 +30,8 @@ step "rasa test core --stories tests --e2e --fail-on-prediction-errors (NLU and 
 rm -rf results/stories
 rasa test core --model "models/$MODEL_NAME.tar.gz" --stories tests --e2e --fail-on-prediction-errors --out results/stories
 step "pytest -m integration (the running assistant, and the widget in Chromium)"
+# The no-outbound-connection test records the servers' network calls with strace.
+command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq strace >/dev/null); }
 python -m pytest -m integration
 step "end-to-end scenarios (tests/e2e) on the running assistant: results/e2e/report.html"
 python -m testkit run

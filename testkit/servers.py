@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import requests
 
 from actions.clock import TEST_CLOCK_ENV
+from testkit.network_trace import strace_available, strace_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / f"{os.environ.get('MODEL_NAME', 'cart-assistant')}.tar.gz"
@@ -46,12 +48,24 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def _server_pid(process: subprocess.Popen) -> int:
+    """The server's own pid: the child of strace when the server runs under it."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    try:
+        child = children.read_text().split()
+    except OSError:
+        child = []
+    return int(child[0]) if getattr(process, "traced", False) and child else process.pid
+
+
 def stop(process: Optional[subprocess.Popen]) -> None:
     if process is not None and process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        os.kill(_server_pid(process), signal.SIGINT)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
+            if _server_pid(process) != process.pid:
+                os.kill(_server_pid(process), signal.SIGKILL)
             process.kill()
             process.wait()
 
@@ -73,24 +87,39 @@ class RunningAssistant:
     rasa: Optional[subprocess.Popen] = None
     actions: Optional[subprocess.Popen] = None
     logs: List[Path] = field(default_factory=list)
+    network_traces: List[Path] = field(default_factory=list)
 
     @property
     def webhook(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def db(self) -> Path:
+        return self.workdir / "tracker.db"
 
     def _log(self, name: str):
         path = self.workdir / f"{name}.log"
         self.logs.append(path)
         return open(path, "ab")
 
+    def _popen(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
+        """Start a server; under strace (network calls only) when available, see network_trace.py."""
+        traced = strace_available()
+        if traced:
+            trace = self.workdir / f"{name}-{len(self.network_traces)}.net"
+            self.network_traces.append(trace)
+            command = strace_prefix(str(trace)) + command
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log(name), stderr=subprocess.STDOUT)
+        process.traced = traced  # type: ignore[attr-defined]
+        return process
+
     def start_actions(self) -> None:
         env = {k: v for k, v in self.env.items() if k != TEST_CLOCK_ENV}
         if self.test_clock:
             env[TEST_CLOCK_ENV] = "1"
-        self.actions = subprocess.Popen(
-            [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=env, stdout=self._log("actions"), stderr=subprocess.STDOUT,
-        )
+        self.actions = self._popen(
+            "actions", [sys.executable, "-m", "assistant.action_server", "--actions", "actions",
+                        "--port", str(self.action_port)], env)
         wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, self.actions)
 
     def stop_actions(self) -> None:
@@ -102,11 +131,13 @@ class RunningAssistant:
         return f"http://127.0.0.1:{self.web_port}"
 
     def start_rasa(self) -> None:
-        self.rasa = subprocess.Popen(
+        # --debug: Rasa logs every message at debug level, so the tests see the most a log can hold.
+        self.rasa = self._popen(
+            "rasa",
             [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
              "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
-             "--cors", self.web_origin],
-            cwd=ROOT, env=self.env, stdout=self._log("rasa"), stderr=subprocess.STDOUT,
+             "--debug", "--cors", *self.env["CORS_ORIGINS"].split()],
+            self.env,
         )
         wait_for(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", 240, self.rasa)
 
@@ -126,8 +157,10 @@ def write_endpoints(workdir: Path, action_port: int) -> None:
     (workdir / "endpoints.yml").write_text(
         f"""action_endpoint:
   url: "http://127.0.0.1:{action_port}/webhook"
+  headers:
+    Authorization: Bearer ${{ACTION_SERVER_TOKEN}}
 tracker_store:
-  type: SQL
+  type: assistant.tracker_store.RedactingSQLTrackerStore
   dialect: "sqlite"
   db: "{workdir / 'tracker.db'}"
 nlg:
@@ -146,8 +179,11 @@ def running_assistant(workdir: Path, test_clock: bool = False) -> Iterator[Runni
     action_port, rasa_port, web_port = free_port(), free_port(), free_port()
     write_endpoints(workdir, action_port)
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
-           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
-           "CORS_ORIGINS": f"http://127.0.0.1:{web_port}"}
+           "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_SERVER_TOKEN": secrets.token_hex(24),
+           # the widget tests' demo page, and the default demo origins the surface tests expect
+           "CORS_ORIGINS": f"http://127.0.0.1:{web_port} http://127.0.0.1:8080 http://localhost:8080",
+           # every test talks from 127.0.0.1: the per-address limit is raised, the per-conversation one is as in production
+           "RATE_LIMIT_PER_IP": "100000/60"}
     running = RunningAssistant(workdir, rasa_port, action_port, env, test_clock=test_clock, web_port=web_port)
     try:
         running.start_actions()

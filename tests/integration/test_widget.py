@@ -212,10 +212,12 @@ def test_a_dropped_connection_shows_reconnecting_and_sends_the_message_when_back
     context.close()
 
 
-def test_delete_my_conversation_asks_first_then_erases_it_on_the_server(page: Page):
+def test_delete_my_conversation_asks_first_then_erases_it_on_the_server(page: Page, assistant):
     chat = Chat(page).open()
     chat.ask("what is car t cell therapy")
     secret = page.evaluate("() => sessionStorage.getItem('cartChat.secret')")
+    session_id = hashlib.sha256(secret.encode()).hexdigest()
+    assert stored_events(assistant, session_id) > 0
 
     chat.panel.get_by_role("button", name="Delete my conversation").click()
     confirm = chat.panel.get_by_role("group", name="Delete this conversation")
@@ -228,17 +230,17 @@ def test_delete_my_conversation_asks_first_then_erases_it_on_the_server(page: Pa
     with page.expect_response("**/webhooks/rest/erase") as erase:
         confirm.get_by_role("button", name="Yes, delete it").click()
     assert erase.value.request.post_data_json == {"session_secret": secret}
-    # Until the privacy work (#7) adds POST /webhooks/rest/erase, this branch's server answers 404.
-    assert erase.value.status in (200, 404)
-    if erase.value.status == 200:
-        expect(chat.status).to_have_text("Your conversation has been deleted.")
-        expect(chat.log).not_to_contain_text("immunotherapy")
-        assert page.evaluate("() => sessionStorage.getItem('cartChat.secret')") != secret
-        assert chat.ask("what is JACIE").get_attribute("data-answer-id") == "jacie/what_is"
-    else:
-        expect(chat.status).to_contain_text("could not delete your conversation")
-        expect(chat.log).to_contain_text("immunotherapy")  # nothing is lost silently
-        assert page.evaluate("() => sessionStorage.getItem('cartChat.secret')") == secret
+    assert erase.value.status == 200
+    expect(chat.status).to_have_text("Your conversation has been deleted.")
+    expect(chat.log).not_to_contain_text("immunotherapy")
+    assert stored_events(assistant, session_id) == 0, "the conversation must be gone from the tracker store"
+    assert page.evaluate("() => sessionStorage.getItem('cartChat.secret')") != secret
+    assert chat.ask("what is JACIE").get_attribute("data-answer-id") == "jacie/what_is"
+
+
+def stored_events(assistant, session_id: str) -> int:
+    with sqlite3.connect(assistant.workdir / "tracker.db") as db:
+        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (session_id,)).fetchone()[0]
 
 
 # --- safe rendering and accessibility ---------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterator, List
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from tests.integration.conftest import ROOT, RunningAssistant
+from testkit.servers import ROOT, RunningAssistant
 
 WEB = ROOT / "web"
 RESULTS = ROOT / "results" / "widget"

@@ -1,0 +1,98 @@
+"""In-process rate limiting of the chat endpoints, per conversation and per client IP address.
+
+Why: one script hammering the webhook can take the whole Rasa server (one process, ~20-40 turns/s
+here) away from patients. A person types a message every few seconds at most, so the limits below
+are far above human use. Limits are counted in a sliding window, in memory (one Rasa process per
+deployment here; behind several processes, put the same limits in the reverse proxy).
+
+Settings come from the environment, as ``<count>/<seconds>``:
+
+- ``RATE_LIMIT_PER_SESSION`` (default ``30/60``): messages per conversation;
+- ``RATE_LIMIT_PER_IP`` (default ``300/60``): messages per client address (a hospital or care home
+  may put many patients behind one address, hence generous).
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Deque, Dict, Optional, Tuple
+
+DEFAULT_PER_SESSION = "30/60"
+DEFAULT_PER_IP = "300/60"
+MAX_TRACKED_KEYS = 100_000
+
+
+def parse_limit(setting: str) -> Tuple[int, float]:
+    """``"30/60"`` → (30 requests, 60 seconds). Raises ``ValueError`` on anything else."""
+    count, _, seconds = setting.strip().partition("/")
+    limit = (int(count), float(seconds or 60))
+    if limit[0] < 1 or limit[1] <= 0:
+        raise ValueError(f"rate limit must be '<count>/<seconds>' with positive numbers, not {setting!r}")
+    return limit
+
+
+class SlidingWindow:
+    """At most ``limit`` hits per key within any ``window`` seconds."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._hits: Dict[str, Deque[float]] = {}
+
+    def _recent(self, key: str, now: float) -> Deque[float]:
+        hits = self._hits.get(key)
+        if hits is None:
+            if len(self._hits) >= MAX_TRACKED_KEYS:
+                self._forget_idle(now)
+            hits = self._hits[key] = deque()
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        return hits
+
+    def has_room(self, key: str) -> bool:
+        return len(self._recent(key, self.clock())) < self.limit
+
+    def record(self, key: str) -> None:
+        self._recent(key, self.clock()).append(self.clock())
+
+    def _forget_idle(self, now: float) -> None:
+        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]:
+            del self._hits[key]
+
+
+@dataclass
+class ChatRateLimiter:
+    """A message is accepted when both its conversation and its address are under their limits.
+
+    Refused messages are not counted, so a client that slows down is served again at once.
+    """
+
+    per_session: SlidingWindow
+    per_ip: SlidingWindow
+
+    def allow(self, session: str, ip: Optional[str]) -> bool:
+        ip_key = ip or "unknown"
+        if not (self.per_session.has_room(session) and self.per_ip.has_room(ip_key)):
+            return False
+        self.per_session.record(session)
+        self.per_ip.record(ip_key)
+        return True
+
+    @classmethod
+    def from_settings(cls, per_session: str, per_ip: str,
+                      clock: Callable[[], float] = time.monotonic) -> "ChatRateLimiter":
+        return cls(SlidingWindow(*parse_limit(per_session), clock=clock),
+                   SlidingWindow(*parse_limit(per_ip), clock=clock))
+
+
+@lru_cache(maxsize=1)
+def chat_rate_limiter() -> ChatRateLimiter:
+    """The process's one limiter, shared by the REST and socket.io channels."""
+    return ChatRateLimiter.from_settings(
+        os.environ.get("RATE_LIMIT_PER_SESSION", DEFAULT_PER_SESSION),
+        os.environ.get("RATE_LIMIT_PER_IP", DEFAULT_PER_IP),
+    )
