@@ -16,8 +16,12 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_PORT="${ACTION_PORT:-5055}"
 export MODEL_NAME="${MODEL_NAME:-cart-assistant}"
-# The Rasa server authenticates to the action server with this token (endpoints.yml); a fresh random
-# one per shell unless set (both servers of `make run` start from the same shell).
+# The Rasa server authenticates to the action server with this token (endpoints.yml). `make run` writes
+# the one it uses to var/action_server.token (owner-only) so that another terminal (`rasa shell`) can
+# reach the same action server; otherwise a fresh random one per shell.
+if [ -z "${ACTION_SERVER_TOKEN:-}" ] && [ -r "$ROOT/var/action_server.token" ]; then
+  ACTION_SERVER_TOKEN="$(cat "$ROOT/var/action_server.token")"
+fi
 export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
 # Web pages allowed to call the chat endpoints (REST and socket.io); space-separated.
 export CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:8080 http://localhost:8080}"

@@ -12,6 +12,7 @@ python -m assistant.contacts
 scripts/train.sh
 scripts/web.sh
 mkdir -p var
+( umask 077 && printf '%s' "$ACTION_SERVER_TOKEN" > var/action_server.token )
 # The test clock (actions/clock.py) is for `make test-e2e` only: never let a shell setting leak in.
 unset CART_TEST_CLOCK
 # Browsers may call the assistant only from these pages (space-separated; default: the demo page).
