@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test train validate pytest test-stories crossval check-contacts lock clean
+.PHONY: help setup run test train validate pytest test-stories crossval check-contacts lock clean \
+	check-content content-report insights bench-publish
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,6 +34,18 @@ crossval: setup  ## NLU cross-validation (3 folds): intent and response-selectio
 
 check-contacts: setup  ## check config/contacts.yml
 	@source scripts/env.sh && python -m assistant.contacts
+
+check-content: setup  ## check the answers: problems in plain words with file and line (ARGS=--all lists every warning)
+	@source scripts/env.sh && python -m assistant.content_check $(ARGS)
+
+content-report: setup  ## sign-off report of every answer: results/content-report.html and .csv
+	@source scripts/env.sh && python -m assistant.content_report $(ARGS)
+
+insights: setup  ## what patients asked that the assistant could not answer: results/insights.html and .csv
+	@source scripts/env.sh && python -m assistant.insights $(ARGS)
+
+bench-publish: setup  ## time from saving an answer's wording to a patient seeing it, next to a full rasa train
+	@source scripts/env.sh && python scripts/bench_publish.py $(ARGS)
 
 lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
 	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in

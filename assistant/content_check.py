@@ -102,8 +102,8 @@ def load_rules(path: Path = RULES_PATH) -> ContentRules:
 
 
 def readable_text(text: str) -> str:
-    """The answer as a patient reads it: no Markdown marks, placeholders read as one word."""
-    return PLACEHOLDER.sub("them", MARKDOWN.sub("", text))
+    """The answer as a patient reads it: no Markdown marks, placeholders and links read as one word."""
+    return PLACEHOLDER.sub("them", LINK.sub("link", MARKDOWN.sub("", text)))
 
 
 def reading_grade(text: str) -> float:
@@ -322,6 +322,8 @@ class ContentChecker:
                      f"its question \"{question}\" is not among its example questions; add it to data/nlu/{answer.topic}.yml")
 
     def check_unknown_answers(self) -> None:
+        if self.catalogue.file_errors:
+            return  # an unreadable responses file would make every one of its answers look unknown
         known = set(self.catalogue.answers)
         for item in list(self.catalogue.examples) + list(self.catalogue.tests):
             if item.key not in known:

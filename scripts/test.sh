@@ -10,6 +10,8 @@ step() { printf '\n==> %s\n' "$*"; }
 scripts/setup.sh
 step "contacts file"
 python -m assistant.contacts
+step "content check (answers, examples, conversation tests)"
+python -m assistant.content_check
 step "rasa data validate --fail-on-warnings"
 rasa data validate --fail-on-warnings
 step "pytest (unit tests)"
