@@ -16,6 +16,9 @@ step "rasa data validate --fail-on-warnings"
 rasa data validate --fail-on-warnings
 step "pytest (unit tests)"
 python -m pytest -m "not integration"
+step "insights report on PostgreSQL (a throw-away local server)"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt-get install -y -qq postgresql >/dev/null
+INSIGHTS_POSTGRES=1 python -m pytest tests/assistant/test_insights.py -k postgresql
 step "rasa train"
 scripts/train.sh
 step "rasa test core --stories tests --e2e --fail-on-prediction-errors (NLU and dialogue)"
