@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 from markupsafe import Markup, escape  # noqa: E402
 
@@ -46,6 +47,7 @@ def bar_chart_svg(title: str, labels: Sequence[str], values: Sequence[float], co
         axes.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center")
         axes.bar_label(bars, labels=[f"{v:g}" for v in values])
         axes.set_ylabel(ylabel)
+    (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))  # counts are whole
     axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()

@@ -12,14 +12,14 @@ from difflib import SequenceMatcher
 from typing import List, Sequence, Tuple
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 # Words that do not change what is asked ("what is car t" = "whats car t please"). Question words stay.
 FILLER_WORDS = frozenset(
     "a an the is are was be s its it it's this that of to for do does did i me my we our you your can could "
-    "would will please tell about just actually really so and or any some there".split()
+    "would will please tell about just actually really so and or any some there at on in with get have has".split()
 )
 
 
@@ -29,12 +29,21 @@ def normalise(text: str) -> str:
 
 
 def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
-    """Cosine similarity (0–1) of every pair of texts, on character 2–4-grams within words."""
+    """How alike every pair of texts is (0–1): the higher of two views.
+
+    Character 2–4-grams within words (TF-IDF) see typos and spelling variants ("temprature"); the
+    words that carry meaning (:func:`content_words`) see rephrasings ("where do i park" / "where can
+    I park at the hospital").
+    """
     if not texts:
         return np.zeros((0, 0))
     cleaned = [normalise(t) or "_" for t in texts]
-    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit_transform(cleaned)
-    return cosine_similarity(vectors)
+    characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit_transform(cleaned)
+    matrix = cosine_similarity(characters)
+    if any(content_words(t) for t in texts):
+        words = CountVectorizer(analyzer=content_words, binary=True).fit_transform(texts)
+        matrix = np.maximum(matrix, cosine_similarity(words))
+    return matrix
 
 
 def similar_pairs(texts: Sequence[str], threshold: float) -> List[Tuple[int, int, float]]:
