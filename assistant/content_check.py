@@ -42,6 +42,7 @@ from assistant.similarity import near_same, normalise, similar_pairs
 
 RULES_PATH = ROOT / "config" / "content_rules.yml"
 ERROR, WARNING = "error", "warning"
+REVIEW_PASSED = "review-by date passed"
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 LINK = re.compile(r"\bhttps?://[^\s)\]\"'<>]+|\bwww\.[^\s)\]\"'<>]+", re.IGNORECASE)
@@ -157,6 +158,22 @@ class ContentChecker:
         self.check_shared_examples()
         return sorted(self.findings, key=lambda f: (str(f.path), f.line, f.severity))
 
+    @classmethod
+    def for_single_answers(cls, today: dt.date) -> "ContentChecker":
+        """A checker for answers one at a time (the running assistant checks each edit it loads)."""
+        checker = cls(Catalogue(), load_rules(), today)
+        checker.check_contacts()
+        checker.findings.clear()  # the contacts file has its own check; here it only supplies placeholders
+        return checker
+
+    def answer_errors(self, answer: Answer) -> List[Finding]:
+        """Errors that make one answer unfit to show. A passed review-by date is left out: the
+        assistant's review guard handles that at every reply."""
+        self.findings = []
+        self.check_metadata(answer)
+        self.check_text(answer)
+        return [f for f in self.findings if f.severity == ERROR and f.kind != REVIEW_PASSED]
+
     # -- contacts ---------------------------------------------------------------------------------
     def check_contacts(self) -> None:
         try:
@@ -219,7 +236,7 @@ class ContentChecker:
         elif review_by is not None and review_by < self.today:
             self.add(answer.path, review_line, ERROR, key,
                      f"its review-by date ({review_by.isoformat()}) has passed: the assistant no longer shows this answer to "
-                     "patients. Check it against its source, then set 'checked' and a new 'review_by'")
+                     "patients. Check it against its source, then set 'checked' and a new 'review_by'", kind=REVIEW_PASSED)
         elif review_by is not None and (review_by - self.today).days <= self.rules.review_soon_days:
             self.add(answer.path, review_line, WARNING, key,
                      f"is due for review by {review_by.isoformat()} ({(review_by - self.today).days} days): after that date it is hidden from patients")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from assistant.catalogue import RESPONSES_DIR, ROOT, read_answers, yaml_files
+from assistant.catalogue import RESPONSES_DIR, ROOT, Answer, read_answers, today_uk, yaml_files
+from assistant.content_check import ContentChecker
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,23 @@ class LiveAnswers:
     _files: Dict[Path, _FileState] = field(default_factory=dict)
     _merged: Responses = field(default_factory=dict)
 
+    @staticmethod
+    def _servable(answers: List[Answer], previous: Responses) -> Responses:
+        """The answers fit to show: an edit with errors keeps the previous version (or the model's text)."""
+        responses: Responses = {}
+        checker = ContentChecker.for_single_answers(today_uk())
+        for answer in answers:
+            name = f"utter_{answer.key}"
+            errors = checker.answer_errors(answer)
+            if not errors:
+                responses[name] = [answer.response]
+                continue
+            logger.error("Not serving the edit of %s (%s:%s): %s", answer.key, answer.path, answer.line,
+                         "; ".join(f.message for f in errors))
+            if name in previous:
+                responses[name] = previous[name]
+        return responses
+
     def current(self) -> Responses:
         """The answers now on disk (cheap when nothing changed: one ``stat`` per file)."""
         paths = yaml_files(self.directory)
@@ -67,7 +85,7 @@ class LiveAnswers:
                              path, error.line, error.message)
                 self._files[path] = _FileState(mtime, state.responses if state else {})
                 continue
-            self._files[path] = _FileState(mtime, {f"utter_{a.key}": [a.response] for a in answers if a.text})
+            self._files[path] = _FileState(mtime, self._servable(answers, state.responses if state else {}))
             if state is not None:
                 logger.info("Reloaded answers from %s", path)
         for gone in set(self._files) - set(paths):

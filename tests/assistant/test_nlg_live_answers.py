@@ -91,6 +91,25 @@ async def test_a_file_broken_by_an_edit_keeps_its_last_good_version(nlg, content
     assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
 
 
+@pytest.mark.parametrize("unsafe", ["It is guaranteed to work.", "Call 0800 169 5555 now.", "Call {hotline_telephone}.",
+                                    "See https://www.example.com/cart for more."])
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_edit_that_breaks_a_content_rule_is_not_served(nlg, content, unsafe):
+    await say(nlg, "utter_cart/what_is")
+    save(content / "cart.yml", answer_file(unsafe))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_unsafe_answer_at_start_up_falls_back_to_the_model_text(tmp_path):
+    directory = tmp_path / "responses"
+    directory.mkdir()
+    save(directory / "cart.yml", answer_file("This will cure you."))
+    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(directory)),
+                                          Domain.from_dict({"responses": MODEL_RESPONSES}))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Model text about CAR-T."
+
+
 @time_machine.travel(dt.datetime(2027, 5, 26, 23, 30, tzinfo=UK_TZ))
 async def test_an_answer_is_still_shown_on_its_review_by_date(nlg):
     assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
@@ -112,9 +131,16 @@ async def test_the_guard_also_covers_the_models_own_text(nlg):
 
 
 @time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
-async def test_an_unreadable_review_by_date_is_treated_as_passed(nlg, content):
-    save(content / "cart.yml", answer_file("Approved text.", review_by="next spring"))
-    assert "being updated" in (await say(nlg, "utter_cart/what_is"))["text"]
+async def test_an_unreadable_review_by_date_is_treated_as_passed(content):
+    unreadable = {"utter_cart/car_meaning": [{"text": "Model text.", "metadata": {"review_by": "next spring"}}]}
+    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": unreadable}))
+    assert "being updated" in (await say(nlg, "utter_cart/car_meaning"))["text"]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_edit_with_an_unreadable_review_by_date_is_not_served(nlg, content):
+    save(content / "cart.yml", answer_file("Approved text, second version.", review_by="next spring"))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
 
 
 @time_machine.travel(dt.datetime(2040, 1, 1, 10, 0, tzinfo=UK_TZ))
