@@ -44,10 +44,13 @@ DAY2 = dt.datetime(2026, 11, 24, 15, 0, tzinfo=UK_TZ)
 def turn(when: dt.datetime, text: str, intent: str, confidence: float = 0.95, *actions: str,
          answer: str = "", selector_confidence: float = 0.9, slot: str = "", withheld: bool = False) -> List:
     """Events of one patient message and the assistant's reply, as Rasa stores them."""
-    parse = {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text}
+    topic = intent.split("/")[0]  # Rasa names the retrieval intent ("cart"); the full name is kept aside
+    parse = {"intent": {"name": topic, "confidence": confidence}, "entities": [], "text": text}
     if answer:
-        parse["response_selector"] = {intent: {"response": {"confidence": selector_confidence,
-                                                            "utter_action": f"utter_{answer}"}}}
+        parse["intent"]["full_retrieval_intent_name"] = intent
+        parse["response_selector"] = {topic: {"response": {"confidence": selector_confidence,
+                                                           "intent_response_key": answer,
+                                                           "utter_action": f"utter_{answer}"}}}
     stamp = when.timestamp()
     events = [UserUttered(text, parse["intent"], [], parse, timestamp=stamp)]
     for action in actions:
