@@ -2,9 +2,12 @@
 
 Why: changing an answer's wording must not wait for a retrain (7–15 minutes here). The trained model
 only decides *which* answer fits (by its id, ``utter_cart/what_is``); the text a patient receives is
-taken from the content files at that moment. A file is re-read when its modification time changes;
-a file broken by an edit keeps its last good version (and the error is logged), and an answer missing
-from the files falls back to the text the model was trained with.
+taken from the content files at that moment. A file is re-read when its modification time changes.
+
+An edit is served only if it passes the content check's errors for that answer (banned phrase, link
+off the allow-list, typed phone number, unknown placeholder, broken metadata); otherwise the answer's
+last good version stays live and the problem is logged. A file broken by an edit keeps its last good
+version; an answer missing from the files falls back to the text the model was trained with.
 
 The content directory is ``responses_dir`` under ``nlg:`` in ``endpoints.yml``, else
 ``$CONTENT_RESPONSES_DIR``, else ``data/responses``.

@@ -136,11 +136,12 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         return response
 
     def answer_question(self, answer_key: str) -> Optional[str]:
-        """The plain question a catalogue answer replies to (its ``metadata.question``)."""
+        """The plain question a catalogue answer replies to (its ``metadata.question``), if it may be shown."""
         variations = self.responses.get(f"utter_{answer_key}") or []
         for variation in variations:
-            question = (variation.get("metadata") or {}).get("question")
-            if question:
+            metadata = variation.get("metadata") or {}
+            question = metadata.get("question")
+            if question and not review_passed(metadata, today_uk()):  # never suggest a withheld answer
                 return str(question)
         return None
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -146,3 +147,15 @@ async def test_an_edit_with_an_unreadable_review_by_date_is_not_served(nlg, cont
 @time_machine.travel(dt.datetime(2040, 1, 1, 10, 0, tzinfo=UK_TZ))
 async def test_urgent_help_has_no_review_date_and_is_never_withheld(nlg):
     assert HOTLINE in (await say(nlg, "utter_urgent_help"))["text"]
+
+
+@time_machine.travel(dt.datetime(2027, 5, 27, 0, 30, tzinfo=UK_TZ))
+async def test_did_you_mean_never_suggests_a_withheld_answer(content):
+    responses = {**MODEL_RESPONSES,
+                 "utter_clarify": [{"text": "Did you mean one of these?"}],
+                 "utter_jacie/what_is": [{"text": "JACIE is…", "metadata": {"question": "What is JACIE?", "review_by": "2027-12-01"}}]}
+    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": responses}))
+    tracker = DialogueStateTracker.from_events("patient", [UserUttered("car t or jacie?", parse_data={
+        "intent": {"name": "nlu_fallback", "confidence": 0.3}, "answer_candidates": ["cart/what_is", "jacie/what_is"]})])
+    reply = await nlg.generate("utter_clarify", tracker, "rest")
+    assert [b["title"] for b in reply["buttons"]] == ["What is JACIE?"]
