@@ -135,12 +135,22 @@ def add_one_example(data: Path) -> None:
     path.write_text(text.replace(anchor, anchor + "    - could you explain what car t cell treatment is\n", 1), encoding="utf-8")
 
 
+def edit_response_text(data: Path) -> None:
+    """The Rasa-only way of publishing a wording change: edit the text in the training data and retrain."""
+    path = data / "responses" / ANSWER_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("CAR-T cell therapy is a type of immunotherapy.", "CAR-T is a type of immunotherapy.", 1),
+                    encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="wording edits to time (default 5)")
     parser.add_argument("--skip-train", action="store_true", help="only time edit-to-live")
     parser.add_argument("--example-retrain", action="store_true",
                         help="also time the cached retrain after adding one example question")
+    parser.add_argument("--wording-retrain", action="store_true",
+                        help="also time Rasa's cached retrain after a wording change (what live publishing avoids)")
     args = parser.parse_args()
     if not MODEL.exists():
         raise SystemExit(f"no trained model at {MODEL}: run `make train` first")
@@ -157,6 +167,10 @@ def main() -> int:
                 seconds = timed_train(workdir, data, "full")
                 full_train = f"{seconds:.0f}"
                 print(f"full rasa train from scratch (empty cache): {seconds:.0f} s", flush=True)
+                if args.wording_retrain:
+                    edit_response_text(data)
+                    print(f"retrain after a wording change in data/responses (Rasa cache): "
+                          f"{timed_train(workdir, data, 'wording'):.0f} s", flush=True)
                 if args.example_retrain:
                     add_one_example(data)
                     print(f"retrain after adding one example question (Rasa cache): "
