@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -120,6 +121,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the HTML and CSV (default results/)")
     parser.add_argument("--today", type=dt.date.fromisoformat, help="report as if today were this date")
     args = parser.parse_args(argv)
+    warnings.simplefilter("ignore", DeprecationWarning)  # library import chatter, not for staff
     paths = build_report(args.out, args.today)
     print(f"content report: {paths['html']} and {paths['csv']}")
     return 0

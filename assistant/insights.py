@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import re
 import sys
+import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,10 +146,12 @@ async def read_conversations(endpoints: Path, domain_path: Path) -> Dict[str, Li
     from rasa.shared.core.domain import Domain
     from rasa.utils.endpoints import read_endpoint_config
 
-    config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None:
-        raise SystemExit(f"{endpoints} names no tracker_store: conversations are not being kept, so there is nothing to report")
-    store = TrackerStore.create(config, domain=Domain.load(str(domain_path)))
+    with warnings.catch_warnings():  # Rasa's deprecation notes (SQLAlchemy URL, slot mappings) are not for staff
+        warnings.simplefilter("ignore")  # after the imports: importing Rasa installs its own warning filters
+        config = read_endpoint_config(str(endpoints), "tracker_store")
+        if config is None:
+            raise SystemExit(f"{endpoints} names no tracker_store: conversations are not being kept, so there is nothing to report")
+        store = TrackerStore.create(config, domain=Domain.load(str(domain_path)))
     conversations: Dict[str, List[Dict[str, Any]]] = {}
     for sender in await store.keys():
         tracker = await store.retrieve_full_tracker(sender)
@@ -233,6 +236,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--since", type=dt.date.fromisoformat, help="first day to include (YYYY-MM-DD)")
     parser.add_argument("--until", type=dt.date.fromisoformat, help="last day to include (YYYY-MM-DD)")
     args = parser.parse_args(argv)
+    warnings.simplefilter("ignore", DeprecationWarning)  # library import chatter, not for staff
     conversations = asyncio.run(read_conversations(args.endpoints, args.domain))
     paths = build_insights(conversations, args.out, args.since, args.until, source=str(args.endpoints))
     print(f"insights: {len(conversations)} conversations → {paths['html']} and {paths['csv']}")
