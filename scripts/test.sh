@@ -18,8 +18,8 @@ step "pytest (unit tests)"
 python -m pytest -m "not integration"
 step "insights report on PostgreSQL (a throw-away local server)"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-  || apt-get install -y -qq postgresql >/dev/null 2>&1 \
-  || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
+  || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 \
+  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 INSIGHTS_POSTGRES=1 python -m pytest tests/assistant/test_insights.py -k postgresql
 step "rasa train"
 scripts/train.sh
