@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean web purge audit
+.PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean \
+	web purge audit check-content content-report insights bench-publish
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -48,6 +49,18 @@ purge: setup  ## delete stored conversations older than the retention period (de
 
 audit:  ## pip-audit of requirements.lock against the PyPI/OSV advisory databases (see docs/security.md)
 	@scripts/audit.sh
+
+check-content: setup  ## check the answers: problems in plain words with file and line (ARGS=--all lists every warning)
+	@source scripts/env.sh && python -m assistant.content_check $(ARGS)
+
+content-report: setup  ## sign-off report of every answer: results/content-report.html and .csv
+	@source scripts/env.sh && python -m assistant.content_report $(ARGS)
+
+insights: setup  ## what patients asked that the assistant could not answer: results/insights.html and .csv
+	@source scripts/env.sh && python -m assistant.insights $(ARGS)
+
+bench-publish: setup  ## time from saving an answer's wording to a patient seeing it, next to a full rasa train
+	@source scripts/env.sh && python scripts/bench_publish.py $(ARGS)
 
 lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
 	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in

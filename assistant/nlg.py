@@ -7,7 +7,11 @@ it extends Rasa's own templated generator:
 - ``{hotline_phone}``-style placeholders are filled from ``config/contacts.yml`` (the one place staff
   change a number); the file is re-read when it changes, and a broken file stops the server at start;
 - a question that only *mentions* a symptom gets the Hotline line under its answer;
-- the "Did you mean…?" response offers the closest catalogue answers as buttons (answer id ``clarify``).
+- the "Did you mean…?" response offers the closest catalogue answers as buttons (answer id ``clarify``);
+- catalogue answers are served as they are now in ``data/responses/`` (staff wording edits are live
+  in seconds, no retrain: :mod:`assistant.live_content`), falling back to the model's own text;
+- an answer whose review-by date has passed is never shown: the patient is told the information is
+  being updated and given the team's contact (``answer_under_review`` in config/system_messages.yml).
 """
 from __future__ import annotations
 
@@ -22,7 +26,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant.catalogue import review_passed, today_uk
 from assistant.contacts import Contacts, contacts_path, load_contacts
+from assistant.live_content import LiveAnswers, responses_dir
 from assistant.nlu.answer_gate import ANSWER_CANDIDATES_KEY
 from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY
 
@@ -34,6 +40,7 @@ URGENT_RESPONSE = "utter_urgent_help"
 # The "I'm not sure, did you mean…?" reply is marked like a catalogue answer, so the widget and the
 # end-to-end scenarios recognise it by its metadata rather than by its wording.
 CLARIFY_ANSWER_ID = "clarify"
+UNDER_REVIEW_MESSAGE = "answer_under_review"
 
 
 class WatchedContacts:
@@ -94,6 +101,18 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
         super().__init__(domain.responses if domain else {})
         self.system = system_messages()
+        self.model_responses = dict(self.responses)
+        configured = (endpoint_config.kwargs or {}).get("responses_dir") if endpoint_config else None
+        self.live_answers = LiveAnswers(responses_dir(configured))
+        self._live_seen: Optional[Dict[str, Any]] = None
+        self._refresh_responses()
+
+    def _refresh_responses(self) -> None:
+        """Answers as staff last saved them, over the model's own responses (kept for anything missing)."""
+        live = self.live_answers.current()
+        if live is not self._live_seen:
+            self.responses = {**self.model_responses, **live}
+            self._live_seen = live
 
     def placeholder_values(self) -> Dict[str, str]:
         return self.system.placeholder_values()
@@ -105,10 +124,13 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         output_channel: Text,
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
+        self._refresh_responses()
         values = {**self.placeholder_values(), **kwargs}
         response = await super().generate(utter_action, tracker, output_channel, **values)
         if response is None:
             return None
+        if review_passed(response.get("metadata") or {}, today_uk()):
+            response = self._under_review(utter_action, response, values)
         parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
         if utter_action == CLARIFY_RESPONSE:
             self._add_suggestions(response, parse_data.get(ANSWER_CANDIDATES_KEY) or [])
@@ -118,13 +140,24 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         return response
 
     def answer_question(self, answer_key: str) -> Optional[str]:
-        """The plain question a catalogue answer replies to (its ``metadata.question``)."""
+        """The plain question a catalogue answer replies to (its ``metadata.question``), if it may be shown."""
         variations = self.responses.get(f"utter_{answer_key}") or []
         for variation in variations:
-            question = (variation.get("metadata") or {}).get("question")
-            if question:
+            metadata = variation.get("metadata") or {}
+            question = metadata.get("question")
+            if question and not review_passed(metadata, today_uk()):  # never suggest a withheld answer
                 return str(question)
         return None
+
+    def _under_review(self, utter_action: str, response: Dict[str, Any], values: Dict[str, Any]) -> Dict[str, Any]:
+        """What a patient gets instead of an answer past its review-by date (never the stale text)."""
+        metadata = response.get("metadata") or {}
+        logger.warning("Answer %s is past its review-by date (%s): not shown", utter_action, metadata.get("review_by"))
+        return {
+            "text": fill(self.system.messages[UNDER_REVIEW_MESSAGE], values),
+            "buttons": [{"title": "Talk to a person", "payload": "/handoff"}],
+            "metadata": {"answer_id": metadata.get("answer_id"), "withheld": "review_by_passed"},
+        }
 
     def _add_suggestions(self, response: Dict[str, Any], candidates: List[str]) -> None:
         questions = [q for q in (self.answer_question(key) for key in candidates) if q]

@@ -12,6 +12,8 @@ trap 'python -m testkit report || true' EXIT
 scripts/setup.sh
 step "contacts file"
 python -m assistant.contacts
+step "content check (answers, examples, conversation tests)"
+python -m assistant.content_check
 step "rasa data validate --fail-on-warnings"
 rasa data validate --fail-on-warnings
 step "pytest (unit tests)"
@@ -24,6 +26,11 @@ if ! command -v chromium >/dev/null 2>&1; then
   { apt-get update -qq && apt-get install -y -qq chromium; } >/dev/null \
     || { echo "ERROR: the browser tests need Chromium: apt-get install chromium" >&2; exit 1; }
 fi
+step "insights report on PostgreSQL (a throw-away local server)"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 \
+  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+INSIGHTS_POSTGRES=1 python -m pytest tests/assistant/test_insights.py -k postgresql
 step "rasa train"
 scripts/train.sh
 step "rasa test core --stories tests --e2e --fail-on-prediction-errors (NLU and dialogue)"
