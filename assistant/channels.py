@@ -204,8 +204,11 @@ class PatientSocketIOInput(SocketIOInput):
         webhook = super().blueprint(on_new_message)
         sio = self.sio
         max_characters = getattr(self, "max_characters", DEFAULT_MAX_CHARACTERS)
-        # Rasa's channel accepts any origin (cors_allowed_origins=[] switches the check off).
-        sio.eio.cors_allowed_origins = allowed_origins()
+        # Rasa's channel accepts any origin. The allow-list is enforced in `connect` below rather than by
+        # engine.io's own `cors_allowed_origins`: that would add a second Access-Control-Allow-Origin header
+        # next to the one Rasa's `--cors` already adds, and browsers refuse a response with two.
+        sio.eio.cors_allowed_origins = []
+        origins = set(allowed_origins())
         sio.eio.max_http_buffer_size = request_max_bytes()
         handlers = sio.handlers.get(self.namespace or "/", {})
         rasa_connect, rasa_disconnect, rasa_session_request = (
@@ -213,6 +216,10 @@ class PatientSocketIOInput(SocketIOInput):
         client_ips: Dict[str, str] = {}
 
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if origin is not None and origin not in origins:
+                logger.warning("socket.io connection refused from an origin not in CORS_ORIGINS")
+                return False
             request = environ.get("sanic.request")
             client_ips[sid] = client_ip(request) if request is not None else "unknown"
             return await rasa_connect(sid, environ, auth)

@@ -295,9 +295,6 @@ def test_on_a_375px_phone_it_fills_the_screen_and_passes_axe(browser, demo_site)
     context.close()
 
 
-@pytest.mark.xfail(reason="KNOWN ISSUE after merging #5 with #7: on merged main this test's page never connects "
-                   "(widget stays 'Reconnecting…'); passed on the widget branch. Under investigation, see the session note.",
-                   strict=False)
 @pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 640, "height": 400}],
                          ids=["320px", "200pc-zoom-of-1280x800"])
 def test_no_horizontal_scrolling_at_320px_or_at_200_percent_zoom(browser, demo_site, viewport):
@@ -324,9 +321,6 @@ def test_no_horizontal_scrolling_at_320px_or_at_200_percent_zoom(browser, demo_s
     context.close()
 
 
-@pytest.mark.xfail(reason="KNOWN ISSUE after merging #5 with #7: on merged main this test's page never connects "
-                   "(widget stays 'Reconnecting…'); passed on the widget branch. Under investigation, see the session note.",
-                   strict=False)
 def test_a_typed_script_payload_shows_as_text(page: Page):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -382,9 +376,6 @@ def test_bot_text_is_text_with_only_bold_breaks_and_safe_links(browser, demo_sit
     context.close()
 
 
-@pytest.mark.xfail(reason="KNOWN ISSUE after merging #5 with #7: on merged main this test's page never connects "
-                   "(widget stays 'Reconnecting…'); passed on the widget branch. Under investigation, see the session note.",
-                   strict=False)
 def test_reduced_motion_stops_the_typing_animation(browser, demo_site):
     context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()
