@@ -160,7 +160,7 @@ def write_endpoints(workdir: Path, action_port: int) -> None:
   headers:
     Authorization: Bearer ${{ACTION_SERVER_TOKEN}}
 tracker_store:
-  type: assistant.tracker_store.RedactingSQLTrackerStore
+  type: assistant.tracker_store.BoundedRedactingSQLTrackerStore
   dialect: "sqlite"
   db: "{workdir / 'tracker.db'}"
 nlg:
