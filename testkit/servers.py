@@ -76,6 +76,8 @@ class RunningAssistant:
 
     ``test_clock`` starts the action server with ``CART_TEST_CLOCK=1`` (see ``actions/clock.py``);
     otherwise the variable is removed from its environment, whatever the calling shell has.
+    ``measured`` (the benchmarks, ``benchmarks/``): no strace and no debug logging, which would be
+    measured with the assistant.
     """
 
     workdir: Path
@@ -84,6 +86,8 @@ class RunningAssistant:
     env: Dict[str, str]
     test_clock: bool = False
     web_port: int = 0  # the browser tests serve the widget's demo page here (the one allowed origin)
+    model: Path = MODEL
+    measured: bool = False
     rasa: Optional[subprocess.Popen] = None
     actions: Optional[subprocess.Popen] = None
     logs: List[Path] = field(default_factory=list)
@@ -104,7 +108,7 @@ class RunningAssistant:
 
     def _popen(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
         """Start a server; under strace (network calls only) when available, see network_trace.py."""
-        traced = strace_available()
+        traced = not self.measured and strace_available()
         if traced:
             trace = self.workdir / f"{name}-{len(self.network_traces)}.net"
             self.network_traces.append(trace)
@@ -134,9 +138,9 @@ class RunningAssistant:
         # --debug: Rasa logs every message at debug level, so the tests see the most a log can hold.
         self.rasa = self._popen(
             "rasa",
-            [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+            [RASA, "run", "--model", str(self.model), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
              "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
-             "--debug", "--cors", *self.env["CORS_ORIGINS"].split()],
+             *([] if self.measured else ["--debug"]), "--cors", *self.env["CORS_ORIGINS"].split()],
             self.env,
         )
         wait_for(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", 240, self.rasa)
@@ -171,10 +175,15 @@ nlg:
 
 
 @contextlib.contextmanager
-def running_assistant(workdir: Path, test_clock: bool = False) -> Iterator[RunningAssistant]:
-    """Both servers started on free loopback ports, stopped on the way out whatever happens."""
-    if not MODEL.exists():
-        raise FileNotFoundError(f"no trained model at {MODEL}: run `make train` first")
+def running_assistant(workdir: Path, test_clock: bool = False, model: Path = MODEL, measured: bool = False,
+                      extra_env: Optional[Dict[str, str]] = None) -> Iterator[RunningAssistant]:
+    """Both servers started on free loopback ports, stopped on the way out whatever happens.
+
+    ``model``/``measured``/``extra_env``: the benchmarks run another model (a larger catalogue), untraced,
+    with the rate limits raised.
+    """
+    if not model.exists():
+        raise FileNotFoundError(f"no trained model at {model}: run `make train` first")
     workdir.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port, web_port = free_port(), free_port(), free_port()
     write_endpoints(workdir, action_port)
@@ -183,8 +192,9 @@ def running_assistant(workdir: Path, test_clock: bool = False) -> Iterator[Runni
            # the widget tests' demo page, and the default demo origins the surface tests expect
            "CORS_ORIGINS": f"http://127.0.0.1:{web_port} http://127.0.0.1:8080 http://localhost:8080",
            # every test talks from 127.0.0.1: the per-address limit is raised, the per-conversation one is as in production
-           "RATE_LIMIT_PER_IP": "100000/60"}
-    running = RunningAssistant(workdir, rasa_port, action_port, env, test_clock=test_clock, web_port=web_port)
+           "RATE_LIMIT_PER_IP": "100000/60", **(extra_env or {})}
+    running = RunningAssistant(workdir, rasa_port, action_port, env, test_clock=test_clock, web_port=web_port,
+                               model=model, measured=measured)
     try:
         running.start_actions()
         running.start_rasa()
