@@ -62,7 +62,7 @@ insights: setup  ## what patients asked that the assistant could not answer: res
 bench-publish: setup  ## time from saving an answer's wording to a patient seeing it, next to a full rasa train
 	@source scripts/env.sh && python scripts/bench_publish.py $(ARGS)
 
-bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench/*.json and *.png (BENCH_QUICK=1: shorter)
+bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench/ (~15 min; BENCH_QUICK=1: shorter)
 	@scripts/bench.sh $(ARGS)
 
 test-scale: setup  ## two Rasa replicas on PostgreSQL + Redis, 200 conversations, one restart: no turn lost

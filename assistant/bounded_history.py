@@ -15,12 +15,15 @@ Nothing is lost: the database keeps every event, ``retrieve_full_tracker`` (used
 the erase/purge tools) still loads everything, and new events are written after the ones already stored
 (``_additional_events`` counts from what was loaded, not from the in-memory length).
 
-Configured in ``endpoints.yml`` next to the store's other settings: ``history_turns: 10``.
+Configured in ``endpoints.yml`` next to the store's other settings: ``history_turns: 10``; when the
+setting is absent, ``HISTORY_TURNS`` in the environment or 10. ``0`` loads whole sessions, as Rasa does
+(the benchmarks compare both).
 """
 from __future__ import annotations
 
 import itertools
 import json
+import os
 from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -81,8 +84,10 @@ def bounded_events(events: List[Dict[str, Any]], history_turns: int) -> List[Dic
 class BoundedHistoryMixin:
     """Put before an ``SQLTrackerStore`` subclass: ``retrieve`` returns a bounded window of the session."""
 
-    def __init__(self, *args: Any, history_turns: Any = DEFAULT_HISTORY_TURNS, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, history_turns: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if history_turns is None:
+            history_turns = os.environ.get("HISTORY_TURNS", DEFAULT_HISTORY_TURNS)
         self.history_turns = int(history_turns)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Dict, Iterator, Optional, Tuple
 
-from testkit.servers import RASA, free_port, stop, wait_for
+from testkit.servers import RASA, RASA_READY, free_port, stop, wait_for, wait_for_log
 
 # Bench traffic comes from one address and one conversation sends hundreds of messages.
 UNLIMITED = {"RATE_LIMIT_PER_SESSION": "1000000/60", "RATE_LIMIT_PER_IP": "1000000/60"}
@@ -46,6 +46,7 @@ def running_starter(workdir: Path, model: Path, env: Dict[str, str]) -> Iterator
                                    cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(f"http://127.0.0.1:{port}/webhooks/rest/", 240, process)
+        wait_for_log(workdir / "rasa.log", RASA_READY, 1, 240, process)
         yield f"http://127.0.0.1:{port}/webhooks/rest/webhook", process
     finally:
         stop(process)

@@ -24,7 +24,10 @@ def write_all(results: Dict[str, Any], out: Path) -> None:
     plt.close(figure)
 
     figure, axis = plt.subplots(figsize=(8, 4))
-    for name, result in (("assistant", ours), ("starter bot", starter)):
+    curves = [("assistant", ours), ("starter bot", starter)]
+    if results.get("assistant_unbounded"):
+        curves.append(("assistant, whole sessions loaded", results["assistant_unbounded"]))
+    for name, result in curves:
         axis.plot(range(1, len(result["growth_per_turn"]) + 1), result["growth_per_turn"], label=name, linewidth=0.8)
     axis.set_xlabel("turn of one conversation")
     axis.set_ylabel("ms")

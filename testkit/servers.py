@@ -48,6 +48,22 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+# Rasa answers HTTP before its model is loaded (messages are then ignored); this line says it is ready.
+RASA_READY = "Rasa server is up and running"
+
+
+def wait_for_log(log: Path, marker: str, times: int, timeout: float, process: subprocess.Popen) -> None:
+    """Wait until ``marker`` appears ``times`` times in ``log`` (a restarted server appends to the same log)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before logging {marker!r}")
+        if log.exists() and log.read_text(encoding="utf-8", errors="replace").count(marker) >= times:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"{marker!r} not logged in {log} within {timeout} s")
+
+
 def _server_pid(process: subprocess.Popen) -> int:
     """The server's own pid: the child of strace when the server runs under it."""
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
@@ -135,6 +151,8 @@ class RunningAssistant:
         return f"http://127.0.0.1:{self.web_port}"
 
     def start_rasa(self) -> None:
+        log = self.workdir / "rasa.log"
+        ready_before = log.read_text(encoding="utf-8", errors="replace").count(RASA_READY) if log.exists() else 0
         # --debug: Rasa logs every message at debug level, so the tests see the most a log can hold.
         self.rasa = self._popen(
             "rasa",
@@ -144,6 +162,7 @@ class RunningAssistant:
             self.env,
         )
         wait_for(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", 240, self.rasa)
+        wait_for_log(log, RASA_READY, ready_before + 1, 240, self.rasa)
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
         reply = requests.post(self.webhook, json={"sender": sender, "message": text}, timeout=60)
