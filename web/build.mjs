@@ -11,6 +11,7 @@
 //   dist/vendor/socket.io.min.js         the official socket.io client
 //   dist/assets/images/                  NHS.UK icons and favicon
 //
+// The demo pages share one frame (site/_layout.html: header, footer, the widget's script tag).
 // The demo pages' contact details come from config/contacts.yml ({{hotline_phone}}-style placeholders).
 // Environment: CHAT_SERVER_URL (the Rasa server the demo page's widget talks to, default
 // http://127.0.0.1:5005) and WEB_DIST (where to build, default web/dist; the browser tests build
@@ -58,10 +59,22 @@ function compile(source, target) {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, "vendor"), { recursive: true });
 
+/** A page of site/: its first line names its title and breadcrumb, the rest is its own content. */
+function readPage(name) {
+  const source = readFileSync(join(here, "site", name), "utf8");
+  const header = source.match(/^<!-- page: (\{.*\}) -->\n/);
+  if (!header) throw new Error(`site/${name}: the first line must be <!-- page: {"title": …, "breadcrumb": …} -->`);
+  const { title, breadcrumb } = JSON.parse(header[1]);
+  return { page_title: title, page_breadcrumb: breadcrumb, page_content: source.slice(header[0].length).trimEnd() };
+}
+
 const placeholders = contactPlaceholders();
+// The layout opens with a comment for whoever edits it; the pages start at <!DOCTYPE html>.
+const layout = readFileSync(join(here, "site", "_layout.html"), "utf8").replace(/^<!--[\s\S]*?-->\n/, "");
 for (const name of readdirSync(join(here, "site"))) {
-  if (!name.endsWith(".html")) continue;
-  const page = fillPlaceholders(readFileSync(join(here, "site", name), "utf8"), placeholders);
+  if (!name.endsWith(".html") || name.startsWith("_")) continue;
+  const values = { ...placeholders, ...readPage(name) };
+  const page = fillPlaceholders(fillPlaceholders(layout, values), values);  // twice: the content has placeholders too
   writeFileSync(join(dist, name), page);
 }
 cpSync(join(here, "widget", "cart-chat.js"), join(dist, "cart-chat.js"));

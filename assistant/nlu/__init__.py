@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -28,3 +31,14 @@ class ConfiguredComponent(GraphComponent):
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "ConfiguredComponent":
         raise NotImplementedError
+
+
+def force_intent(message: Message, intent_name: str) -> None:
+    """Make ``intent_name`` the message's intent with confidence 1, first in the ranking.
+
+    Used by the deterministic detectors (urgent symptoms, personal advice) that overrule the classifier.
+    """
+    forced = {"name": intent_name, "confidence": 1.0}
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent_name]
+    message.set(INTENT, forced, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [forced] + ranking, add_to_output=True)

@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu import ConfiguredComponent
-
+from assistant.nlu import ConfiguredComponent, force_intent
 from assistant.nlu.red_flags import RedFlagDetector, RedFlagResult
 from assistant.spacy_pipeline import build_pipeline
 
@@ -27,10 +26,7 @@ DETECTOR_NAME = "UrgentSymptomDetector"
 
 def mark_urgent(message: Message, result: RedFlagResult) -> None:
     """Make ``message`` an urgent-symptom turn: top intent with confidence 1, first in the ranking."""
-    urgent = {"name": URGENT_INTENT, "confidence": 1.0}
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != URGENT_INTENT]
-    message.set(INTENT, urgent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [urgent] + ranking, add_to_output=True)
+    force_intent(message, URGENT_INTENT)
     message.set(URGENT_SIGNS_KEY, result.signs, add_to_output=True)
 
 
