@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean \
-	web purge audit check-content content-report insights bench-publish
+	web purge audit check-content content-report insights bench-publish bench test-scale
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -61,6 +61,12 @@ insights: setup  ## what patients asked that the assistant could not answer: res
 
 bench-publish: setup  ## time from saving an answer's wording to a patient seeing it, next to a full rasa train
 	@source scripts/env.sh && python scripts/bench_publish.py $(ARGS)
+
+bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench/ (~15 min; BENCH_QUICK=1: shorter)
+	@scripts/bench.sh $(ARGS)
+
+test-scale: setup  ## two Rasa replicas on PostgreSQL + Redis, 200 conversations, one restart: no turn lost
+	@scripts/test_scale.sh $(ARGS)
 
 lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
 	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in

@@ -36,6 +36,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from assistant.bounded_history import BoundedHistoryMixin
 from assistant.log_redaction import install_log_redaction
 from assistant.redaction import NAME, redact_value
 
@@ -144,3 +145,11 @@ def unwrap(store: Any) -> Optional[RedactingSQLTrackerStore]:
         store = getattr(store, "_tracker_store", None)
         seen += 1
     return None
+
+
+class BoundedRedactingSQLTrackerStore(BoundedHistoryMixin, RedactingSQLTrackerStore):
+    """The redacting store that loads only the recent turns for prediction (``assistant.bounded_history``).
+
+    The one configured in ``endpoints.yml`` and ``endpoints.scale.yml``: redaction, erase and purge as in
+    ``RedactingSQLTrackerStore``; every event is still stored.
+    """

@@ -44,7 +44,7 @@ python -m assistant.action_server --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 # shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list: one --cors value per origin
 rasa run --model "models/$MODEL_NAME.tar.gz" --interface 127.0.0.1 --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml "${api_args[@]}" \
+  --endpoints "${ENDPOINTS:-endpoints.yml}" --credentials credentials.yml "${api_args[@]}" \
   --cors $CORS_ORIGINS &
 rasa_pid=$!
 pids+=("$rasa_pid")

@@ -48,6 +48,29 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+# Rasa answers HTTP before its model is loaded (messages are then ignored); the first line says it is
+# ready, and it is logged even after the second (a model trained with components this code lacks).
+RASA_READY = "Rasa server is up and running"
+RASA_NO_MODEL = "Could not load model"
+
+
+def wait_for_log(log: Path, marker: str, times: int, timeout: float, process: subprocess.Popen,
+                 failure: str = RASA_NO_MODEL) -> None:
+    """Wait until ``marker`` appears ``times`` times in ``log`` (a restarted server appends to the same log);
+    raise as soon as ``failure`` appears as many times."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before logging {marker!r}")
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        if text.count(failure) >= times:
+            raise RuntimeError(f"{failure!r} in {log}")
+        if text.count(marker) >= times:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"{marker!r} not logged in {log} within {timeout} s")
+
+
 def _server_pid(process: subprocess.Popen) -> int:
     """The server's own pid: the child of strace when the server runs under it."""
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
@@ -76,6 +99,8 @@ class RunningAssistant:
 
     ``test_clock`` starts the action server with ``CART_TEST_CLOCK=1`` (see ``actions/clock.py``);
     otherwise the variable is removed from its environment, whatever the calling shell has.
+    ``measured`` (the benchmarks, ``benchmarks/``): no strace and no debug logging, which would be
+    measured with the assistant.
     """
 
     workdir: Path
@@ -84,6 +109,8 @@ class RunningAssistant:
     env: Dict[str, str]
     test_clock: bool = False
     web_port: int = 0  # the browser tests serve the widget's demo page here (the one allowed origin)
+    model: Path = MODEL
+    measured: bool = False
     rasa: Optional[subprocess.Popen] = None
     actions: Optional[subprocess.Popen] = None
     logs: List[Path] = field(default_factory=list)
@@ -104,7 +131,7 @@ class RunningAssistant:
 
     def _popen(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
         """Start a server; under strace (network calls only) when available, see network_trace.py."""
-        traced = strace_available()
+        traced = not self.measured and strace_available()
         if traced:
             trace = self.workdir / f"{name}-{len(self.network_traces)}.net"
             self.network_traces.append(trace)
@@ -131,15 +158,18 @@ class RunningAssistant:
         return f"http://127.0.0.1:{self.web_port}"
 
     def start_rasa(self) -> None:
+        log = self.workdir / "rasa.log"
+        ready_before = log.read_text(encoding="utf-8", errors="replace").count(RASA_READY) if log.exists() else 0
         # --debug: Rasa logs every message at debug level, so the tests see the most a log can hold.
         self.rasa = self._popen(
             "rasa",
-            [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+            [RASA, "run", "--model", str(self.model), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
              "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
-             "--debug", "--cors", *self.env["CORS_ORIGINS"].split()],
+             *([] if self.measured else ["--debug"]), "--cors", *self.env["CORS_ORIGINS"].split()],
             self.env,
         )
         wait_for(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", 240, self.rasa)
+        wait_for_log(log, RASA_READY, ready_before + 1, 240, self.rasa)
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
         reply = requests.post(self.webhook, json={"sender": sender, "message": text}, timeout=60)
@@ -160,7 +190,7 @@ def write_endpoints(workdir: Path, action_port: int) -> None:
   headers:
     Authorization: Bearer ${{ACTION_SERVER_TOKEN}}
 tracker_store:
-  type: assistant.tracker_store.RedactingSQLTrackerStore
+  type: assistant.tracker_store.BoundedRedactingSQLTrackerStore
   dialect: "sqlite"
   db: "{workdir / 'tracker.db'}"
 nlg:
@@ -171,10 +201,15 @@ nlg:
 
 
 @contextlib.contextmanager
-def running_assistant(workdir: Path, test_clock: bool = False) -> Iterator[RunningAssistant]:
-    """Both servers started on free loopback ports, stopped on the way out whatever happens."""
-    if not MODEL.exists():
-        raise FileNotFoundError(f"no trained model at {MODEL}: run `make train` first")
+def running_assistant(workdir: Path, test_clock: bool = False, model: Path = MODEL, measured: bool = False,
+                      extra_env: Optional[Dict[str, str]] = None) -> Iterator[RunningAssistant]:
+    """Both servers started on free loopback ports, stopped on the way out whatever happens.
+
+    ``model``/``measured``/``extra_env``: the benchmarks run another model (a larger catalogue), untraced,
+    with the rate limits raised.
+    """
+    if not model.exists():
+        raise FileNotFoundError(f"no trained model at {model}: run `make train` first")
     workdir.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port, web_port = free_port(), free_port(), free_port()
     write_endpoints(workdir, action_port)
@@ -183,8 +218,9 @@ def running_assistant(workdir: Path, test_clock: bool = False) -> Iterator[Runni
            # the widget tests' demo page, and the default demo origins the surface tests expect
            "CORS_ORIGINS": f"http://127.0.0.1:{web_port} http://127.0.0.1:8080 http://localhost:8080",
            # every test talks from 127.0.0.1: the per-address limit is raised, the per-conversation one is as in production
-           "RATE_LIMIT_PER_IP": "100000/60"}
-    running = RunningAssistant(workdir, rasa_port, action_port, env, test_clock=test_clock, web_port=web_port)
+           "RATE_LIMIT_PER_IP": "100000/60", **(extra_env or {})}
+    running = RunningAssistant(workdir, rasa_port, action_port, env, test_clock=test_clock, web_port=web_port,
+                               model=model, measured=measured)
     try:
         running.start_actions()
         running.start_rasa()

@@ -9,10 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Dict, List
 
@@ -33,6 +29,7 @@ from assistant.insights import (
     read_conversations,
     redact,
 )
+from testkit.local_services import MissingService, pg_tool, postgres_server
 from assistant.opening_hours import UK_TZ
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,42 +149,20 @@ def test_personal_details_are_redacted(typed, shown):
 
 
 # --- PostgreSQL (opt-in: starts a throw-away local server, ~10 s) -------------------------------------
-PG_BIN = Path("/usr/lib/postgresql")
-
-
-def _pg_tool(name: str) -> str:
-    found = sorted(PG_BIN.glob(f"*/bin/{name}"))
-    if not found:
-        pytest.skip("PostgreSQL is not installed (apt-get install -y postgresql)")
-    return str(found[-1])
-
-
 @pytest.fixture
 def postgres_endpoints(tmp_path):
-    """A private PostgreSQL server on a free loopback port, as the ``postgres`` user; stopped afterwards."""
+    """A private PostgreSQL server on a free loopback port (testkit.local_services); stopped afterwards."""
     if os.environ.get("INSIGHTS_POSTGRES") != "1":
         pytest.skip("set INSIGHTS_POSTGRES=1 to test insights on PostgreSQL (starts a local server)")
-    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
-    base = Path(tempfile.mkdtemp(prefix="insights-pg-"))  # pytest's tmp_path is private to root
-    base.chmod(0o755)
-    data = base / "pg"
-    data.mkdir()
-    shutil.chown(data, "postgres")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    as_postgres = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*as_postgres, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"], check=True, capture_output=True)
-    subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
-                    "-l", str(data / "log"), "-w", "start"], check=True, capture_output=True)
     try:
+        pg_tool("initdb")
+    except MissingService as missing:
+        pytest.skip(str(missing))
+    with postgres_server() as port:
         endpoints = tmp_path / "endpoints.yml"
         endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "127.0.0.1"\n  port: {port}\n'
                              f'  db: "postgres"\n  username: "postgres"\n  password: ""\n', encoding="utf-8")
         yield endpoints, port
-    finally:
-        subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-m", "fast", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
 
 
 async def test_insights_from_a_postgresql_tracker_store(postgres_endpoints, tmp_path):

@@ -1,0 +1,76 @@
+"""Throw-away PostgreSQL and Redis servers on free loopback ports, for tests that need the real thing.
+
+Why one place: the insights test (PostgreSQL) and the scale test (PostgreSQL + Redis) start the same
+Debian packages the same way. Each server lives in its own temporary directory and is stopped and
+deleted on the way out. PostgreSQL refuses to run as root, so it runs as the ``postgres`` user.
+"""
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+from testkit.servers import free_port
+
+PG_BIN = Path("/usr/lib/postgresql")
+
+
+class MissingService(RuntimeError):
+    """The Debian package is not installed (the caller decides whether to skip or install it)."""
+
+
+def pg_tool(name: str) -> str:
+    found = sorted(PG_BIN.glob(f"*/bin/{name}"))
+    if not found:
+        raise MissingService("PostgreSQL is not installed (apt-get install -y postgresql)")
+    return str(found[-1])
+
+
+@contextlib.contextmanager
+def postgres_server(settings: str = "") -> Iterator[int]:
+    """A private PostgreSQL (user ``postgres``, no password, database ``postgres``); yields its port."""
+    initdb, pg_ctl = pg_tool("initdb"), pg_tool("pg_ctl")
+    base = Path(tempfile.mkdtemp(prefix="local-pg-"))  # pytest's tmp_path is private to root
+    base.chmod(0o755)
+    data = base / "pg"
+    data.mkdir()
+    shutil.chown(data, "postgres")
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"]
+    try:
+        subprocess.run([*as_postgres, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
+                       capture_output=True)
+        subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-o",
+                        f"-p {port} -k {data} -c listen_addresses=127.0.0.1 {settings}",
+                        "-l", str(data / "log"), "-w", "start"], check=True, capture_output=True)
+        yield port
+    finally:
+        subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[int]:
+    """A private Redis without persistence on a free loopback port; yields its port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise MissingService("Redis is not installed (apt-get install -y redis-server)")
+    base = Path(tempfile.mkdtemp(prefix="local-redis-"))
+    port = free_port()
+    process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(base),
+                                "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(base, ignore_errors=True)

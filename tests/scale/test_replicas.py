@@ -1,0 +1,141 @@
+"""Two Rasa replicas on PostgreSQL and Redis lose no patient's turn, even when one is restarted mid-run.
+
+Given 200 patients talking at once, each turn of a conversation sent to the other replica than the
+turn before, and one replica restarted (taken out of rotation, stopped, started again) part-way
+through, PostgreSQL holds every patient message exactly once, in the order it was sent.
+
+Started by ``make test-scale`` (scripts/test_scale.sh, which installs PostgreSQL and Redis from apt
+when missing); skipped unless ``SCALE_TEST=1``. Uses the tested production configuration
+``endpoints.scale.yml`` as it is, filled from the environment.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from benchmarks.bots import UNLIMITED
+from testkit.local_services import postgres_server, redis_server
+from testkit.servers import ROOT, RunningAssistant, free_port
+
+pytestmark = pytest.mark.scale
+
+CONVERSATIONS = int(os.environ.get("SCALE_CONVERSATIONS", "200"))
+TURNS = int(os.environ.get("SCALE_TURNS", "8"))
+QUESTIONS = ["what is car t", "how does CAR-T work?", "What are the side effects of CAR-T?", "thank you"]
+MARK = re.compile(r"\(ref (\d+)\.(\d+)\)")
+
+
+class Replicas:
+    """Round-robin over the replicas in rotation; one can be drained (no new turns) and restarted."""
+
+    def __init__(self, replicas: List[RunningAssistant]) -> None:
+        self.replicas = replicas
+        self.out_of_rotation: set = set()
+        self.in_flight = [0] * len(replicas)
+        self.lock = threading.Condition()
+
+    def say(self, preferred: int, sender: str, text: str) -> None:
+        with self.lock:
+            index = preferred % len(self.replicas)
+            if index in self.out_of_rotation:
+                index = next(i for i in range(len(self.replicas)) if i not in self.out_of_rotation)
+            self.in_flight[index] += 1
+        try:
+            reply = requests.post(self.replicas[index].webhook, json={"sender": sender, "message": text}, timeout=300)
+            reply.raise_for_status()
+        finally:
+            with self.lock:
+                self.in_flight[index] -= 1
+                self.lock.notify_all()
+
+    def restart(self, index: int) -> None:
+        """A rolling restart: out of rotation, wait for its turns in flight, stop, start, back in rotation."""
+        with self.lock:
+            self.out_of_rotation.add(index)
+            self.lock.wait_for(lambda: self.in_flight[index] == 0)
+        self.replicas[index].stop_all()
+        self.replicas[index].start_rasa()
+        with self.lock:
+            self.out_of_rotation.discard(index)
+
+
+def scale_env(pg_port: int, redis_port: int, action_port: int) -> Dict[str, str]:
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT),
+            "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_SERVER_TOKEN": secrets.token_hex(24),
+            "CORS_ORIGINS": "http://127.0.0.1:8080", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_port), "DB_DATABASE": "postgres", "DB_USER": "postgres",
+            "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), **UNLIMITED}
+
+
+def stored_user_turns(pg_port: int) -> Dict[str, List[str]]:
+    """Every stored patient message, per conversation, in the order PostgreSQL holds them."""
+    engine = sa.create_engine(f"postgresql://postgres@127.0.0.1:{pg_port}/postgres")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id")).fetchall()
+    engine.dispose()
+    turns: Dict[str, List[str]] = defaultdict(list)
+    for sender, data in rows:
+        found = MARK.search(data)
+        turns[sender].append(f"{found.group(1)}.{found.group(2)}" if found else "?")
+    return turns
+
+
+@pytest.mark.skipif(os.environ.get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL, Redis and 2 replicas")
+def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
+    started = time.monotonic()
+    with postgres_server("-c max_connections=400") as pg_port, redis_server() as redis_port:
+        action_port = free_port()
+        env = scale_env(pg_port, redis_port, action_port)
+        replicas = []
+        for number in range(2):
+            workdir = tmp_path / f"replica-{number}"
+            workdir.mkdir()
+            (workdir / "endpoints.yml").write_text((ROOT / "endpoints.scale.yml").read_text(encoding="utf-8"),
+                                                   encoding="utf-8")
+            replicas.append(RunningAssistant(workdir, free_port(), action_port, env, measured=True))
+        router = Replicas(replicas)
+        done = [0]
+        try:
+            replicas[0].start_actions()
+            for replica in replicas:
+                replica.start_rasa()
+
+            def patient(number: int) -> None:
+                for turn in range(TURNS):
+                    router.say(number + turn, f"scale-{number}", f"{QUESTIONS[turn % len(QUESTIONS)]} (ref {number}.{turn})")
+                    with router.lock:
+                        done[0] += 1
+
+            restarts = 0
+            with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
+                futures = [pool.submit(patient, number) for number in range(CONVERSATIONS)]
+                while done[0] < CONVERSATIONS * TURNS // 3:
+                    time.sleep(0.2)
+                router.restart(1)
+                restarts += 1
+                for future in futures:
+                    future.result()
+        finally:
+            for replica in replicas:
+                replica.stop_all()
+        stored = stored_user_turns(pg_port)
+    expected = {f"scale-{n}": [f"{n}.{t}" for t in range(TURNS)] for n in range(CONVERSATIONS)}
+    lost = sum(len(set(expected[s]) - set(stored.get(s, []))) for s in expected)
+    duplicated = sum(len(stored.get(s, [])) - len(set(stored.get(s, []))) for s in expected)
+    reordered = sum(1 for s in expected if stored.get(s) != expected[s] and not lost and not duplicated)
+    print(f"\nscale: conversations={CONVERSATIONS} turns={CONVERSATIONS * TURNS} replicas=2 restarts={restarts} "
+          f"lost={lost} duplicated={duplicated} reordered={reordered} in {time.monotonic() - started:.0f} s")
+    assert (lost, duplicated, reordered) == (0, 0, 0)
+    assert stored == expected
