@@ -60,7 +60,7 @@ def conversation(i: int) -> List[Tuple[str, List[str]]]:
         (f"My date of birth is {DOBS[i]}. How does referral for CAR-T work?", [DOBS[i]]),
         # urgent, with a name: NLU must still see the symptom; or a handoff: the action server sees it
         (f"This is {first}, my husband Cornelius{i} has a temperature of 38.7 and is shivering"
-         if i % 2 else f"I'm {first} {last}, can I talk to a person please", [first, last, f"Cornelius{i}"]),
+         if i % 2 else f"I'm {first} {last}. Can I speak to someone from the team please?", [first, last, f"Cornelius{i}"]),
     ]
 
 
@@ -144,5 +144,5 @@ def test_the_placeholders_prove_the_messages_were_stored_and_logged(assistant, s
 def test_nlu_still_sees_the_patients_words_in_the_current_turn(seeded):
     urgent = [replies for text, replies in seeded["replies"].items() if "38.7" in text]
     assert urgent and all(r[0]["metadata"]["answer_id"] == "urgent_help" for r in urgent)
-    handoffs = [replies for text, replies in seeded["replies"].items() if "talk to a person" in text]
+    handoffs = [replies for text, replies in seeded["replies"].items() if "speak to someone" in text]
     assert handoffs and all(any(m.get("custom", {}).get("type") == "contact_card" for m in r) for r in handoffs)
