@@ -29,6 +29,9 @@ from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 from rasa.shared.core.trackers import DialogueStateTracker
 
 DEFAULT_HISTORY_TURNS = 10
+ACTION_LISTEN = "action_listen"
+# The event types ``_state_at`` reads: all the older part of a session contributes to the window.
+STATE_EVENTS = ("slot", "reset_slots", "restart", "active_loop", "pause", "resume")
 # Attribute set on a bounded tracker: how many of its events were loaded from the store.
 LOADED_EVENTS_ATTRIBUTE = "bounded_history_loaded_events"
 
@@ -66,10 +69,21 @@ def bounded_events(events: List[Dict[str, Any]], history_turns: int) -> List[Dic
     if history_turns < 1 or len(users) <= history_turns:
         return events
     cut = users[-history_turns]
-    if cut > 0 and events[cut - 1].get("event") == "action" and events[cut - 1].get("name") == "action_listen":
+    if cut > 0 and _is_listen(events[cut - 1]):
         cut -= 1
-    head = events[:cut]
-    session_block = events[:users[0]]
+    return window(events[:users[0]], events[:cut], events[cut:])
+
+
+def _is_listen(event: Dict[str, Any]) -> bool:
+    return event.get("event") == "action" and event.get("name") == ACTION_LISTEN
+
+
+def window(session_block: List[Dict[str, Any]], head: List[Dict[str, Any]],
+           tail: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The session-start block, events restoring the state left by ``head`` (at its last timestamp), the tail.
+
+    ``head`` may hold only its state events (``STATE_EVENTS``) and its last event: nothing else is read.
+    """
     slots, loop, paused = _state_at(head)
     timestamp = head[-1].get("timestamp")
     carried: List[Dict[str, Any]] = [{"event": "reset_slots", "timestamp": timestamp}]
@@ -78,7 +92,11 @@ def bounded_events(events: List[Dict[str, Any]], history_turns: int) -> List[Dic
         carried.append({"event": "active_loop", "name": loop, "timestamp": timestamp})
     if paused:
         carried.append({"event": "pause", "timestamp": timestamp})
-    return session_block + carried + events[cut:]
+    return session_block + carried + tail
+
+
+def _decoded(rows: List[Any]) -> List[Dict[str, Any]]:
+    return [json.loads(row.data) for row in rows]
 
 
 class BoundedHistoryMixin:
@@ -93,13 +111,42 @@ class BoundedHistoryMixin:
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session's tracker, cut to the last ``history_turns`` user turns."""
         with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
-            events = [json.loads(row.data) for row in rows]
+            events = self._bounded_rows(session, sender_id)
         if not self.domain or not events:
             return None
-        tracker = DialogueStateTracker.from_dict(sender_id, bounded_events(events, self.history_turns), self.domain.slots)
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         setattr(tracker, LOADED_EVENTS_ATTRIBUTE, len(tracker.events))
         return tracker
+
+    def _bounded_rows(self, session: Any, sender_id: Text) -> List[Dict[str, Any]]:
+        """``bounded_events`` of the latest session, reading only what it needs from the database.
+
+        Why in SQL: decoding every stored event of a long session before cutting it made a turn cost
+        more the longer the conversation. Only the tail, the session-start block and the older part's
+        state events (slots, form, pause) are read; a session of ``history_turns`` or fewer user turns
+        is read whole, as before (one extra small query).
+        """
+        rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+        event = self.SQLEvent
+        users = rows.filter(event.type_name == "user")
+        oldest_kept = None
+        if self.history_turns > 0:
+            oldest_kept = users.order_by(None).order_by(event.id.desc()).offset(self.history_turns).first()
+        if oldest_kept is None:  # no more user turns than the window: the whole session
+            return _decoded(rows.all())
+        # ``oldest_kept`` is the newest user turn left out; the window starts at the next one.
+        first_kept = users.filter(event.id > oldest_kept.id).first()
+        cut = rows.filter(event.id < first_kept.id).order_by(None).order_by(event.id.desc()).first()
+        if cut.type_name == "action" and cut.action_name == ACTION_LISTEN:
+            head_end = cut.id
+        else:
+            cut, head_end = first_kept, first_kept.id
+        first_user = users.first()
+        session_block = rows.filter(event.id < first_user.id).all()
+        last_of_head = rows.filter(event.id < head_end).order_by(None).order_by(event.id.desc()).first()
+        head_state = rows.filter(event.id < head_end, event.type_name.in_(STATE_EVENTS)).all()
+        tail = rows.filter(event.id >= head_end).all()
+        return window(_decoded(session_block), _decoded(head_state + [last_of_head]), _decoded(tail))
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """Events not stored yet: those after the loaded ones for a bounded tracker, else Rasa's count."""

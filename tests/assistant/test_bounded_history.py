@@ -2,6 +2,7 @@
 and every event still reaches the database in order."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -116,3 +117,30 @@ async def test_erasing_still_removes_the_whole_conversation(store):
         await one_turn(store, number)
     assert store.erase("patient") > 0
     assert await store.retrieve("patient") is None
+
+
+def random_session(seed: int) -> list:
+    """A session of 1-14 turns with slots, resets, forms, pauses and the odd turn with no action_listen."""
+    import random
+    rng = random.Random(seed)
+    events = session_start()
+    for number in range(1, rng.randint(1, 14) + 1):
+        turn_events = turn(number)
+        turn_events[1]["parse_data"] = {"intent": {"name": "ask", "confidence": 1.0}, "entities": []}
+        if rng.random() < 0.2:
+            turn_events = turn_events[1:]
+        events += turn_events
+        extra = rng.choice([[], [], {"event": "slot", "name": "handoff_reason", "value": f"v{number}"},
+                            {"event": "reset_slots"}, {"event": "pause"}, {"event": "resume"},
+                            {"event": "active_loop", "name": "contact_form"}])
+        events += [dict(extra, timestamp=number)] if extra else []
+    return events
+
+
+@pytest.mark.parametrize("seed", range(12))
+async def test_reading_the_window_in_sql_gives_what_cutting_the_whole_session_gives(store, seed):
+    from rasa.shared.core.trackers import DialogueStateTracker
+    await store.save(DialogueStateTracker.from_dict("patient", random_session(seed), DOMAIN.slots))
+    with store.session_scope() as session:
+        stored = [json.loads(row.data) for row in store._event_query(session, "patient", False).all()]
+        assert store._bounded_rows(session, "patient") == bounded_events(stored, store.history_turns)

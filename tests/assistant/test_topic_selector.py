@@ -1,0 +1,63 @@
+"""TopicResponseSelector: which messages reach the (stock) ResponseSelector, and the pipeline order it needs."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+import yaml
+from rasa.nlu.selectors.response_selector import ResponseSelector
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.nlu.topic_selector import TopicResponseSelector
+
+CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
+SELECTOR = "assistant.nlu.topic_selector.TopicResponseSelector"
+
+
+@pytest.fixture
+def predicted(monkeypatch) -> List[str]:
+    """Texts the stock ResponseSelector was asked to predict for (its model is not needed here)."""
+    seen: List[str] = []
+
+    def fake_process(self, messages):
+        seen.extend(message.get("text") for message in messages)
+        return messages
+
+    monkeypatch.setattr(ResponseSelector, "process", fake_process)
+    return seen
+
+
+def selector(topic: str) -> TopicResponseSelector:
+    component = object.__new__(TopicResponseSelector)
+    component.retrieval_intent = topic
+    return component
+
+
+def message(text: str, intent: str = None) -> Message:
+    data = {"text": text}
+    if intent:
+        data["intent"] = {"name": intent, "confidence": 0.9}
+    return Message(data=data)
+
+
+def test_only_its_own_topic_and_unsure_turns_are_predicted(predicted):
+    messages = [message("what is car t", "cart"), message("what is jacie", "jacie"), message("hello", "greet"),
+                message("cells stuff", "nlu_fallback"), message("no classifier before me")]
+    returned = selector("cart").process(messages)
+    assert returned == messages
+    assert predicted == ["what is car t", "cells stuff", "no classifier before me"]
+
+
+def test_a_selector_without_a_retrieval_intent_predicts_everything(predicted):
+    selector("").process([message("hello", "greet")])
+    assert predicted == ["hello"]
+
+
+def test_config_runs_the_topic_selectors_after_diet_and_the_fallback_classifier():
+    names = [step["name"] for step in yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]]
+    selectors = [i for i, name in enumerate(names) if name == SELECTOR]
+    assert len(selectors) == 4
+    assert "ResponseSelector" not in names
+    assert names.index("DIETClassifier") < names.index("FallbackClassifier") < min(selectors)
+    assert max(selectors) < names.index("assistant.nlu.answer_gate.AnswerConfidenceGate")
