@@ -17,6 +17,7 @@ selection is scored end to end (topic and answer), not for the selector alone.
 """
 from __future__ import annotations
 
+import warnings
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,6 +25,10 @@ from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
+
+# Rasa's recipe validator looks for the exact ResponseSelector class and, not finding it, warns at every
+# training that the response examples will not be used. They are: this class is a ResponseSelector.
+warnings.filterwarnings("ignore", message="You have defined training data with examples for training a response selector")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
