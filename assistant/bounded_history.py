@@ -15,8 +15,10 @@ Nothing is lost: the database keeps every event, ``retrieve_full_tracker`` (used
 the erase/purge tools) still loads everything, and new events are written after the ones already stored
 (``_additional_events`` counts from what was loaded, not from the in-memory length).
 
-Configured in ``endpoints.yml`` next to the store's other settings: ``history_turns: 10``; when the
-setting is absent, ``HISTORY_TURNS`` in the environment or 10. ``0`` loads whole sessions, as Rasa does
+Configured in ``endpoints.yml`` next to the store's other settings: ``history_turns: 5``; when the
+setting is absent, ``HISTORY_TURNS`` in the environment or 5. The window must hold at least the
+``MemoizationPolicy``'s ``max_history`` (4) turns plus the current one (every rule is one user turn long;
+tests/assistant/test_bounded_history.py checks both against config.yml and data/rules). ``0`` loads whole sessions, as Rasa does
 (the benchmarks compare both).
 """
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
-DEFAULT_HISTORY_TURNS = 10
+DEFAULT_HISTORY_TURNS = 5
 ACTION_LISTEN = "action_listen"
 # The event types ``_state_at`` reads: all the older part of a session contributes to the window.
 STATE_EVENTS = ("slot", "reset_slots", "restart", "active_loop", "pause", "resume")

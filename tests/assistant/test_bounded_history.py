@@ -144,3 +144,19 @@ async def test_reading_the_window_in_sql_gives_what_cutting_the_whole_session_gi
     with store.session_scope() as session:
         stored = [json.loads(row.data) for row in store._event_query(session, "patient", False).all()]
         assert store._bounded_rows(session, "patient") == bounded_events(stored, store.history_turns)
+
+
+def test_the_window_holds_what_the_policies_look_at():
+    """The memoization policy's max_history (plus the current turn) and the longest rule fit in the window."""
+    import yaml
+    from assistant.bounded_history import DEFAULT_HISTORY_TURNS
+    root = Path(__file__).resolve().parents[2]
+    policies = yaml.safe_load((root / "config.yml").read_text(encoding="utf-8"))["policies"]
+    longest_memory = max(policy.get("max_history", 0) or 0 for policy in policies)
+    rules = [rule for path in (root / "data" / "rules").glob("*.yml")
+             for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []]
+    longest_rule = max(sum("intent" in step for step in rule["steps"]) for rule in rules)
+    configured = [yaml.safe_load((root / name).read_text(encoding="utf-8"))["tracker_store"]["history_turns"]
+                  for name in ("endpoints.yml", "endpoints.scale.yml")]
+    for window in [DEFAULT_HISTORY_TURNS, *configured]:
+        assert window >= longest_memory + 1 and window >= longest_rule
