@@ -109,6 +109,24 @@ class BoundedHistoryMixin:
         if history_turns is None:
             history_turns = os.environ.get("HISTORY_TURNS", DEFAULT_HISTORY_TURNS)
         self.history_turns = int(history_turns)
+        self._ensure_type_index()
+
+    def _ensure_type_index(self) -> None:
+        """An index on (sender_id, type_name): the window queries then read a few index entries, not every row.
+
+        Why: Rasa indexes events by sender only, so finding a conversation's user turns and session start
+        read all of its rows (with their JSON) on every turn, and a turn cost more the longer the
+        conversation. Additive (Rasa's own queries are unaffected); created once, by the first replica to start.
+        """
+        import sqlalchemy as sa
+
+        index = sa.Index("ix_events_sender_id_type_name", self.SQLEvent.sender_id, self.SQLEvent.type_name)
+        try:
+            index.create(self.engine, checkfirst=True)
+        except sa.exc.DBAPIError:  # another replica created it between the check and the create
+            existing = {found["name"] for found in sa.inspect(self.engine).get_indexes(self.SQLEvent.__tablename__)}
+            if index.name not in existing:
+                raise
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session's tracker, cut to the last ``history_turns`` user turns."""

@@ -160,3 +160,11 @@ def test_the_window_holds_what_the_policies_look_at():
                   for name in ("endpoints.yml", "endpoints.scale.yml")]
     for window in [DEFAULT_HISTORY_TURNS, *configured]:
         assert window >= longest_memory + 1 and window >= longest_rule
+
+
+def test_the_window_queries_use_the_sender_and_type_index(store, tmp_path):
+    """Finding the user turns reads the index, not every stored row of the conversation."""
+    db = sqlite3.connect(tmp_path / "t.db")
+    plan = " ".join(str(row) for row in db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM events WHERE sender_id = 'p' AND type_name = 'user' ORDER BY id DESC"))
+    assert "ix_events_sender_id_type_name" in plan
