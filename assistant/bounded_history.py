@@ -18,8 +18,8 @@ the erase/purge tools) still loads everything, and new events are written after 
 Configured in ``endpoints.yml`` next to the store's other settings: ``history_turns: 5``; when the
 setting is absent, ``HISTORY_TURNS`` in the environment or 5. The window must hold at least the
 ``MemoizationPolicy``'s ``max_history`` (4) turns plus the current one (every rule is one user turn long;
-tests/assistant/test_bounded_history.py checks both against config.yml and data/rules). ``0`` loads whole sessions, as Rasa does
-(the benchmarks compare both).
+tests/assistant/test_bounded_history.py checks both against config.yml and data/rules). ``0`` loads whole
+sessions, as Rasa does (the benchmarks compare both).
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ import json
 import os
 from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 
+import sqlalchemy as sa
 from rasa.shared.core.trackers import DialogueStateTracker
 
 DEFAULT_HISTORY_TURNS = 5
@@ -118,8 +119,6 @@ class BoundedHistoryMixin:
         read all of its rows (with their JSON) on every turn, and a turn cost more the longer the
         conversation. Additive (Rasa's own queries are unaffected); created once, by the first replica to start.
         """
-        import sqlalchemy as sa
-
         index = sa.Index("ix_events_sender_id_type_name", self.SQLEvent.sender_id, self.SQLEvent.type_name)
         try:
             index.create(self.engine, checkfirst=True)
@@ -154,16 +153,15 @@ class BoundedHistoryMixin:
             oldest_kept = users.order_by(None).order_by(event.id.desc()).offset(self.history_turns).first()
         if oldest_kept is None:  # no more user turns than the window: the whole session
             return _decoded(rows.all())
-        # ``oldest_kept`` is the newest user turn left out; the window starts at the next one.
+        # ``oldest_kept`` is the newest user turn left out; the window starts at the next one, or at the
+        # ``action_listen`` just before it.
         first_kept = users.filter(event.id > oldest_kept.id).first()
-        cut = rows.filter(event.id < first_kept.id).order_by(None).order_by(event.id.desc()).first()
-        if cut.type_name == "action" and cut.action_name == ACTION_LISTEN:
-            head_end = cut.id
-        else:
-            cut, head_end = first_kept, first_kept.id
-        first_user = users.first()
-        session_block = rows.filter(event.id < first_user.id).all()
-        last_of_head = rows.filter(event.id < head_end).order_by(None).order_by(event.id.desc()).first()
+        last_of_head = rows.filter(event.id < first_kept.id).order_by(None).order_by(event.id.desc()).first()
+        head_end = first_kept.id
+        if last_of_head.type_name == "action" and last_of_head.action_name == ACTION_LISTEN:
+            head_end = last_of_head.id
+            last_of_head = rows.filter(event.id < head_end).order_by(None).order_by(event.id.desc()).first()
+        session_block = rows.filter(event.id < users.first().id).all()
         head_state = rows.filter(event.id < head_end, event.type_name.in_(STATE_EVENTS)).all()
         tail = rows.filter(event.id >= head_end).all()
         return window(_decoded(session_block), _decoded(head_state + [last_of_head]), _decoded(tail))

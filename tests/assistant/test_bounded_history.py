@@ -2,7 +2,6 @@
 and every event still reaches the database in order."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
-from assistant.bounded_history import bounded_events
+from assistant.bounded_history import _decoded, bounded_events
 from assistant.tracker_store import BoundedRedactingSQLTrackerStore
 
 DOMAIN = Domain.from_yaml("""
@@ -142,7 +141,7 @@ async def test_reading_the_window_in_sql_gives_what_cutting_the_whole_session_gi
     from rasa.shared.core.trackers import DialogueStateTracker
     await store.save(DialogueStateTracker.from_dict("patient", random_session(seed), DOMAIN.slots))
     with store.session_scope() as session:
-        stored = [json.loads(row.data) for row in store._event_query(session, "patient", False).all()]
+        stored = _decoded(store._event_query(session, "patient", False).all())
         assert store._bounded_rows(session, "patient") == bounded_events(stored, store.history_turns)
 
 
