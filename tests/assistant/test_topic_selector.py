@@ -13,6 +13,7 @@ from assistant.nlu.topic_selector import TopicResponseSelector
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
 SELECTOR = "assistant.nlu.topic_selector.TopicResponseSelector"
+DIET = "assistant.nlu.serving_models.ServingDIETClassifier"
 
 
 @pytest.fixture
@@ -59,5 +60,5 @@ def test_config_runs_the_topic_selectors_after_diet_and_the_fallback_classifier(
     selectors = [i for i, name in enumerate(names) if name == SELECTOR]
     assert len(selectors) == 4
     assert "ResponseSelector" not in names
-    assert names.index("DIETClassifier") < names.index("FallbackClassifier") < min(selectors)
+    assert names.index(DIET) < names.index("FallbackClassifier") < min(selectors)
     assert max(selectors) < names.index("assistant.nlu.answer_gate.AnswerConfidenceGate")
