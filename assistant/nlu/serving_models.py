@@ -50,8 +50,8 @@ class LoadsForServing:
                       run_eagerly=config.get(RUN_EAGERLY))
         model.evaluate(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
         status = model.load_weights(model_file_name)
-        status.assert_existing_objects_matched()
         status.expect_partial()  # the optimizer's slots stay in the file, unread, on purpose
+        status.assert_existing_objects_matched()
         if predict_data_example:
             model.run_inference(predict_data_example)  # trace prediction now, not on the first patient's turn
         return model
