@@ -47,6 +47,11 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         ("i cant breathe", {"breathing"}),
         ("she won't wake up properly", {"drowsiness"}),
         ("he's having a fit", {"seizure"}),
+        ("she is shaking", {"shivering"}),
+        ("mum shook all night", {"shivering"}),
+        ("i had car t two weeks ago and now i'm shaking and hot", {"shivering", "fever"}),
+        ("hes really hot", {"fever"}),
+        ("he's hot", {"fever"}),
     ],
 )
 def test_signs_are_named(detector, text, signs):
@@ -66,6 +71,9 @@ def test_signs_are_named(detector, text, signs):
         "is the hotline open at night?",
         "temp 36.6 this morning",
         "is cart an injection or a drip",
+        "how do i cook a roast chicken",
+        "i don't know what to ask",
+        "i always forget what to ask, what should i ask about car t",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
