@@ -27,6 +27,7 @@ def detector() -> PersonalAdviceDetector:
     ("my husband's neutrophils are low, is that bad", "result"),
     ("can i have the flu jab yet", "choice"),
     ("is it safe to have a glass of wine", "choice"),
+    ("can i have a couple of pints at the weekend", "choice"),
     ("when can my wife get her covid booster", "choice"),
 ])
 def test_clear_requests_for_personal_advice_are_caught(detector, text, kind):
