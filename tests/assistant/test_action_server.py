@@ -69,3 +69,17 @@ def test_the_server_refuses_to_start_without_a_token(monkeypatch):
     assert "ACTION_SERVER_TOKEN" in str(refused.value)
     with pytest.raises(ValueError):
         create_action_app("actions", "")
+
+
+def test_the_rasa_server_calls_the_port_the_action_server_listens_on(monkeypatch):
+    """`ACTION_PORT=6123 make run` moves both ends: endpoints.yml reads the same variable."""
+    from pathlib import Path
+
+    from rasa.utils.endpoints import read_endpoint_config
+
+    monkeypatch.setenv("ACTION_PORT", "6123")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", TOKEN)
+    endpoints = Path(__file__).resolve().parents[2] / "endpoints.yml"
+    config = read_endpoint_config(str(endpoints), "action_endpoint")
+    assert config.url == "http://127.0.0.1:6123/webhook"
+    assert config.headers["Authorization"] == f"Bearer {TOKEN}"
