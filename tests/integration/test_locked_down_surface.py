@@ -163,6 +163,10 @@ socket_events = st.tuples(st.sampled_from(["user_uttered", "session_request"]),
 def test_hostile_socketio_events_get_a_polite_answer_or_nothing(assistant, raw_socket, event):
     client, replies = raw_socket
     client.emit(*event)
+    # One event per polling request: the client sends everything queued in one request and the server's
+    # engine.io rejects a batch of more than 16 packets, after which the client drops the connection
+    # (a CI run failed that way on the assertion below, not on anything the assistant did).
+    time.sleep(0.1)
     FUZZ_COUNTS["socket.io events"] = FUZZ_COUNTS.get("socket.io events", 0) + 1
     assert client.connected
 
