@@ -54,6 +54,12 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         ("he's hot", {"fever"}),
         ("he doesn't know what's going on", {"confusion"}),
         ("mum doesnt know what's happening", {"confusion"}),
+        ("dad's not right, not himself at all", {"unwell"}),
+        ("he hasn't been right for two days", {"unwell"}),
+        ("mum hasnt been right since the infusion", {"unwell"}),
+        ("he's not really been right", {"unwell"}),
+        ("he's not been himself", {"confusion"}),
+        ("she hasn't been herself since friday", {"confusion"}),
     ],
 )
 def test_signs_are_named(detector, text, signs):
@@ -74,6 +80,8 @@ def test_signs_are_named(detector, text, signs):
         "temp 36.6 this morning",
         "is cart an injection or a drip",
         "how do i cook a roast chicken",
+        "the national panel came back saying car t isnt right for him",
+        "is car-t not right for my dad because of his age?",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
