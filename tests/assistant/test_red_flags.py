@@ -60,6 +60,13 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         ("he's not really been right", {"unwell"}),
         ("he's not been himself", {"confusion"}),
         ("she hasn't been herself since friday", {"confusion"}),
+        ("he hasn't been feeling well", {"unwell"}),
+        ("she's not been well since tuesday", {"unwell"}),
+        ("my husband isn't well", {"unwell"}),
+        ("he's not well", {"unwell"}),
+        ("hes not well", {"unwell"}),
+        ("dad's not very well", {"unwell"}),
+        ("he hasnt been making sense", {"confusion"}),
     ],
 )
 def test_signs_are_named(detector, text, signs):
@@ -82,6 +89,8 @@ def test_signs_are_named(detector, text, signs):
         "how do i cook a roast chicken",
         "the national panel came back saying car t isnt right for him",
         "is car-t not right for my dad because of his age?",
+        "it's not well explained on the website",
+        "the ward was not well signposted",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
