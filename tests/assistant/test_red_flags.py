@@ -67,6 +67,24 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         ("hes not well", {"unwell"}),
         ("dad's not very well", {"unwell"}),
         ("he hasnt been making sense", {"confusion"}),
+        # From a probe of carers' phrasings (27 Nov): each was missed before.
+        ("she's confused about what day it is", {"confusion"}),
+        ("mum is unwell", {"unwell"}),
+        ("he's been unwell since the infusion", {"unwell"}),
+        ("dads poorly", {"unwell"}),
+        ("his temps 38", {"fever"}),
+        ("heart is beating at 130", {"racing_heart"}),
+        ("heart's racing", {"racing_heart"}),
+        ("can't get him up this morning", {"drowsiness"}),
+        ("she's sleeping all the time", {"drowsiness"}),
+        ("he fitted twice", {"seizure"}),
+        ("his lips are going blue", {"breathing"}),
+        ("can't get her breath", {"breathing"}),
+        ("she's struggling to talk", {"speech"}),
+        ("rigours all night", {"shivering"}),
+        ("his bp is really low", {"low_blood_pressure"}),
+        ("nose bleed that wont stop", {"bleeding"}),
+        ("her face has gone droopy on one side", {"neuro"}),
     ],
 )
 def test_signs_are_named(detector, text, signs):
@@ -91,6 +109,12 @@ def test_signs_are_named(detector, text, signs):
         "is car-t not right for my dad because of his age?",
         "it's not well explained on the website",
         "the ward was not well signposted",
+        "I'm confused about the referral process",
+        "he needs a chest x ray",
+        "my phone keeps shaking",
+        "hes not hot just tired",
+        "im not well versed in this",
+        "i feel awful for ringing again",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
