@@ -44,3 +44,8 @@ if [ ! -f "$SPACY_MODEL_DIR/meta.json" ] || [ assistant/spacy_pipeline.py -nt "$
   echo "setup: building the project's spaCy pipeline in ${SPACY_MODEL_DIR#$ROOT/}"
   python -m assistant.spacy_pipeline "$SPACY_MODEL_DIR"
 fi
+
+if [ ! -f "$NLTK_DATA/corpora/cmudict/cmudict" ]; then
+  echo "setup: writing the CMU Pronouncing Dictionary (reading grades) to ${NLTK_DATA#$ROOT/}"
+  python -m assistant.syllable_dictionary "$NLTK_DATA"
+fi
