@@ -85,6 +85,7 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         ("his bp is really low", {"low_blood_pressure"}),
         ("nose bleed that wont stop", {"bleeding"}),
         ("her face has gone droopy on one side", {"neuro"}),
+        ("dad's not good at all", {"unwell"}),
     ],
 )
 def test_signs_are_named(detector, text, signs):
@@ -115,6 +116,8 @@ def test_signs_are_named(detector, text, signs):
         "hes not hot just tired",
         "im not well versed in this",
         "i feel awful for ringing again",
+        "we waited hours and nobody told us anything, it's not good enough",
+        "that's not good",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
