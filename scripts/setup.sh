@@ -47,7 +47,7 @@ if [ ! -f "$SPACY_MODEL_DIR/meta.json" ] || [ assistant/spacy_pipeline.py -nt "$
   python -m assistant.spacy_pipeline "$SPACY_MODEL_DIR"
 fi
 
-if [ ! -f "$NLTK_DATA/corpora/cmudict/cmudict" ]; then
+if [ ! -f "$NLTK_DATA/corpora/cmudict/cmudict" ] || [ assistant/syllable_dictionary.py -nt "$NLTK_DATA/corpora/cmudict/cmudict" ]; then
   echo "setup: writing the CMU Pronouncing Dictionary (reading grades) to ${NLTK_DATA#$ROOT/}"
   python -m assistant.syllable_dictionary "$NLTK_DATA"
 fi
