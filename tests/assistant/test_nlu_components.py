@@ -1,7 +1,10 @@
 """The custom Rasa NLU components, on Rasa's own Message objects."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu.answer_gate import ANSWER_CANDIDATES_KEY, AnswerConfidenceGate
@@ -90,6 +93,22 @@ def test_lower_confidence_answer_is_served_only_as_a_clear_winner(runner_up, ser
     message = classified("car t", "cart", 0.95, response_selector=output)
     AnswerConfidenceGate(threshold=0.5, candidates=3).process([message])
     assert message.get("intent")["name"] == served_intent
+
+
+def served_gate() -> AnswerConfidenceGate:
+    """The gate as config.yml configures it for the served pipeline."""
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yml").read_text(encoding="utf-8"))
+    (entry,) = [c for c in config["pipeline"] if c["name"].endswith("AnswerConfidenceGate")]
+    return AnswerConfidenceGate.from_config({**AnswerConfidenceGate.get_default_config(), **entry})
+
+
+def test_the_served_gate_withholds_even_a_clear_winner_below_threshold():
+    """With the sentence embeddings, clear winners below 0.5 were wrong answers (config.yml says why)."""
+    output = selector_output(0.45)
+    output["default"]["ranking"][1]["confidence"] = 0.05
+    message = classified("car t", "cart", 0.95, response_selector=output)
+    served_gate().process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
 
 
 def test_confident_answer_is_served():
