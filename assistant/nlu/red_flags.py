@@ -79,8 +79,12 @@ class Lexicon:
     oxygen_low: float
     oxygen_cues: List[str]
     negations: Set[str]
+    negation_reaches_over: Set[str]
     resolved_after: Set[str]
+    asked_about: Set[str]
     hypothetical: Set[str]
+    unsure_before_if: Set[str]
+    future: Set[str]
     personal: Set[str]
     question_words: Set[str]
     question_words_with_mark: Set[str]
@@ -102,8 +106,12 @@ class Lexicon:
             oxygen_low=float(vital["oxygen_low"]),
             oxygen_cues=[str(c).lower() for c in vital["oxygen_cues"]],
             negations={str(w) for w in data["negations"]},
+            negation_reaches_over={str(w) for w in data["negation_reaches_over"]},
             resolved_after={str(w) for w in data["resolved_after"]},
+            asked_about={str(w) for w in data["asked_about"]},
             hypothetical={str(w) for w in data["hypothetical"]},
+            unsure_before_if={str(w) for w in data["unsure_before_if"]},
+            future={str(w) for w in data["future"]},
             personal={str(w) for w in data["personal"]},
             question_words={str(w) for w in data["question_words"]},
             question_words_with_mark={str(w) for w in data["question_words_with_mark"]},
@@ -208,19 +216,49 @@ class RedFlagDetector:
         clause_end = end
         while clause_end < len(doc) and not _ends_clause(doc[clause_end]):
             clause_end += 1
-        # "not confused" negates; "can't breathe", "can't stop shaking" do not.
         before = keys[max(clause_start, start - 3):start]
-        negated = any(
-            key in self.lexicon.negations
-            and not (key == "not" and (i > 0 and before[i - 1] in _INABILITY or before[i + 1:i + 2] == ["stop"]))
-            for i, key in enumerate(before)
-        )
-        # "fever has gone", "his speech is back to normal", "tremor went away".
+        negated = any(self._negates(before, i) for i in range(len(before)))
+        # "fever has gone", "his speech is back to normal", "tremor went away"; but "is that normal?" asks.
         after = keys[end:min(clause_end, end + 5)]
         if "not" not in after:
-            negated = negated or any(key in self.lexicon.resolved_after for key in after)
-        hypothetical = any(key in self.lexicon.hypothetical for key in keys[clause_start:start])
+            negated = negated or any(
+                key in self.lexicon.resolved_after and not (i > 0 and after[i - 1] in self.lexicon.asked_about)
+                for i, key in enumerate(after)
+            )
+        hypothetical = self._is_hypothetical(keys[clause_start:start])
         return SignMatch(sign, doc[start:end].text, start, end, negated, hypothetical, clause_start)
+
+    def _negates(self, before: Sequence[str], i: int) -> bool:
+        """Does the negation word at ``before[i]`` reach the sign that follows ``before``?
+
+        "not confused", "no sign of a fever", "hasn't had a temperature" negate; "can't breathe" and
+        "can't stop shaking" do not; nor does a negation that another word takes for itself ("no appetite
+        really confused", "not eating very drowsy", "no temp shivering all over"), unless the words are
+        listed ("no temperature or shivering").
+        """
+        key = before[i]
+        if key not in self.lexicon.negations:
+            return False
+        if key == "not" and (i > 0 and before[i - 1] in _INABILITY or before[i + 1:i + 2] == ["stop"]):
+            return False
+        between = before[i + 1:]
+        return "or" in between or "nor" in between or all(w in self.lexicon.negation_reaches_over for w in between)
+
+    def _is_hypothetical(self, clause: Sequence[str]) -> bool:
+        """"if I get a fever" is hypothetical; "not sure if he's confused" is a report, unless it looks
+        ahead ("I wonder if I'll get a fever")."""
+        for i, key in enumerate(clause):
+            if key not in self.lexicon.hypothetical:
+                continue
+            rest = clause[i + 1:]
+            reports = (
+                i > 0 and clause[i - 1] in self.lexicon.unsure_before_if
+                and any(w in self.lexicon.personal for w in rest[:2])
+                and not any(w in self.lexicon.future for w in rest)
+            )
+            if not reports:
+                return True
+        return False
 
     def _is_general_question(self, doc: Doc) -> bool:
         """Does the message start like a question ("what is…", "is … ?")? Judged on the words as typed."""

@@ -86,6 +86,17 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         ("nose bleed that wont stop", {"bleeding"}),
         ("her face has gone droopy on one side", {"neuro"}),
         ("dad's not good at all", {"unwell"}),
+        # a negation that another word takes for itself does not reach the sign
+        ("no appetite really confused", {"confusion"}),
+        ("not eating very drowsy", {"drowsiness"}),
+        ("no temp shivering all over", {"shivering"}),
+        ("ive never been this breathless", {"breathing"}),
+        # "is that normal?" after a sign asks; it does not say the sign has gone
+        ("hes really confused is that normal", {"confusion"}),
+        ("mums all shivery is this normal", {"shivering"}),
+        # "not sure if" / "wonder if" + a person: a report, not a hypothetical
+        ("not sure if i should ring hes got a temperature", {"fever"}),
+        ("i wonder if hes confused hes saying odd things", {"confusion"}),
     ],
 )
 def test_signs_are_named(detector, text, signs):
@@ -118,6 +129,14 @@ def test_signs_are_named(detector, text, signs):
         "i feel awful for ringing again",
         "we waited hours and nobody told us anything, it's not good enough",
         "that's not good",
+        # negations that still reach their sign, and hypotheticals that stay hypothetical
+        "no signs of fever",
+        "he hasn't had a temperature",
+        "she's not very confused now",
+        "no temperature or shivering",
+        "not feeling drowsy at all",
+        "i wonder if i'll get a fever after car t",
+        "how do i know if hes having a seizure?",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
