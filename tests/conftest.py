@@ -1,10 +1,19 @@
 """Shared test helpers: trackers built per test, the way rasa-sdk's own tests do."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def project_config() -> Dict[str, Any]:
+    """The served ``config.yml`` (pipeline and policies), for tests that check what is really configured."""
+    return yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
 
 
 def user_event(intent: str, text: str = "…") -> Dict[str, Any]:

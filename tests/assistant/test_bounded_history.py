@@ -11,6 +11,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 
 from assistant.bounded_history import _decoded, bounded_events
 from assistant.tracker_store import BoundedRedactingSQLTrackerStore
+from tests.conftest import project_config
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -150,7 +151,7 @@ def test_the_window_holds_what_the_policies_look_at():
     import yaml
     from assistant.bounded_history import DEFAULT_HISTORY_TURNS
     root = Path(__file__).resolve().parents[2]
-    policies = yaml.safe_load((root / "config.yml").read_text(encoding="utf-8"))["policies"]
+    policies = project_config()["policies"]
     longest_memory = max(policy.get("max_history", 0) or 0 for policy in policies)
     rules = [rule for path in (root / "data" / "rules").glob("*.yml")
              for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []]

@@ -1,16 +1,14 @@
 """The custom Rasa NLU components, on Rasa's own Message objects."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu.answer_gate import ANSWER_CANDIDATES_KEY, AnswerConfidenceGate
 from assistant.nlu.length_guard import LengthGuard
 from assistant.nlu.red_flags import RedFlagDetector
 from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY, URGENT_INTENT, UrgentSymptomDetector
+from tests.conftest import project_config
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +95,7 @@ def test_lower_confidence_answer_is_served_only_as_a_clear_winner(runner_up, ser
 
 def served_gate() -> AnswerConfidenceGate:
     """The gate as config.yml configures it for the served pipeline."""
-    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yml").read_text(encoding="utf-8"))
-    (entry,) = [c for c in config["pipeline"] if c["name"].endswith("AnswerConfidenceGate")]
+    (entry,) = [c for c in project_config()["pipeline"] if c["name"].endswith("AnswerConfidenceGate")]
     return AnswerConfidenceGate.from_config({**AnswerConfidenceGate.get_default_config(), **entry})
 
 

@@ -1,17 +1,15 @@
 """TopicResponseSelector: which messages reach the (stock) ResponseSelector, and the pipeline order it needs."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import List
 
 import pytest
-import yaml
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu.topic_selector import TopicResponseSelector
+from tests.conftest import project_config
 
-CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
 SELECTOR = "assistant.nlu.topic_selector.TopicResponseSelector"
 DIET = "assistant.nlu.serving_models.ServingDIETClassifier"
 
@@ -56,7 +54,7 @@ def test_a_selector_without_a_retrieval_intent_predicts_everything(predicted):
 
 
 def test_config_runs_the_topic_selectors_after_diet_and_the_fallback_classifier():
-    names = [step["name"] for step in yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]]
+    names = [step["name"] for step in project_config()["pipeline"]]
     selectors = [i for i, name in enumerate(names) if name == SELECTOR]
     assert len(selectors) == 4
     assert "ResponseSelector" not in names
