@@ -88,6 +88,8 @@ class Lexicon:
     personal: Set[str]
     question_words: Set[str]
     question_words_with_mark: Set[str]
+    treatment_subjects: Set[str]
+    causal_verbs: Set[str]
     exclusions: List[str]
 
     @classmethod
@@ -115,6 +117,8 @@ class Lexicon:
             personal={str(w) for w in data["personal"]},
             question_words={str(w) for w in data["question_words"]},
             question_words_with_mark={str(w) for w in data["question_words_with_mark"]},
+            treatment_subjects={str(w) for w in data["treatment_subjects"]},
+            causal_verbs={str(w) for w in data["causal_verbs"]},
             exclusions=[str(p) for p in data.get("exclusions", [])],
         )
 
@@ -267,7 +271,19 @@ class RedFlagDetector:
             return False
         if words[0] in self.lexicon.question_words:
             return True
-        return words[0] in self.lexicon.question_words_with_mark and doc.text.rstrip().endswith("?")
+        if words[0] not in self.lexicon.question_words_with_mark:
+            return False
+        return doc.text.rstrip().endswith("?") or self._asks_what_treatment_causes(doc)
+
+    def _asks_what_treatment_causes(self, doc: Doc) -> bool:
+        """"can car t cause seizures", "does crs make you shaky": the treatment is the subject of a
+        causing verb, so it asks about a risk even without a question mark. Only when nobody is named
+        anywhere in the message ("can car t cause the shivering my dad has" stays a report)."""
+        keys = [token._.red_flag_key for token in doc if token.is_alpha]
+        if any(key in self.lexicon.personal for key in keys):
+            return False
+        subject = next((i for i in (1, 2) if keys[i:i + 1] and keys[i] in self.lexicon.treatment_subjects), None)
+        return subject is not None and any(key in self.lexicon.causal_verbs for key in keys[subject + 1:subject + 4])
 
     def _abnormal_readings(self, text: str) -> Tuple[List[str], List[str]]:
         """Numbers that are body readings outside the safe range: temperature, pulse, oxygen."""

@@ -45,6 +45,11 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         ("pulse 130 sat here", {"racing_heart"}),
         ("oxygen 91", {"breathing"}),
         ("i cant breathe", {"breathing"}),
+        ("can hardly breathe", {"breathing"}),
+        ("she can barely breathe", {"breathing"}),
+        # a question about what the treatment causes, once someone is named, is a report
+        ("can car t cause the shivering my dad has now", {"shivering"}),
+        ("does it make him confused", {"confusion"}),
         ("she won't wake up properly", {"drowsiness"}),
         ("he's having a fit", {"seizure"}),
         ("she is shaking", {"shivering"}),
@@ -137,6 +142,10 @@ def test_signs_are_named(detector, text, signs):
         "not feeling drowsy at all",
         "i wonder if i'll get a fever after car t",
         "how do i know if hes having a seizure?",
+        # what the treatment can cause, asked without a question mark and about nobody
+        "can car t cause seizures",
+        "does crs make you shaky",
+        "can car-t lead to serious infections",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
