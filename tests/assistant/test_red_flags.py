@@ -50,6 +50,8 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         # a question about what the treatment causes, once someone is named, is a report
         ("can car t cause the shivering my dad has now", {"shivering"}),
         ("does it make him confused", {"confusion"}),
+        ("he hasn't responded to me all morning", {"drowsiness"}),
+        ("she keeps forgetting what day it is", {"confusion"}),
         ("she won't wake up properly", {"drowsiness"}),
         ("he's having a fit", {"seizure"}),
         ("she is shaking", {"shivering"}),
@@ -146,6 +148,9 @@ def test_signs_are_named(detector, text, signs):
         "can car t cause seizures",
         "does crs make you shaky",
         "can car-t lead to serious infections",
+        # "forget" and "not respond" about questions and the cancer, not a person
+        "i always forget what to ask at clinic",
+        "his lymphoma hasn't responded to other treatments",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
