@@ -82,6 +82,8 @@ class Lexicon:
     negation_reaches_over: Set[str]
     resolved_after: Set[str]
     asked_about: Set[str]
+    earlier_state: Set[str]
+    compared_after_never: Set[str]
     hypothetical: Set[str]
     unsure_before_if: Set[str]
     future: Set[str]
@@ -90,6 +92,8 @@ class Lexicon:
     question_words_with_mark: Set[str]
     treatment_subjects: Set[str]
     causal_verbs: Set[str]
+    contact_words: Set[str]
+    asking_words: Set[str]
     exclusions: List[str]
 
     @classmethod
@@ -111,6 +115,8 @@ class Lexicon:
             negation_reaches_over={str(w) for w in data["negation_reaches_over"]},
             resolved_after={str(w) for w in data["resolved_after"]},
             asked_about={str(w) for w in data["asked_about"]},
+            earlier_state={str(w) for w in data["earlier_state"]},
+            compared_after_never={str(w) for w in data["compared_after_never"]},
             hypothetical={str(w) for w in data["hypothetical"]},
             unsure_before_if={str(w) for w in data["unsure_before_if"]},
             future={str(w) for w in data["future"]},
@@ -119,6 +125,8 @@ class Lexicon:
             question_words_with_mark={str(w) for w in data["question_words_with_mark"]},
             treatment_subjects={str(w) for w in data["treatment_subjects"]},
             causal_verbs={str(w) for w in data["causal_verbs"]},
+            contact_words={str(w) for w in data["contact_words"]},
+            asking_words={str(w) for w in data["asking_words"]},
             exclusions=[str(p) for p in data.get("exclusions", [])],
         )
 
@@ -193,14 +201,18 @@ class RedFlagDetector:
         ]
         readings, reading_signs = self._abnormal_readings(text.lower())
         general_question = self._is_general_question(doc)
+        # "whats the number, struggling to breathe": signs after this token are reported.
+        reports_from = self._end_of_contact_question(doc) if general_question else None
 
         urgent_signs: List[str] = list(reading_signs)
         mentions: List[str] = []
         for match in matches:
             # In a general question a sign counts only when someone is its subject ("is it normal
             # that my dad is confused?"), not in "is confusion a side effect?".
-            about_someone = not general_question or any(
-                key in self.lexicon.personal for key in keys[match.clause_start:match.start]
+            about_someone = (
+                not general_question
+                or any(key in self.lexicon.personal for key in keys[match.clause_start:match.start])
+                or (reports_from is not None and self._reported_after(doc, reports_from, match.start))
             )
             counts = not match.negated and not match.hypothetical and about_someone
             (urgent_signs if counts else mentions).append(match.sign)
@@ -221,18 +233,27 @@ class RedFlagDetector:
         while clause_end < len(doc) and not _ends_clause(doc[clause_end]):
             clause_end += 1
         before = keys[max(clause_start, start - 3):start]
-        negated = any(self._negates(before, i) for i in range(len(before)))
-        # "fever has gone", "his speech is back to normal", "tremor went away"; but "is that normal?" asks.
         after = keys[end:min(clause_end, end + 5)]
+        negated = any(self._negates(before, i, keys[start:end], after) for i in range(len(before)))
+        # "fever has gone", "his speech is back to normal", "tremor went away"; but "is that normal?" asks.
         if "not" not in after:
-            negated = negated or any(
-                key in self.lexicon.resolved_after and not (i > 0 and after[i - 1] in self.lexicon.asked_about)
-                for i, key in enumerate(after)
-            )
+            negated = negated or any(self._resolves(doc, after, end, i) for i in range(len(after)))
         hypothetical = self._is_hypothetical(keys[clause_start:start])
         return SignMatch(sign, doc[start:end].text, start, end, negated, hypothetical, clause_start)
 
-    def _negates(self, before: Sequence[str], i: int) -> bool:
+    def _resolves(self, doc: Doc, after: Sequence[str], end: int, i: int) -> bool:
+        """Does ``after[i]`` (the words after a sign ending at token ``end``) say the sign has gone?
+
+        "temp was fine" resolves; "is that normal?" asks; "he's confused, he was fine this morning" tells
+        how a person was before (a person, then a word of ``earlier_state`` just before).
+        """
+        lex = self.lexicon
+        if after[i] not in lex.resolved_after or (i > 0 and after[i - 1] in lex.asked_about):
+            return False
+        earlier = i > 0 and doc[end + i - 1].lower_ in lex.earlier_state
+        return not (earlier and any(key in lex.personal for key in after[:i]))
+
+    def _negates(self, before: Sequence[str], i: int, sign: Sequence[str] = (), after: Sequence[str] = ()) -> bool:
         """Does the negation word at ``before[i]`` reach the sign that follows ``before``?
 
         "not confused", "no sign of a fever", "hasn't had a temperature" negate; "can't breathe" and
@@ -242,6 +263,11 @@ class RedFlagDetector:
         """
         key = before[i]
         if key not in self.lexicon.negations:
+            return False
+        # "I've never felt so ill", "never had chest pain like this": a comparison with every earlier
+        # time, not a negation.
+        compared = self.lexicon.compared_after_never.intersection([*before[i + 1:], *sign])
+        if key == "never" and (compared or list(after[:2]) in (["like", "this"], ["like", "that"])):
             return False
         if key == "not" and (i > 0 and before[i - 1] in _INABILITY or before[i + 1:i + 2] == ["stop"]):
             return False
@@ -285,11 +311,35 @@ class RedFlagDetector:
         subject = next((i for i in (1, 2) if keys[i:i + 1] and keys[i] in self.lexicon.treatment_subjects), None)
         return subject is not None and any(key in self.lexicon.causal_verbs for key in keys[subject + 1:subject + 4])
 
+    def _end_of_contact_question(self, doc: Doc) -> Optional[int]:
+        """The comma ending a question about whom to contact ("whats the number, struggling to breathe"),
+        in a message without a question mark: a sign after it is a report even with no one named."""
+        if "?" in doc.text:
+            return None
+        first_comma = next((token.i for token in doc if token.text == ","), None)
+        if first_comma is None:
+            return None
+        # As typed or as lemma: the lookup lemmatizer reads "number" as "numb" (more numb).
+        asks = any({token.lower_, self._base_key(token)} & self.lexicon.contact_words for token in doc[:first_comma])
+        return first_comma if asks else None
+
+    def _reported_after(self, doc: Doc, comma: int, sign_start: int) -> bool:
+        """Is a sign at ``sign_start`` reported after the contact question ending at ``comma``? Not when
+        the words before it ask ("what number do i ring, want to ask about fever", "who do i call, is chest
+        pain a 999 thing")."""
+        between = doc[comma + 1:sign_start]
+        lex = self.lexicon
+        return sign_start > comma and not (
+            between[:1].text in lex.question_words | lex.question_words_with_mark  # as typed, like those lists
+            or lex.asking_words.intersection(token._.red_flag_key for token in between)
+        )
+
     def _abnormal_readings(self, text: str) -> Tuple[List[str], List[str]]:
         """Numbers that are body readings outside the safe range: temperature, pulse, oxygen."""
         readings: List[str] = []
         signs: List[str] = []
         lex = self.lexicon
+        text = _digits_for_number_words(text)
         for match in _NUMBER_IN_TEXT.finditer(text):
             raw, unit = match.group(1), (match.group(2) or "").replace(" ", "")
             if _NOT_A_READING_AFTER.match(text[match.end():]) and not unit:
@@ -307,7 +357,7 @@ class RedFlagDetector:
                     readings.append(f"pulse {raw}")
                     signs.append("racing_heart")
                 continue
-            celsius = self._as_celsius(value, raw, unit, window)
+            celsius = self._as_celsius(value, raw, unit, window + " " + _words_after(text, match.end()))
             if celsius is None:
                 continue
             if celsius >= lex.high_celsius:
@@ -338,6 +388,56 @@ class RedFlagDetector:
 
 _INABILITY = {"can", "will", "do"}
 
+_UNIT_WORDS = "one two three four five six seven eight nine".split()
+_TEEN_WORDS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS = "|".join(_UNIT_WORDS)
+_BELOW_HUNDRED = rf"(?:{'|'.join(_TENS_WORDS)})(?:[\s-]+(?:{_UNITS}))?|{'|'.join(_TEEN_WORDS)}|{_UNITS}"
+_NUMBER_WORDS = re.compile(
+    rf"\b(?:(?:a|one)\s+hundred(?:(?:\s+and)?\s+(?:{_BELOW_HUNDRED}))?|{_BELOW_HUNDRED})"
+    rf"(?:\s+point\s+(?:zero|{_UNITS}))?\b"
+)
+
+
+def _digits_for_number_words(text: str) -> str:
+    """"temp thirty eight point five" → "temp 38.5", "pulse a hundred and ten" → "pulse 110": readings
+    typed in words. A single digit's word ("one", "nine") is left alone: readings have two or three digits."""
+
+    def digits(match: re.Match) -> str:
+        value, decimal, after_point = 0, "", False
+        for word in re.findall(r"[a-z]+", match.group(0)):
+            if word == "point":
+                after_point = True
+            elif after_point:
+                decimal = "0" if word == "zero" else str(_UNIT_WORDS.index(word) + 1)
+            elif word == "hundred":
+                value = 100  # "one hundred": the "one" counted before it is part of the hundred
+            elif word in _TENS_WORDS:
+                value += 10 * (_TENS_WORDS.index(word) + 2)
+            elif word in _TEEN_WORDS:
+                value += _TEEN_WORDS.index(word) + 10
+            elif word in _UNIT_WORDS:
+                value += _UNIT_WORDS.index(word) + 1
+        if value < 10:
+            return match.group(0)
+        return f"{value}.{decimal}" if decimal else str(value)
+
+    return _NUMBER_WORDS.sub(digits, text)
+
+
+# Words that end a clause, as punctuation does: "no temp but shivering", "38 and we have a thermometer".
+_CLAUSE_BREAK = {"but", "and", "so", "because", "though"}
+
+
+def _words_after(text: str, position: int, count: int = 4) -> str:
+    """Up to ``count`` words after a number, within its clause: the cue in "38 on the thermometer"."""
+    words: List[str] = []
+    for word in re.findall(r"[a-z°]+|[.,;:!?]", text[position:])[:count]:
+        if not word.isalpha() and word != "°" or word in _CLAUSE_BREAK:
+            break
+        words.append(word)
+    return " ".join(words)
+
 
 def _has_cue(window: str, cues: Sequence[str]) -> bool:
     """Is one of ``cues`` a whole word (or words) in ``window``?"""
@@ -345,7 +445,7 @@ def _has_cue(window: str, cues: Sequence[str]) -> bool:
 
 
 def _ends_clause(token: Token) -> bool:
-    return token.is_punct or token.lower_ in {"but", "and", "so", "because", "though"}
+    return token.is_punct or token.lower_ in _CLAUSE_BREAK
 
 
 @lru_cache(maxsize=4096)

@@ -104,6 +104,22 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         # "not sure if" / "wonder if" + a person: a report, not a hypothetical
         ("not sure if i should ring hes got a temperature", {"fever"}),
         ("i wonder if hes confused hes saying odd things", {"confusion"}),
+        # a question about whom to contact, then a sign after a comma: a report
+        ("whats the number, struggling to breathe", {"breathing"}),
+        ("who do i call, shaking all over and burning up", {"shivering", "fever"}),
+        # readings with the cue after the number, or in words
+        ("its 38 on the thermometer", {"fever"}),
+        ("temp is thirty eight point five", {"fever"}),
+        ("her temperature is thirty nine", {"fever"}),
+        ("temp thirty five point two and shivery", {"low_temperature"}),
+        ("pulse a hundred and twenty", {"racing_heart"}),
+        ("hi temp all day", {"fever"}),
+        # how things were before is not a sign gone; "never … so" compares, it does not negate
+        ("hes really confused he was fine this morning", {"confusion"}),
+        ("she's drowsy she was fine yesterday", {"drowsiness"}),
+        ("ive never felt so ill", {"unwell"}),
+        ("he's never been so sleepy", {"drowsiness"}),
+        ("never had chest pain like this before, its tight", {"chest_pain"}),
     ],
 )
 def test_signs_are_named(detector, text, signs):
@@ -151,6 +167,19 @@ def test_signs_are_named(detector, text, signs):
         # "forget" and "not respond" about questions and the cancer, not a person
         "i always forget what to ask at clinic",
         "his lymphoma hasn't responded to other treatments",
+        # numbers that are not readings, and a sign asked about after a comma in an ordinary question
+        "my mum is thirty eight",
+        "he's 38 and we have a thermometer at home",
+        "temp thirty six point eight",
+        "we live forty miles from clatterbridge",
+        "what is crs, fever and low blood pressure",
+        "who do i call, is it the hotline or my gp",
+        "who do i call if he gets a fever, the hotline?",
+        "what number do i ring, just want to ask about side effects like fever",
+        "who do i call, is chest pain a 999 thing or the team",
+        "hi there, temperature question",
+        "i have never had a fever",
+        "my temp was fine",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
