@@ -95,6 +95,7 @@ class Lexicon:
     contact_words: Set[str]
     asking_words: Set[str]
     exclusions: List[str]
+    topic_phrases: List[str]
 
     @classmethod
     def load(cls, path: Path = DEFAULT_LEXICON_PATH) -> "Lexicon":
@@ -128,6 +129,7 @@ class Lexicon:
             contact_words={str(w) for w in data["contact_words"]},
             asking_words={str(w) for w in data["asking_words"]},
             exclusions=[str(p) for p in data.get("exclusions", [])],
+            topic_phrases=[str(p) for p in data.get("topic_phrases", [])],
         )
 
 
@@ -146,6 +148,9 @@ class RedFlagDetector:
             self.matcher.add(sign, [p for p in patterns if p])
         self.exclusions = Matcher(nlp.vocab)
         self.exclusions.add("EXCLUDE", [p for p in map(self._pattern, self.lexicon.exclusions) if p])
+        # "how do i avoid infections", "infection risk": the sign is a topic, so a mention, never a report.
+        self.topics = Matcher(nlp.vocab)
+        self.topics.add("TOPIC", [p for p in map(self._pattern, self.lexicon.topic_phrases) if p])
         self._fuzzy_vocabulary = sorted(set(self._fuzzy_vocabulary))
         self._fuzzy_set = set(self._fuzzy_vocabulary)
 
@@ -199,6 +204,7 @@ class RedFlagDetector:
             for match_id, start, end in self.matcher(doc)
             if not excluded.intersection(range(start, end))
         ]
+        topical = {i for _, start, end in self.topics(doc) for i in range(start, end)}
         readings, reading_signs = self._abnormal_readings(text.lower())
         general_question = self._is_general_question(doc)
         # "whats the number, struggling to breathe": signs after this token are reported.
@@ -214,7 +220,8 @@ class RedFlagDetector:
                 or any(key in self.lexicon.personal for key in keys[match.clause_start:match.start])
                 or (reports_from is not None and self._reported_after(doc, reports_from, match.start))
             )
-            counts = not match.negated and not match.hypothetical and about_someone
+            as_topic = bool(topical.intersection(range(match.start, match.end)))
+            counts = not match.negated and not match.hypothetical and not as_topic and about_someone
             (urgent_signs if counts else mentions).append(match.sign)
         return RedFlagResult(
             urgent=bool(urgent_signs),

@@ -180,10 +180,35 @@ def test_signs_are_named(detector, text, signs):
         "hi there, temperature question",
         "i have never had a fever",
         "my temp was fine",
+        # a sign talked about as a topic: preventing it, its risk, screening for it
+        "how do i avoid infections after car-t",
+        "how do i protect my dad from infection after car-t",
+        "what should we do about infection risk after car-t",
+        "is there a swab or infection screen before car t treatment starts",
+        "do you get tested for infections like hepatitis before car t",
     ],
 )
 def test_harmless_mentions_are_not_urgent(detector, text):
     assert not detector.detect_text(text).urgent
+
+
+def test_a_sign_talked_about_as_a_topic_is_a_mention(detector):
+    result = detector.detect_text("how do i avoid infections after car-t")
+    assert not result.urgent and result.mentions == ["infection"]
+
+
+@pytest.mark.parametrize(
+    ("text", "signs"),
+    [
+        ("trying to avoid infection but his line is red and swollen", {"infection"}),
+        ("we were told about infection risk and now hes shivering", {"shivering"}),
+        ("how do i avoid infection, ive got a temperature of 38.5", {"fever"}),
+        ("i think he has an infection, how do we avoid it spreading", {"infection"}),
+    ],
+)
+def test_a_sign_outside_the_topic_phrase_still_counts(detector, text, signs):
+    result = detector.detect_text(text)
+    assert result.urgent and signs <= set(result.signs), result
 
 
 def test_a_question_about_a_symptom_is_recorded_as_a_mention(detector):
