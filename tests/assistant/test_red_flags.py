@@ -120,6 +120,11 @@ def test_false_alarms_on_harmless_mentions_stay_rare(detector):
         ("ive never felt so ill", {"unwell"}),
         ("he's never been so sleepy", {"drowsiness"}),
         ("never had chest pain like this before, its tight", {"chest_pain"}),
+        # a sign outside a topic phrase ("avoid infection", "infection risk") still counts
+        ("trying to avoid infection but his line is red and swollen", {"infection"}),
+        ("we were told about infection risk and now hes shivering", {"shivering"}),
+        ("how do i avoid infection, ive got a temperature of 38.5", {"fever"}),
+        ("i think he has an infection, how do we avoid it spreading", {"infection"}),
     ],
 )
 def test_signs_are_named(detector, text, signs):
@@ -195,20 +200,6 @@ def test_harmless_mentions_are_not_urgent(detector, text):
 def test_a_sign_talked_about_as_a_topic_is_a_mention(detector):
     result = detector.detect_text("how do i avoid infections after car-t")
     assert not result.urgent and result.mentions == ["infection"]
-
-
-@pytest.mark.parametrize(
-    ("text", "signs"),
-    [
-        ("trying to avoid infection but his line is red and swollen", {"infection"}),
-        ("we were told about infection risk and now hes shivering", {"shivering"}),
-        ("how do i avoid infection, ive got a temperature of 38.5", {"fever"}),
-        ("i think he has an infection, how do we avoid it spreading", {"infection"}),
-    ],
-)
-def test_a_sign_outside_the_topic_phrase_still_counts(detector, text, signs):
-    result = detector.detect_text(text)
-    assert result.urgent and signs <= set(result.signs), result
 
 
 def test_a_question_about_a_symptom_is_recorded_as_a_mention(detector):
