@@ -146,15 +146,18 @@ class RedFlagDetector:
         for sign, phrases in self.lexicon.signs.items():
             patterns = [self._pattern(phrase) for phrase in phrases]
             self.matcher.add(sign, [p for p in patterns if p])
-        self.exclusions = Matcher(nlp.vocab)
-        self.exclusions.add("EXCLUDE", [p for p in map(self._pattern, self.lexicon.exclusions) if p])
+        self.exclusions = self._phrase_matcher("EXCLUDE", self.lexicon.exclusions)
         # "how do i avoid infections", "infection risk": the sign is a topic, so a mention, never a report.
-        self.topics = Matcher(nlp.vocab)
-        self.topics.add("TOPIC", [p for p in map(self._pattern, self.lexicon.topic_phrases) if p])
+        self.topics = self._phrase_matcher("TOPIC", self.lexicon.topic_phrases)
         self._fuzzy_vocabulary = sorted(set(self._fuzzy_vocabulary))
         self._fuzzy_set = set(self._fuzzy_vocabulary)
 
     # -- building patterns -------------------------------------------------------------------
+    def _phrase_matcher(self, label: str, phrases: Sequence[str]) -> Matcher:
+        matcher = Matcher(self.nlp.vocab)
+        matcher.add(label, [p for p in map(self._pattern, phrases) if p])
+        return matcher
+
     def _phrase_keys(self, phrase: str) -> List[str]:
         return [self._base_key(token) for token in self.nlp(phrase.lower())]
 
@@ -198,13 +201,13 @@ class RedFlagDetector:
             token._.red_flag_key = self._key(token)
         keys = [token._.red_flag_key for token in doc]
 
-        excluded = {i for _, start, end in self.exclusions(doc) for i in range(start, end)}
+        excluded = _covered_tokens(self.exclusions, doc)
         matches = [
             self._describe(doc, keys, match_id, start, end)
             for match_id, start, end in self.matcher(doc)
             if not excluded.intersection(range(start, end))
         ]
-        topical = {i for _, start, end in self.topics(doc) for i in range(start, end)}
+        topical = _covered_tokens(self.topics, doc)
         readings, reading_signs = self._abnormal_readings(text.lower())
         general_question = self._is_general_question(doc)
         # "whats the number, struggling to breathe": signs after this token are reported.
@@ -434,6 +437,11 @@ def _digits_for_number_words(text: str) -> str:
 
 # Words that end a clause, as punctuation does: "no temp but shivering", "38 and we have a thermometer".
 _CLAUSE_BREAK = {"but", "and", "so", "because", "though"}
+
+
+def _covered_tokens(matcher: Matcher, doc: Doc) -> Set[int]:
+    """Indexes of the tokens inside any of the matcher's matches."""
+    return {i for _, start, end in matcher(doc) for i in range(start, end)}
 
 
 def _words_after(text: str, position: int, count: int = 4) -> str:
