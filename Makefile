@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test train validate pytest test-stories test-e2e test-report crossval check-contacts lock clean \
+.PHONY: help setup run test train validate pytest test-stories test-e2e test-trial test-report crossval check-contacts lock clean \
 	web purge audit check-content content-report insights bench-publish bench test-scale
 
 help:  ## list the targets
@@ -31,6 +31,9 @@ test-stories: train  ## conversation tests only (tests/test_*.yml)
 
 test-e2e: train  ## end-to-end scenarios (tests/e2e) on the running assistant (e.g. ARGS="-k handoff"); results/e2e
 	@source scripts/env.sh && python -m testkit run $(ARGS)
+
+test-trial: train  ## held-out questions (tests/heldout) asked as new patients: right / not sure / wrong; results/trial
+	@source scripts/env.sh && python -m testkit trial $(ARGS)
 
 test-report:  ## one testing report (e2e, rasa test, crossval): results/index.html, the page to open first
 	@source scripts/env.sh && python -m testkit report

@@ -3,9 +3,10 @@
     python -m testkit run [FILES or FOLDERS] [-k WORDS] [--url WEBHOOK]   play scenarios, write reports
     python -m testkit check [FILES or FOLDERS]                            only check scenario files
     python -m testkit report                                              results/index.html
+    python -m testkit trial [FILES or FOLDERS] [--url WEBHOOK]            held-out questions: right / not sure / wrong
 
 Exit status: 0 all passed, 1 a scenario failed, 2 the scenario files have mistakes or the assistant
-could not start.
+could not start. A trial is a measurement: 0 whatever the answers were, 2 when it could not be run.
 """
 from __future__ import annotations
 
@@ -128,8 +129,58 @@ def command_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_trial(args: argparse.Namespace) -> int:
+    import requests
+
+    from assistant.catalogue import load_catalogue
+    from testkit.servers import running_assistant
+    from testkit.trial import (HELD_OUT_DIR, TrialFileError, Verdict, answer_ids_by_button, load_questions,
+                               run_trial, tally_line, write_csv)
+
+    catalogue = load_catalogue()
+    try:
+        questions = load_questions([Path(p) for p in args.paths] or [HELD_OUT_DIR], catalogue)
+    except TrialFileError as error:
+        print(f"trial: the question files have {len(error.problems)} mistake(s):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    buttons = answer_ids_by_button(catalogue)
+    out = Path(args.out)
+
+    def show(verdict: Verdict) -> None:
+        print(f"  {verdict.outcome.upper():8} {verdict.question.text}\n"
+              f"           expected {verdict.question.expected}, got {verdict.detail}", flush=True)
+
+    if args.url:
+        if not _answers(args.url):
+            print(f"trial: no assistant answers at {args.url}: start one with `make run`, or leave out --url", file=sys.stderr)
+            return 2
+
+        def say(sender: str, text: str):
+            reply = requests.post(args.url, json={"sender": sender, "message": text}, timeout=60)
+            reply.raise_for_status()
+            return reply.json()
+
+        verdicts = run_trial(questions, say, buttons, show)
+    else:
+        print(f"trial: starting the assistant (about a minute), then asking {len(questions)} held-out questions", flush=True)
+        shutil.rmtree(out / "servers", ignore_errors=True)
+        try:
+            with running_assistant(out / "servers") as assistant:
+                verdicts = run_trial(questions, assistant.say, buttons, show)
+        except (FileNotFoundError, RuntimeError, TimeoutError) as error:
+            print(f"trial: could not start the assistant: {error} (server logs in {out / 'servers'})", file=sys.stderr)
+            return 2
+    write_csv(verdicts, out / "trial.csv")
+    print(tally_line(verdicts))
+    print(f"trial: every question and reply in {out / 'trial.csv'}")
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m testkit", description="The tester toolkit: end-to-end conversation scenarios.")
+    parser = argparse.ArgumentParser(prog="python -m testkit",
+                                     description="The tester toolkit: end-to-end conversation scenarios and held-out question trials.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="play scenarios against the assistant and write reports")
     run.add_argument("paths", nargs="*", help="scenario files or folders (default tests/e2e)")
@@ -147,6 +198,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     report = commands.add_parser("report", help="gather all test results into results/index.html")
     report.add_argument("--results", default=str(ROOT / "results"), help="the results folder (default results/)")
     report.set_defaults(handler=command_report)
+    trial = commands.add_parser("trial", help="ask held-out questions as new patients: right / not sure / wrong")
+    trial.add_argument("paths", nargs="*", help="question files or folders (default tests/heldout)")
+    trial.add_argument("--url", help="ask an assistant already running at this REST webhook URL")
+    trial.add_argument("--out", default=str(ROOT / "results" / "trial"), help="where to write trial.csv (default results/trial)")
+    trial.set_defaults(handler=command_trial)
     args = parser.parse_args(argv)
     return args.handler(args)
 
