@@ -1,13 +1,15 @@
 """The testing report: one page (``results/index.html``) gathering every test result a tester needs.
 
 Why: the results are written by different tools in different shapes: the scenario runner
-(``results/e2e``), ``rasa test core`` (``results/stories``, written by ``make test``) and NLU
-cross-validation (``results/crossval``, written by ``make crossval``). A tester opens this page first;
+(``results/e2e``), ``rasa test core`` (``results/stories``, written by ``make test``), NLU
+cross-validation (``results/crossval``, written by ``make crossval``) and the held-out question trial
+(``results/trial``, written by ``make test-trial``). A tester opens this page first;
 it reads what exists, links the detailed reports, shows the images Rasa drew, and says plainly
 when a part was not run and how to run it. It never runs anything itself.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -134,6 +136,22 @@ def read_crossval(results: Path) -> Optional[Dict[str, Any]]:
     return {"modified": _modified(existing), "intents": intents, "responses": responses, "low_f1": LOW_F1}
 
 
+def read_trial(results: Path) -> Optional[Dict[str, Any]]:
+    """The held-out question trial (``make test-trial``): right / not sure / wrong, and every miss."""
+    path = results / "trial" / "trial.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if not rows or "outcome" not in rows[0]:
+        return None
+    counts = {outcome: sum(1 for r in rows if r["outcome"] == outcome) for outcome in ("right", "not sure", "wrong")}
+    offered = sum(1 for r in rows if r["outcome"] == "not sure" and r["expected"] in (r.get("offered") or "").split())
+    misses = [r for r in rows if r["outcome"] != "right"]
+    return {"modified": _modified(path), "total": len(rows), "counts": counts, "offered": offered, "misses": misses}
+
+
 def write_overview(results: Path) -> Path:
     """Write ``results/index.html`` from whatever results exist; returns its path."""
     results.mkdir(parents=True, exist_ok=True)
@@ -142,6 +160,7 @@ def write_overview(results: Path) -> Path:
         e2e=read_e2e(results),
         stories=read_stories(results),
         crossval=read_crossval(results),
+        trial=read_trial(results),
     )
     path = results / "index.html"
     path.write_text(page, encoding="utf-8")

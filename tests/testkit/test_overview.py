@@ -6,6 +6,7 @@ from pathlib import Path
 
 from testkit.overview import write_overview
 from testkit.summary import write_results_json
+from testkit.trial import HeldOutQuestion, judge, write_csv
 from tests.testkit.results import sample_results, sample_summary
 
 
@@ -20,12 +21,12 @@ def write_json(path: Path, data) -> None:
 
 def test_with_no_results_every_part_says_it_was_not_run_and_how_to_run_it(tmp_path):
     page = write_overview(tmp_path).read_text(encoding="utf-8")
-    assert page.count("Not run:") == 3
-    for command in ("make test-e2e", "make test-stories", "make crossval"):
+    assert page.count("Not run:") == 4
+    for command in ("make test-e2e", "make test-stories", "make crossval", "make test-trial"):
         assert f"<code>{command}</code>" in page
 
 
-def test_all_three_parts_are_gathered_with_figures_weak_labels_and_images(tmp_path):
+def test_all_four_parts_are_gathered_with_figures_weak_labels_and_images(tmp_path):
     (tmp_path / "e2e").mkdir()
     write_results_json(sample_results(), sample_summary(), tmp_path / "e2e" / "results.json")
     write_json(tmp_path / "stories" / "story_report.json", {
@@ -42,6 +43,12 @@ def test_all_three_parts_are_gathered_with_figures_weak_labels_and_images(tmp_pa
         "accuracy": 0.85, "macro avg": row(0.71), "weighted avg": row(0.84)})
     for image in ("intent_confusion_matrix.png", "intent_histogram.png", "response_selection_histogram.png"):
         (tmp_path / "crossval" / image).write_bytes(b"\x89PNG\r\n")
+    verdicts = [judge(HeldOutQuestion("when can he drive", "cart/driving", "t #1"), [{"metadata": {"answer_id": "cart/driving"}}], {}),
+                judge(HeldOutQuestion("antibodies low?", "cart/low_antibodies", "t #2"),
+                      [{"metadata": {"answer_id": "clarify"}, "buttons": [{"payload": "What are low antibodies?"}]}],
+                      {"what are low antibodies": "cart/low_antibodies"}),
+                judge(HeldOutQuestion("who runs jacie", "jacie/stands_for", "t #3"), [{"metadata": {"answer_id": "jacie/what_is"}}], {})]
+    write_csv(verdicts, tmp_path / "trial" / "trial.csv")
 
     page = write_overview(tmp_path).read_text(encoding="utf-8")
     assert "Not run:" not in page
@@ -54,10 +61,16 @@ def test_all_three_parts_are_gathered_with_figures_weak_labels_and_images(tmp_pa
     for image in ("crossval/intent_confusion_matrix.png", "crossval/intent_histogram.png", "crossval/response_selection_histogram.png"):
         assert f'<img src="{image}"' in page
     assert "response_selection_confusion_matrix.png" not in page  # only images that exist
+    assert '1 of 3 right, 1 not sure, <span class="low">1 wrong</span>' in page
+    assert "(1 with the right answer among them)" in page
+    assert "who runs jacie" in page and "jacie/what_is" in page and "when can he drive" not in page  # misses only
 
 
 def test_unreadable_result_files_count_as_not_run_rather_than_crash(tmp_path):
     (tmp_path / "stories").mkdir()
     (tmp_path / "stories" / "story_report.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "trial").mkdir()
+    (tmp_path / "trial" / "trial.csv").write_bytes(b"\xff\xfe not a csv of ours")
     page = write_overview(tmp_path).read_text(encoding="utf-8")
     assert "no rasa test story results" in page
+    assert "no held-out question trial results" in page
