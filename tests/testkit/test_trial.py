@@ -117,3 +117,13 @@ def test_the_projects_held_out_questions_are_valid_and_not_in_the_training_data(
     questions = load_questions([HELD_OUT_DIR], catalogue)
     assert len(questions) >= 20
     assert len({q.expected for q in questions}) >= 20
+
+
+def test_the_command_refuses_a_file_with_mistakes_before_starting_anything(tmp_path: Path, capsys):
+    from testkit.__main__ import main
+
+    path = write(tmp_path, '- text: "when can he drive again"\n  expected: cart/no_such_answer\n')
+    assert main(["trial", str(path), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert "the question files have 1 mistake(s)" in error and "cart/no_such_answer" in error
+    assert not (tmp_path / "out").exists()
