@@ -25,12 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, List
 
-import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from testkit.servers import MODEL, RASA, free_port, stop, wait_for  # noqa: E402
+from testkit.servers import MODEL, RASA, free_port, say_to, stop, wait_for  # noqa: E402
 
 ANSWER_FILE = "cart.yml"
 ANSWER_KEY = "utter_cart/what_is:"
@@ -55,9 +54,7 @@ def edit_wording(path: Path, marker: str) -> None:
 
 
 def reply_text(webhook: str, sender: str) -> str:
-    reply = requests.post(webhook, json={"sender": sender, "message": QUESTION}, timeout=60)
-    reply.raise_for_status()
-    return " ".join(str(m.get("text") or "") for m in reply.json())
+    return " ".join(str(m.get("text") or "") for m in say_to(webhook, sender, QUESTION))
 
 
 def measure_edit_to_live(workdir: Path, rounds: int) -> List[float]:

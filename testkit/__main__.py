@@ -130,10 +130,10 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def command_trial(args: argparse.Namespace) -> int:
-    import requests
+    from functools import partial
 
     from assistant.catalogue import load_catalogue
-    from testkit.servers import running_assistant
+    from testkit.servers import running_assistant, say_to
     from testkit.trial import (HELD_OUT_DIR, TrialFileError, Verdict, answer_ids_by_button, load_questions,
                                run_trial, tally_line, write_csv)
 
@@ -156,13 +156,7 @@ def command_trial(args: argparse.Namespace) -> int:
         if not _answers(args.url):
             print(f"trial: no assistant answers at {args.url}: start one with `make run`, or leave out --url", file=sys.stderr)
             return 2
-
-        def say(sender: str, text: str):
-            reply = requests.post(args.url, json={"sender": sender, "message": text}, timeout=60)
-            reply.raise_for_status()
-            return reply.json()
-
-        verdicts = run_trial(questions, say, buttons, show)
+        verdicts = run_trial(questions, partial(say_to, args.url), buttons, show)
     else:
         print(f"trial: starting the assistant (about a minute), then asking {len(questions)} held-out questions", flush=True)
         shutil.rmtree(out / "servers", ignore_errors=True)

@@ -20,6 +20,7 @@ import yaml
 
 from testkit.html_report import environment
 from testkit.summary import RESULTS_JSON
+from testkit.trial import NOT_SURE, OUTCOMES, RIGHT
 
 SUMMARY_ROWS = ("accuracy", "macro avg", "weighted avg", "micro avg")
 LOW_F1 = 0.8  # labels under this F1 are highlighted for the content team
@@ -146,9 +147,9 @@ def read_trial(results: Path) -> Optional[Dict[str, Any]]:
         return None
     if not rows or "outcome" not in rows[0]:
         return None
-    counts = {outcome: sum(1 for r in rows if r["outcome"] == outcome) for outcome in ("right", "not sure", "wrong")}
-    offered = sum(1 for r in rows if r["outcome"] == "not sure" and r["expected"] in (r.get("offered") or "").split())
-    misses = [r for r in rows if r["outcome"] != "right"]
+    counts = {outcome: sum(1 for r in rows if r["outcome"] == outcome) for outcome in OUTCOMES}
+    offered = sum(1 for r in rows if r["outcome"] == NOT_SURE and r["expected"] in (r.get("offered") or "").split())
+    misses = [r for r in rows if r["outcome"] != RIGHT]
     return {"modified": _modified(path), "total": len(rows), "counts": counts, "offered": offered, "misses": misses}
 
 

@@ -48,6 +48,13 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def say_to(webhook: str, sender: str, text: str) -> List[Dict[str, Any]]:
+    """One patient message to Rasa's REST webhook; the assistant's messages back."""
+    reply = requests.post(webhook, json={"sender": sender, "message": text}, timeout=60)
+    reply.raise_for_status()
+    return reply.json()
+
+
 # Rasa answers HTTP before its model is loaded (messages are then ignored); the first line says it is
 # ready, and it is logged even after the second (a model trained with components this code lacks).
 RASA_READY = "Rasa server is up and running"
@@ -172,9 +179,7 @@ class RunningAssistant:
         wait_for_log(log, RASA_READY, ready_before + 1, 240, self.rasa)
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
-        reply = requests.post(self.webhook, json={"sender": sender, "message": text}, timeout=60)
-        reply.raise_for_status()
-        return reply.json()
+        return say_to(self.webhook, sender, text)
 
     def stop_all(self) -> None:
         stop(self.rasa)
