@@ -8,7 +8,7 @@ SHELL := /bin/bash
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-setup:  ## create .venv (Python 3.10), install requirements.lock, build the spaCy pipeline
+setup:  ## create .venv (Python 3.10), install requirements.lock and the model packages
 	@scripts/setup.sh
 
 run:  ## set up, train if needed, run the action server (:5055), the assistant (:5005) and the demo page (:8080)
@@ -38,7 +38,7 @@ test-trial: train  ## held-out questions (tests/heldout) asked as new patients: 
 test-report:  ## one testing report (e2e, rasa test, crossval): results/index.html, the page to open first
 	@source scripts/env.sh && python -m testkit report
 
-crossval: setup  ## NLU cross-validation (3 folds): intent and response-selection F1 under results/crossval
+crossval: setup  ## NLU cross-validation on fixed folds (~3 min): macro F1 over every answer and intent, results/crossval
 	@scripts/crossval.sh
 
 web:  ## build the chat widget and its demo page into web/dist (npm ci when needed)
@@ -62,7 +62,7 @@ content-report: setup  ## sign-off report of every answer: results/content-repor
 insights: setup  ## what patients asked that the assistant could not answer: results/insights.html and .csv
 	@source scripts/env.sh && python -m assistant.insights $(ARGS)
 
-bench-publish: setup  ## time from saving an answer's wording to a patient seeing it, next to a full rasa train
+bench-publish: train  ## seconds from saving a wording or an example question to a patient getting it, next to a full rasa train
 	@source scripts/env.sh && python scripts/bench_publish.py $(ARGS)
 
 bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench/ (~15 min; BENCH_QUICK=1: shorter)

@@ -14,6 +14,7 @@ and line a nurse should open. A file that cannot be parsed is reported, never ra
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESPONSES_DIR = ROOT / "data" / "responses"
 NLU_DIR = ROOT / "data" / "nlu"
 TESTS_DIR = ROOT / "tests"
+RESPONSES_DIR_ENV = "CONTENT_RESPONSES_DIR"
 UTTER_PREFIX = "utter_"
 METADATA_FIELDS = ("answer_id", "topic", "question", "source", "checked", "reviewer", "approved", "review_by")
 _EXAMPLE_LINE = re.compile(r"^\s*-\s+(.*\S)\s*$")
@@ -136,6 +138,16 @@ def read_yaml(path: Path) -> Tuple[Any, Optional[FileError]]:
         return None, FileError(path, line, f"the file cannot be read ({problem}); check the indentation and quotes near this line")
     except (OSError, UnicodeDecodeError) as error:
         return None, FileError(path, 0, f"the file cannot be opened: {error}")
+
+
+def live_responses_dir(configured: Optional[str] = None) -> Path:
+    """The folder the running assistant serves answers from: ``responses_dir`` under ``nlg:`` in
+    ``endpoints.yml``, else ``$CONTENT_RESPONSES_DIR``, else ``data/responses``."""
+    chosen = configured or os.environ.get(RESPONSES_DIR_ENV)
+    if not chosen:
+        return RESPONSES_DIR
+    path = Path(chosen)
+    return path if path.is_absolute() else ROOT / path
 
 
 def yaml_files(directory: Path) -> List[Path]:

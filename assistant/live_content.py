@@ -15,27 +15,16 @@ The content directory is ``responses_dir`` under ``nlg:`` in ``endpoints.yml``, 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
-from assistant.catalogue import RESPONSES_DIR, ROOT, Answer, read_answers, today_uk, yaml_files
+from assistant.catalogue import Answer, read_answers, today_uk, yaml_files
 from assistant.content_check import ContentChecker
 
 logger = logging.getLogger(__name__)
 
-RESPONSES_DIR_ENV = "CONTENT_RESPONSES_DIR"
 Responses = Dict[str, List[Dict[str, Any]]]
-
-
-def responses_dir(configured: Optional[str] = None) -> Path:
-    """The content directory the running assistant serves answers from."""
-    chosen = configured or os.environ.get(RESPONSES_DIR_ENV)
-    if not chosen:
-        return RESPONSES_DIR
-    path = Path(chosen)
-    return path if path.is_absolute() else ROOT / path
 
 
 @dataclass

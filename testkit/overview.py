@@ -134,7 +134,12 @@ def read_crossval(results: Path) -> Optional[Dict[str, Any]]:
     if intents is None and responses is None:
         return None
     existing = intent_path if intent_path.exists() else response_path
-    return {"modified": _modified(existing), "intents": intents, "responses": responses, "low_f1": LOW_F1}
+    try:  # scripts/crossval.py's own summary: one figure over every label, and how honest the confidences were
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        summary = None
+    return {"modified": _modified(existing), "intents": intents, "responses": responses, "low_f1": LOW_F1,
+            "summary": summary}
 
 
 def read_trial(results: Path) -> Optional[Dict[str, Any]]:

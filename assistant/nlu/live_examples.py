@@ -1,0 +1,212 @@
+"""Live learning: example questions that staff save in ``data/nlu/`` are used by the running assistant.
+
+Why: clinical owners improve recognition by adding, moving or removing example questions. Waiting for a
+retrain and a restart would keep a fix from patients for the length of a release; the question matcher
+retrains in well under a minute, so the running server does it itself, the way answer wording already goes
+live (:mod:`assistant.live_content`).
+
+A background thread looks at the files' modification times every few seconds. After a change it reads every
+file, checks it, and retrains only if the examples really differ. A change with a mistake is refused as a
+whole, with a plain-words message in the server log naming the file and line, and the model in service is
+kept: a half-read file must never silently drop an answer's examples. Refused:
+
+- a file that is not valid YAML, or not in Rasa's training-data format;
+- an example under a name that is neither an answer in ``data/responses/`` (in a topic the assistant
+  already has) nor a kind of message the assistant knows; a new kind of message needs rules, so a retrain;
+- the same example under two names;
+- an answer or kind of message left with no example at all (it could never be found).
+
+Only a model trained from this same folder learns live (not a cross-validation fold or a model trained on
+other data), and only in the process that loaded it for answering.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
+
+from assistant.catalogue import live_responses_dir, read_answers, read_yaml, yaml_files
+from assistant.nlu.matcher_model import Example, sorted_examples
+from assistant.similarity import normalise
+
+if TYPE_CHECKING:  # pragma: no cover
+    from assistant.nlu.question_matcher import QuestionMatcher
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ExampleFiles:
+    """Every example of a folder of Rasa NLU files, or the problems that make it unusable."""
+
+    examples: List[Example] = field(default_factory=list)
+    problems: List[str] = field(default_factory=list)
+    where: Dict[str, Tuple[Path, int]] = field(default_factory=dict)  # label -> (file, line of "- intent:")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _line_of(text: str, label: str) -> int:
+    """The line of ``- intent: <label>`` in a file (0 when not found)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().lstrip("-").strip() in (f"intent: {label}", f'intent: "{label}"', f"intent: '{label}'"):
+            return number
+    return 0
+
+
+def _rasa_complaints(error: Exception) -> List[Tuple[int, str]]:
+    """Rasa's schema messages ("in Line 3: Key 'intnt' was not defined. Path: '/nlu/0'") as (line, words)."""
+    found = [(int(line), re.sub(r"\s*(?:Value )?[Pp]ath: .*$", "", detail.strip()).rstrip("."))
+             for line, detail in re.findall(r"in Line (\d+):\s*\n\s*(.+)", str(error))]
+    return found or [(0, str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)]
+
+
+def read_example_files(directory: Path) -> ExampleFiles:
+    """Read every ``*.yml`` of ``directory`` with Rasa's own reader; mistakes are collected, never raised."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    found = ExampleFiles()
+    files = yaml_files(directory)
+    if not files:
+        found.problems.append(f"{_shown(directory)}: no example files (*.yml) found")
+    for path in files:
+        _, error = read_yaml(path)
+        if error is not None:
+            found.problems.append(f"{_shown(path)}:{error.line}: {error.message}")
+            continue
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = RasaYAMLReader().reads(text)
+        except Exception as error:  # Rasa raises several kinds; each means "not a training-data file"
+            found.problems.extend(f"{_shown(path)}:{line}: this is not in Rasa's format for example questions ({detail})"
+                                  for line, detail in _rasa_complaints(error))
+            continue
+        for message in data.intent_examples:
+            label = message.get("intent_response_key") or message.get("intent")
+            found.examples.append((message.get("text"), label))
+            found.where.setdefault(label, (path, _line_of(text, label)))
+    return found
+
+
+def check_examples(found: ExampleFiles, known_labels: Set[str], retrieval_intents: Set[str],
+                   answers: Set[str]) -> List[str]:
+    """The problems that stop a set of examples going live, in plain words."""
+    def at(label: str) -> str:
+        path, line = found.where.get(label, (None, 0))
+        return f"{_shown(path)}:{line}" if path else "data/nlu"
+
+    problems = []
+    usable = known_labels | {a for a in answers if a.split("/", 1)[0] in retrieval_intents}
+    labels = {label for _, label in found.examples}
+    for label in sorted(labels - usable):
+        if "/" in label:
+            problems.append(f"{at(label)}: '{label}' is not an answer in data/responses/ (check the spelling, or add the "
+                            "answer there first)")
+        else:
+            problems.append(f"{at(label)}: '{label}' is not a kind of message the assistant knows (check the spelling; "
+                            "a new kind of message needs a retrain: make train)")
+    first_label: Dict[str, Tuple[str, str]] = {}
+    for text, label in found.examples:
+        earlier = first_label.setdefault(normalise(text), (label, text))
+        if earlier[0] != label:
+            problems.append(f"{at(label)}: the example \"{text}\" is also an example of {earlier[0]}; keep it under one "
+                            "answer only")
+    for label in sorted((known_labels - labels) & ({l for l in known_labels if "/" not in l} | answers)):
+        problems.append(f"data/nlu: '{label}' has no example questions left, so the assistant could never find it; "
+                        "add some back (or remove the answer from data/responses/ first)")
+    return problems
+
+
+class ExampleWatcher:
+    """Watches one folder of example files for a :class:`QuestionMatcher` and retrains it on a good change."""
+
+    def __init__(self, directory: Path, matcher: "QuestionMatcher", interval: float) -> None:
+        self.directory = directory
+        self.matcher = matcher
+        self.interval = interval
+        self._seen: Optional[Dict[Path, float]] = None
+        self._refused: Optional[Tuple[str, ...]] = None
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="live-examples", daemon=True)
+
+    @classmethod
+    def start_if_trained_from(cls, directory: Path, matcher: "QuestionMatcher", interval: float) -> Optional["ExampleWatcher"]:
+        if not matcher.trained_from_examples_dir:
+            logger.info("Live learning of example questions is off: this model was not trained from %s", directory)
+            return None
+        watcher = cls(directory, matcher, interval)
+        watcher.thread.start()
+        return watcher
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.check_once()
+            except Exception:  # never let the watcher die: the assistant keeps answering with its model
+                logger.exception("Live learning of example questions failed; the assistant keeps its current model")
+            self._stop.wait(self.interval)
+
+    def _snapshot(self) -> Dict[Path, float]:
+        snapshot = {}
+        for path in yaml_files(self.directory):
+            try:
+                snapshot[path] = path.stat().st_mtime
+            except OSError:
+                continue
+        return snapshot
+
+    def check_once(self) -> bool:
+        """Look for a change and learn from it; True when a new model went into service."""
+        snapshot = self._snapshot()
+        if snapshot == self._seen:
+            return False
+        self._seen = snapshot
+        found = read_example_files(self.directory)
+        if not found.problems:
+            found.problems = check_examples(found, set(self.matcher.model.labels), set(self.matcher.retrieval_intents),
+                                            _answer_ids())
+        if found.problems:
+            if tuple(found.problems) != self._refused:
+                logger.error("The changed example questions in %s are NOT used (the assistant keeps the ones it had) "
+                             "until these are fixed:\n  %s", _shown(self.directory), "\n  ".join(found.problems))
+            self._refused = tuple(found.problems)
+            return False
+        self._refused = None
+        examples = sorted_examples(found.examples)
+        if examples == self.matcher.examples:
+            return False
+        before = set(self.matcher.examples)
+        started = time.monotonic()
+        self.matcher.learn(examples)
+        logger.info("Now using the example questions saved in %s: %d added, %d removed or moved, %d in all "
+                    "(learnt in %.1f s)", _shown(self.directory), len(set(examples) - before),
+                    len(before - set(examples)), len(examples), time.monotonic() - started)
+        return True
+
+
+def _answer_ids() -> Set[str]:
+    """Answer ids in the folder the assistant serves answers from (staff may add an answer and its examples)."""
+    ids: Set[str] = set()
+    for path in yaml_files(live_responses_dir()):
+        answers, _ = read_answers(path)
+        ids.update(answer.key for answer in answers)
+    return ids
+
+
+def examples_in(directory: Path) -> Optional[Sequence[Example]]:
+    """The examples of a folder, or None when it cannot be read cleanly (used when a model is trained)."""
+    found = read_example_files(directory)
+    return None if found.problems else sorted_examples(found.examples)
