@@ -99,20 +99,30 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's templated NLG plus contact placeholders, symptom notes and answer suggestions."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
-        super().__init__(domain.responses if domain else {})
-        self.system = system_messages()
-        self.model_responses = dict(self.responses)
         configured = (endpoint_config.kwargs or {}).get("responses_dir") if endpoint_config else None
         self.live_answers = LiveAnswers(live_responses_dir(configured))
-        self._live_seen: Optional[Dict[str, Any]] = None
-        self._refresh_responses()
+        self._live: Dict[str, Any] = self.live_answers.current()
+        super().__init__(domain.responses if domain else {})
+        self.system = system_messages()
+
+    @property  # type: ignore[override]
+    def responses(self) -> Dict[str, Any]:
+        """The model's responses with the answers as staff last saved them on top."""
+        return self._responses
+
+    @responses.setter
+    def responses(self, model_responses: Dict[str, Any]) -> None:
+        # Rasa's agent sets the loaded model's responses after creating the NLG (often with no domain yet):
+        # keep them as the base that live answers are laid over, or a reload would drop every other response.
+        self._model_responses = dict(model_responses or {})
+        self._responses = {**self._model_responses, **self._live}
 
     def _refresh_responses(self) -> None:
         """Answers as staff last saved them, over the model's own responses (kept for anything missing)."""
         live = self.live_answers.current()
-        if live is not self._live_seen:
-            self.responses = {**self.model_responses, **live}
-            self._live_seen = live
+        if live is not self._live:
+            self._live = live
+            self._responses = {**self._model_responses, **live}
 
     def placeholder_values(self) -> Dict[str, str]:
         return self.system.placeholder_values()

@@ -40,7 +40,7 @@ ANSWER_KEY = "utter_cart/what_is:"
 QUESTION = "What is CAR-T cell therapy?"
 # A staff member adds a patient's wording under the answer it should have had (written for this benchmark;
 # not a held-out or test question). Before the edit the assistant does not give that answer.
-NEW_EXAMPLE = ("my mum was turned down by the experts for car t, what now for her", "referral/panel_says_no")
+NEW_EXAMPLE = ("who pays for the hotel near the hospital", "cart/accommodation_support")
 
 
 def server_env(workdir: Path) -> dict:
@@ -143,7 +143,7 @@ def measure_new_example_live(workdir: Path, webhook: str) -> float:
             raise SystemExit(f"the new example was not used after 300 s (see {workdir / 'rasa.log'})")
         time.sleep(0.5)
     seconds = time.monotonic() - saved
-    print(f"new example question: {before or 'no answer'} before the edit, {answer} {seconds:.1f} s after saving it",
+    print(f"new example question: {before or 'a reply that is not an answer'} before the edit, {answer} {seconds:.1f} s after saving it",
           flush=True)
     return seconds
 

@@ -75,6 +75,18 @@ async def test_an_answer_is_served_from_the_content_file_not_the_model(nlg):
 
 
 @time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_after_a_wording_change_the_models_other_responses_still_work_as_rasa_loads_them(content):
+    """Rasa's agent creates the NLG before the model is loaded and sets its responses afterwards
+    (rasa/core/agent.py): a live reload must keep them, or every greeting fails after the first edit."""
+    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), None)
+    nlg.responses = Domain.from_dict({"responses": MODEL_RESPONSES}).responses
+    save(content / "cart.yml", answer_file("Approved text, second version."))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, second version."
+    assert (await say(nlg, "utter_cart/car_meaning"))["text"].startswith("Model text: CAR stands")
+    assert HOTLINE in (await say(nlg, "utter_urgent_help"))["text"]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
 async def test_a_saved_wording_change_is_served_at_once_without_retraining(nlg, content):
     await say(nlg, "utter_cart/what_is")
     save(content / "cart.yml", answer_file("Approved text, second version."))
