@@ -51,7 +51,7 @@ pids+=("$rasa_pid")
 python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web/dist >/dev/null 2>&1 &
 pids+=($!)
 
-echo "run: action server http://127.0.0.1:$ACTION_PORT/health, assistant http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook (ready in about 40 s; Ctrl-C stops all)"
+echo "run: action server http://127.0.0.1:$ACTION_PORT/health, assistant http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook (ready in about 15 s; Ctrl-C stops all)"
 echo "run: demo page with the chat widget: http://127.0.0.1:$WEB_PORT/ (allowed origins: $CORS_ORIGINS)"
 # Runs until Ctrl-C or until the Rasa server exits. If only the action server stops, the assistant
 # keeps answering (catalogue, urgent help, a static "reach a person" message) in degraded mode.
