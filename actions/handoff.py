@@ -3,8 +3,9 @@
 Why a custom action: the right contact depends on the reason (clinical, referral, complaint, general)
 and on the clock (UK time, weekends, England & Wales bank holidays), which plain responses cannot
 express. Contacts come from the staff-editable ``config/contacts.yml``; wording from
-``config/system_messages.yml``. The action sends text, ``tel:``/``mailto:`` buttons and a ``custom``
-contact-card payload for the widget, and records the reason in the ``handoff_reason`` slot for
+``config/system_messages.yml``. A contact not yet confirmed is never given: its confirmed fallback is (for
+example the centre's web page for that team). The action sends text, ``tel:``/``mailto:`` buttons and a
+``custom`` contact-card payload for the widget, and records the reason in the ``handoff_reason`` slot for
 analytics (no personal data).
 """
 from __future__ import annotations
@@ -19,8 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clock import now_uk
 from assistant.contacts import Contact, Contacts, load_contacts
-from assistant.nlg import fill, load_system_messages
 from assistant.opening_hours import describe_time
+from assistant.system_messages import fill, load_system_messages, placeholder_values
 
 ACTION_HANDOFF = "action_handoff"
 HANDOFF_REASON_SLOT = "handoff_reason"
@@ -67,40 +68,43 @@ class HandoffPlan:
 
 def plan_handoff(reason: str, now: dt.datetime, contacts: Contacts, messages: Dict[str, str]) -> HandoffPlan:
     """Choose the contacts and wording for ``reason`` at ``now`` (any aware datetime)."""
-    values = contacts.placeholder_values()
+    values = placeholder_values(contacts, messages)
     lines: List[str] = []
     chosen: List[Contact] = []
     if reason == REFERRAL and "referral" in contacts:
         lines.append(fill(messages["handoff_own_team"], values))
-    contact = contacts[CONTACT_BY_REASON[reason]] if CONTACT_BY_REASON[reason] in contacts else None
-    if contact is not None:
-        if contact.hours.is_open(now):
-            lines.append(fill(messages["handoff_open"], {**values, **_contact_values(contact)}))
+    if reason == COMPLAINT:
+        lines.append(fill(messages["handoff_complaint"], values))
+    wanted = CONTACT_BY_REASON[reason]
+    routes_given = False
+    if wanted in contacts:
+        contact = contacts.shown(wanted)
+        details = {**values, **_contact_values(contact), "team_name": contacts[wanted].name}
+        if not contact.phone and not contact.email:
+            lines.append(fill(messages["handoff_web_page"], details))
+        elif contact.hours.is_open(now):
+            lines.append(fill(messages["handoff_open"], details))
         elif reason == CLINICAL and "hotline" in contacts:
             lines.append(fill(messages["handoff_clinical_out_of_hours"], values))
-            chosen.append(contacts["hotline"])
-            contact = None
+            routes_given = True
+            contact = contacts.shown("hotline")
         else:
             opening = contact.hours.next_opening(now)
-            next_opening = describe_time(opening, now) if opening else "soon"
-            lines.append(fill(messages["handoff_closed"], {**values, **_contact_values(contact), "next_opening": next_opening}))
-        if contact is not None:
-            chosen.insert(0, contact)
-            if not contact.confirmed:
-                lines.append(messages["handoff_unconfirmed"])
-    if "hotline" in contacts and not any(c.key == "hotline" for c in chosen):
+            lines.append(fill(messages["handoff_closed"],
+                              {**details, "next_opening": describe_time(opening, now) if opening else "soon"}))
+        chosen.append(contact)
+    if not routes_given:
         lines.append(fill(messages["handoff_emergency"], values))
     return HandoffPlan(reason, chosen, lines)
 
 
 def _contact_values(contact: Contact) -> Dict[str, str]:
-    ways = [f"call {contact.phone}" if contact.phone else "", f"email {contact.email}" if contact.email else ""]
-    how = " or ".join(w for w in ways if w) or (f"see {contact.url}" if contact.url else "ask the ward")
     return {
         "contact_name": contact.name,
         "contact_phone": contact.phone,
+        "contact_url": contact.url,
         "contact_hours": contact.hours_text if contact.hours_text.startswith("24") else f"({contact.hours_text})",
-        "contact_how": how,
+        "contact_how": contact.how or "ask the ward",
     }
 
 

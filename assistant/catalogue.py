@@ -29,9 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 RESPONSES_DIR = ROOT / "data" / "responses"
 NLU_DIR = ROOT / "data" / "nlu"
 TESTS_DIR = ROOT / "tests"
+DOMAIN_PATH = ROOT / "domain.yml"
+SYSTEM_MESSAGES_PATH = ROOT / "config" / "system_messages.yml"
+SOURCES_PATH = ROOT / "config" / "sources.yml"
+OTHER_LANGUAGES_PATH = ROOT / "config" / "other_languages.yml"
 RESPONSES_DIR_ENV = "CONTENT_RESPONSES_DIR"
 UTTER_PREFIX = "utter_"
 METADATA_FIELDS = ("answer_id", "topic", "question", "source", "checked", "reviewer", "approved", "review_by")
+# Every other patient-facing text (domain responses, system messages) carries the governance part of it.
+TEXT_METADATA_FIELDS = ("source", "checked", "reviewer", "approved", "review_by")
+ANSWER, RESPONSE, SYSTEM_MESSAGE, TRANSLATION = "answer", "response", "system message", "translation"
 _EXAMPLE_LINE = re.compile(r"^\s*-\s+(.*\S)\s*$")
 
 
@@ -54,6 +61,7 @@ class Answer:
     response: Dict[str, Any]  # the first variation, as plain Python data (what the assistant sends)
     field_lines: Dict[str, int] = field(default_factory=dict)  # "text", "metadata.review_by", … → line
     variations: int = 1
+    kind: str = ANSWER  # ANSWER (the catalogue), RESPONSE (domain.yml) or SYSTEM_MESSAGE
 
     @property
     def topic(self) -> str:
@@ -71,6 +79,17 @@ class Answer:
     def line_of(self, name: str) -> int:
         """The line of a field (``"text"``, ``"metadata.review_by"``), or of the answer when absent."""
         return self.field_lines.get(name, self.line)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source an answer may cite (``config/sources.yml``): patients see its title, with a link."""
+
+    url: str
+    title: str
+    publisher: str
+    published: str  # the date on the page, or "" when it shows none
+    checked: str
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,8 @@ class Catalogue:
     """Everything staff edit about the answers, plus the files that could not be read."""
 
     answers: Dict[str, Answer] = field(default_factory=dict)
+    texts: Dict[str, Answer] = field(default_factory=dict)  # domain responses and system messages, by name
+    sources: Dict[str, Source] = field(default_factory=dict)  # by URL
     examples: List[Example] = field(default_factory=list)
     tests: List[ConversationTest] = field(default_factory=list)
     file_errors: List[FileError] = field(default_factory=list)
@@ -154,8 +175,9 @@ def yaml_files(directory: Path) -> List[Path]:
     return sorted(p for p in directory.glob("*.yml") if p.is_file()) if directory.is_dir() else []
 
 
-def read_answers(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
-    """The catalogue answers (``utter_<topic>/<name>``) of one responses file."""
+def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional[FileError]]:
+    """The responses of one file: catalogue answers (``utter_<topic>/<name>``, named ``<topic>/<name>``),
+    domain responses (``utter_greet``) or system messages (any name), as ``kind`` says."""
     data, error = read_yaml(path)
     if error is not None:
         return [], error
@@ -165,12 +187,14 @@ def read_answers(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
     answers = []
     for name, variations in responses.items():
         name = str(name)
-        if not name.startswith(UTTER_PREFIX) or "/" not in name:
+        if kind == ANSWER and (not name.startswith(UTTER_PREFIX) or "/" not in name):
             continue
+        if kind == RESPONSE and "/" in name:
+            continue
+        key = name[len(UTTER_PREFIX):] if kind == ANSWER else name
         first = variations[0] if isinstance(variations, list) and variations else {}
-        answer = Answer(name[len(UTTER_PREFIX):], path, _line(responses, name),
-                        plain(first) if isinstance(first, dict) else {},
-                        variations=len(variations) if isinstance(variations, list) else 0)
+        answer = Answer(key, path, _line(responses, name), plain(first) if isinstance(first, dict) else {},
+                        variations=len(variations) if isinstance(variations, list) else 0, kind=kind)
         if isinstance(first, dict):
             answer.field_lines = {str(k): _line(first, k) for k in first}
             meta = first.get("metadata")
@@ -178,6 +202,44 @@ def read_answers(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
                 answer.field_lines.update({f"metadata.{k}": _line(meta, k) for k in meta})
         answers.append(answer)
     return answers, None
+
+
+def read_translations(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
+    """The other-language notices (``config/other_languages.yml``), one per language, named ``other_language:<code>``."""
+    data, error = read_yaml(path)
+    if error is not None:
+        return [], error
+    languages = data.get("languages") if isinstance(data, dict) else None
+    texts = []
+    for code, entry in (languages or {}).items() if isinstance(languages, dict) else []:
+        if not isinstance(entry, dict):
+            continue
+        text = Answer(f"other_language:{code}", path, _line(languages, code), plain(entry), kind=TRANSLATION)
+        text.field_lines = {str(k): _line(entry, k) for k in entry}
+        meta = entry.get("metadata")
+        if isinstance(meta, dict):
+            text.field_lines.update({f"metadata.{k}": _line(meta, k) for k in meta})
+        texts.append(text)
+    return texts, None
+
+
+def read_sources(path: Path = SOURCES_PATH) -> Tuple[Dict[str, Source], Optional[FileError]]:
+    """The sources list (``config/sources.yml``), by URL."""
+    data, error = read_yaml(path)
+    if error is not None:
+        return {}, error
+    sources: Dict[str, Source] = {}
+    for item in (data or {}).get("sources") or [] if isinstance(data, dict) else []:
+        if isinstance(item, dict) and item.get("url"):
+            sources[str(item["url"]).strip()] = Source(
+                str(item["url"]).strip(), str(item.get("title") or "").strip(), str(item.get("publisher") or "").strip(),
+                str(item.get("published") or "").strip(), str(item.get("checked") or "").strip())
+    return sources, None
+
+
+def source_items(metadata: Dict[str, Any]) -> List[str]:
+    """The sources an answer cites: its ``source`` metadata, separated by " ; "."""
+    return [item.strip() for item in str(metadata.get("source") or "").split(";") if item.strip()]
 
 
 def read_examples(path: Path) -> Tuple[List[Example], Optional[FileError]]:
@@ -223,13 +285,27 @@ def _collect(paths: Iterable[Path], reader, into: List[Any], errors: List[FileEr
             errors.append(error)
 
 
-def load_catalogue(responses_dir: Path = RESPONSES_DIR, nlu_dir: Path = NLU_DIR, tests_dir: Path = TESTS_DIR) -> Catalogue:
-    """Read every answer, example question and conversation test."""
+def load_catalogue(responses_dir: Path = RESPONSES_DIR, nlu_dir: Path = NLU_DIR, tests_dir: Path = TESTS_DIR,
+                   domain_path: Optional[Path] = DOMAIN_PATH, system_messages_path: Optional[Path] = SYSTEM_MESSAGES_PATH,
+                   sources_path: Optional[Path] = SOURCES_PATH,
+                   other_languages_path: Optional[Path] = OTHER_LANGUAGES_PATH) -> Catalogue:
+    """Read every answer, patient-facing text, source, example question and conversation test."""
     catalogue = Catalogue()
     answers: List[Answer] = []
     _collect(yaml_files(responses_dir), read_answers, answers, catalogue.file_errors)
     for answer in answers:
         catalogue.answers.setdefault(answer.key, answer)
+    texts: List[Answer] = []
+    for path, kind in ((domain_path, RESPONSE), (system_messages_path, SYSTEM_MESSAGE)):
+        if path is not None:
+            _collect([path], lambda p, k=kind: read_answers(p, k), texts, catalogue.file_errors)
+    if other_languages_path is not None:
+        _collect([other_languages_path], read_translations, texts, catalogue.file_errors)
+    catalogue.texts = {text.key: text for text in texts}
+    if sources_path is not None:
+        catalogue.sources, error = read_sources(sources_path)
+        if error is not None:
+            catalogue.file_errors.append(error)
     _collect(yaml_files(nlu_dir), read_examples, catalogue.examples, catalogue.file_errors)
     _collect(sorted(tests_dir.glob("test_*.yml")), read_tests, catalogue.tests, catalogue.file_errors)
     return catalogue

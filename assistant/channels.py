@@ -41,13 +41,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_CHARACTERS = 1000
 # The answer id of the "reach a person" message sent when a turn would otherwise get no reply.
 DEGRADED_ANSWER_ID = "service_degraded"
-FALLBACK_TEXTS = {
-    "bad_request": "Sorry, I couldn't read that message. Please try typing it again.",
-    "input_too_long": "Sorry, your message is too long for me. Please keep it under {max_characters} characters.",
-    "service_degraded": "Sorry, something went wrong. If you feel unwell after CAR-T, call the Clatterbridge Hotline.",
-    "rate_limited": "You are sending messages faster than I can answer. Please wait a moment and try again.",
-    "erase_unavailable": "Sorry, I can't delete the conversation right now. Please try again in a minute.",
-}
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 
@@ -79,12 +72,9 @@ def max_characters_from(credentials: Optional[Dict[Text, Any]]) -> int:
 
 
 def system_text(key: str, **extra: Any) -> str:
-    """A message from ``config/system_messages.yml`` with contacts filled in, or a plain default."""
-    try:
-        return system_messages().render(key, **extra)
-    except Exception:  # never let a rendering problem hide the message itself
-        logger.exception("Could not render system message %s", key)
-        return FALLBACK_TEXTS[key].format(**extra)
+    """A message from ``config/system_messages.yml`` with contacts filled in (its last good rendering if the
+    contacts file broke after the server started: see :class:`assistant.nlg.SystemMessages`)."""
+    return system_messages().render(key, **extra)
 
 
 class PatientRestInput(RestInput):

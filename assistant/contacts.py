@@ -4,6 +4,10 @@ Why one module: the Rasa server (its NLG fills ``{hotline_phone}``-style placeho
 the action server (the handoff action picks a contact) both need the same contacts, read and checked
 the same way. Phone numbers never appear in code or in answer text: they live in the YAML file only.
 
+A contact detail that has not been confirmed from a public source is never given to a patient: while a
+contact is ``confirmed: false`` the assistant gives its ``fallback`` instead, a confirmed contact (for
+example the centre's public web page for that team), everywhere: placeholders in answers, handoff cards.
+
 ``python -m assistant.contacts`` checks the file and exits non-zero when it is broken; the start-up
 scripts run it so that the servers refuse to start with a malformed file.
 """
@@ -64,6 +68,13 @@ class Contact:
     checked: dt.date
     confirmed: bool
     url: str = ""
+    fallback: str = ""  # the confirmed contact given instead while this one is not confirmed
+
+    @property
+    def how(self) -> str:
+        """How to reach it, in words that fit any kind of contact: "call 0800 …", "see https://…"."""
+        ways = [f"call {self.phone}" if self.phone else "", f"email {self.email}" if self.email else ""]
+        return " or ".join(w for w in ways if w) or (f"see {self.url}" if self.url else "")
 
     @property
     def tel_link(self) -> str:
@@ -87,15 +98,28 @@ class Contacts:
     def __contains__(self, key: object) -> bool:
         return key in self.by_key
 
+    def shown(self, key: str) -> Contact:
+        """The contact patients are given for ``key``: itself once confirmed, else its confirmed fallback."""
+        contact = self.by_key[key]
+        while not contact.confirmed:
+            contact = self.by_key[contact.fallback]  # the check guarantees a confirmed end to the chain
+        return contact
+
     def placeholder_values(self) -> Dict[str, str]:
-        """Values for ``{<key>_<field>}`` placeholders in answer text, e.g. ``{hotline_phone}``."""
+        """Values for ``{<key>_<field>}`` placeholders in answer text, e.g. ``{hotline_phone}``.
+
+        An unconfirmed contact's placeholders give its fallback's details (the content check refuses texts
+        that would read wrongly with them: its phone, email and hours must not be used).
+        """
         values: Dict[str, str] = {}
-        for key, contact in self.by_key.items():
+        for key in self.by_key:
+            contact = self.shown(key)
             values[f"{key}_name"] = contact.name
             values[f"{key}_phone"] = contact.phone
             values[f"{key}_email"] = contact.email
             values[f"{key}_hours"] = contact.hours_text
             values[f"{key}_url"] = contact.url
+            values[f"{key}_how"] = contact.how
         return values
 
 
@@ -157,10 +181,31 @@ def check_contacts_data(data: Any) -> List[Problem]:
             problems.append(Problem("error", key, "confirmed", "write yes/no as true or false"))
         elif entry.get("confirmed") is False:
             problems.append(Problem("warning", key, "confirmed",
-                                    "not confirmed from a public source: check it and set confirmed: true"))
+                                    "not confirmed from a public source, so never given to patients (its fallback is): "
+                                    "check it and set confirmed: true"))
         if "source" in entry and not str(entry.get("source") or "").strip():
             problems.append(Problem("error", key, "source", "say where the details were checked"))
+        if entry.get("confirmed") is False:
+            problems.extend(_fallback_problems(key, data["contacts"]))
     return problems
+
+
+def _fallback_problems(key: str, contacts: Mapping[str, Any]) -> List[Problem]:
+    """An unconfirmed contact needs a chain of fallbacks ending at a confirmed contact."""
+    seen = [key]
+    entry = contacts[key]
+    while isinstance(entry, dict) and entry.get("confirmed") is not True:
+        fallback = str(entry.get("fallback") or "").strip()
+        if not fallback:
+            return [Problem("error", seen[-1], "fallback",
+                            "not confirmed, so patients must be given another contact instead: name a confirmed "
+                            "contact under 'fallback:' (for example the centre's web page for this team)")]
+        if fallback not in contacts or fallback in seen:
+            return [Problem("error", seen[-1], "fallback",
+                            f"'{fallback}' is not another contact in this file (or leads back here)")]
+        seen.append(fallback)
+        entry = contacts[fallback]
+    return []
 
 
 def parse_contacts(data: Any) -> Contacts:
@@ -182,6 +227,7 @@ def parse_contacts(data: Any) -> Contacts:
             checked=_as_date(entry["checked"]),  # type: ignore[arg-type]
             confirmed=bool(entry["confirmed"]),
             url=str(entry.get("url") or ""),
+            fallback=str(entry.get("fallback") or "").strip(),
         )
     return contacts
 

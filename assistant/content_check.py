@@ -28,17 +28,23 @@ import textstat
 import yaml
 
 from assistant.catalogue import (
+    ANSWER,
     METADATA_FIELDS,
+    TRANSLATION,
     ROOT,
+    TEXT_METADATA_FIELDS,
     Answer,
     Catalogue,
     as_date,
     load_catalogue,
+    read_sources,
     read_yaml,
+    source_items,
     today_uk,
 )
 from assistant.contacts import ContactsError, check_contacts_data, contacts_path, read_contacts_yaml
 from assistant.similarity import near_same, normalise, similar_pairs
+from assistant.system_messages import EXTRA_VALUES, URGENT_ROUTES
 
 RULES_PATH = ROOT / "config" / "content_rules.yml"
 ERROR, WARNING = "error", "warning"
@@ -154,6 +160,8 @@ class ContentChecker:
             self.check_metadata(answer)
             self.check_text(answer)
             self.check_examples_and_tests(answer)
+        for text in self.catalogue.texts.values():
+            self.check_governed_text(text)
         self.check_unknown_answers()
         self.check_shared_examples()
         return sorted(self.findings, key=lambda f: (str(f.path), f.line, f.severity))
@@ -161,7 +169,7 @@ class ContentChecker:
     @classmethod
     def for_single_answers(cls, today: dt.date) -> "ContentChecker":
         """A checker for answers one at a time (the running assistant checks each edit it loads)."""
-        checker = cls(Catalogue(), load_rules(), today)
+        checker = cls(Catalogue(sources=read_sources()[0]), load_rules(), today)
         checker.check_contacts()
         checker.findings.clear()  # the contacts file has its own check; here it only supplies placeholders
         return checker
@@ -234,9 +242,11 @@ class ContentChecker:
         if "review_by" in meta and not str(meta.get("review_by") or "").strip():
             self.add(answer.path, review_line, ERROR, key, "'review_by' is empty: every answer needs a date by which it is checked again")
         elif review_by is not None and review_by < self.today:
+            hidden = ("the assistant no longer shows this answer to patients" if answer.kind == ANSWER
+                      else "patients still see this text, unchecked")
             self.add(answer.path, review_line, ERROR, key,
-                     f"its review-by date ({review_by.isoformat()}) has passed: the assistant no longer shows this answer to "
-                     "patients. Check it against its source, then set 'checked' and a new 'review_by'", kind=REVIEW_PASSED)
+                     f"its review-by date ({review_by.isoformat()}) has passed: {hidden}. Check it against its source, "
+                     "then set 'checked' and a new 'review_by'", kind=REVIEW_PASSED)
         elif review_by is not None and (review_by - self.today).days <= self.rules.review_soon_days:
             self.add(answer.path, review_line, WARNING, key,
                      f"is due for review by {review_by.isoformat()} ({(review_by - self.today).days} days): after that date it is hidden from patients")
@@ -255,15 +265,66 @@ class ContentChecker:
                      f"{dates['approved'].isoformat()}: it needs signing off again")
 
     def check_sources(self, answer: Answer) -> None:
-        for url in LINK.findall(str(answer.metadata.get("source") or "")):
-            if not self.rules.link_allowed(url):
-                self.add(answer.path, answer.line_of("metadata.source"), WARNING, answer.key,
-                         f"its source {url} is not on the list of approved web sites; cite an approved site, or ask "
+        """Each source is a public web page listed in config/sources.yml (patients see its title as a link).
+        Texts the assistant adds itself may instead name what they rest on (a file, the assistant's behaviour)."""
+        line = answer.line_of("metadata.source")
+        shown_to_patients = answer.kind == ANSWER or bool(answer.metadata.get("answer_id"))
+        for item in source_items(answer.metadata):
+            if not LINK.fullmatch(item):
+                if shown_to_patients:
+                    self.add(answer.path, line, ERROR, answer.key,
+                             f"its source '{item}' is not a web page patients can open: cite the public page instead "
+                             "(listed in config/sources.yml with its title)")
+                continue
+            if not self.rules.link_allowed(item):
+                self.add(answer.path, line, WARNING, answer.key,
+                         f"its source {item} is not on the list of approved web sites; cite an approved site, or ask "
                          "the clinical safety officer to add this one to config/content_rules.yml",
                          kind="source not on the approved web sites")
+            if item not in self.catalogue.sources:
+                self.add(answer.path, line, ERROR, answer.key,
+                         f"its source {item} is not in config/sources.yml: add it there with its title, publisher and "
+                         "date, so that patients see what it is")
+
+    def check_governed_text(self, text: Answer) -> None:
+        """A text the assistant says outside the catalogue (domain response, system message): the same record
+        (source, checked, reviewer, approved, review_by) and the same rules for its wording."""
+        meta = text.metadata
+        if not meta:
+            self.add(text.path, text.line, ERROR, text.key,
+                     f"has no 'metadata:' ({', '.join(TEXT_METADATA_FIELDS)}); copy it from another text")
+            return
+        for name in TEXT_METADATA_FIELDS:
+            if name not in meta:
+                self.add(text.path, text.line_of("metadata"), ERROR, text.key, f"the metadata has no '{name}:' line")
+        if "source" in meta and not str(meta["source"] or "").strip():
+            self.add(text.path, text.line_of("metadata.source"), ERROR, text.key, "'source' is empty")
+        self.check_dates(text)
+        self.check_sources(text)
+        if text.kind == TRANSLATION:
+            self.check_translation(text)
+        else:
+            self.check_text(text, EXTRA_VALUES.get(text.key, ()))
+
+    def check_translation(self, text: Answer) -> None:
+        """A translation: its placeholders and typed contact details like any text (reading grades are for
+        English), and a warning until a qualified translator has reviewed it."""
+        line = text.line_of("text")
+        if not text.text.strip():
+            self.add(text.path, line, ERROR, text.key, "has no text")
+            return
+        without_placeholders = PLACEHOLDER.sub(" ", text.text)
+        for typed in TYPED_PHONE.findall(without_placeholders) + TYPED_EMAIL.findall(without_placeholders):
+            self.add(text.path, line, ERROR, text.key,
+                     f"has '{typed}' typed in; keep the placeholder such as {{hotline_phone}} from the English text")
+        self.check_placeholders(text)
+        if str(text.metadata.get("translation") or "").strip().lower() != "reviewed":
+            self.add(text.path, text.line_of("metadata.translation"), WARNING, text.key,
+                     "translation awaiting review by a qualified translator (compare with the English text and the "
+                     "back-translation, then set translation: reviewed)", kind="translation awaiting review")
 
     # -- the text ----------------------------------------------------------------------------------
-    def check_text(self, answer: Answer) -> None:
+    def check_text(self, answer: Answer, extra: Sequence[str] = ()) -> None:
         key, text, line = answer.key, answer.text, answer.line_of("text")
         if not text.strip():
             self.add(answer.path, line, ERROR, key, "has no text")
@@ -291,26 +352,32 @@ class ContentChecker:
         for typed in TYPED_PHONE.findall(without_placeholders) + TYPED_EMAIL.findall(without_placeholders):
             self.add(answer.path, line, ERROR, key,
                      f"has '{typed}' typed in; write a placeholder such as {{hotline_phone}} so the number comes from config/contacts.yml")
-        self.check_placeholders(answer)
+        self.check_placeholders(answer, extra)
 
-    def check_placeholders(self, answer: Answer) -> None:
-        fields = ("name", "phone", "email", "hours", "url")
+    def check_placeholders(self, answer: Answer, extra: Sequence[str] = ()) -> None:
+        """Every ``{placeholder}`` must be a contact detail, ``{urgent_routes}`` or one of ``extra`` (the values
+        a system message is given where it is used); an unconfirmed contact's phone, email or hours must never
+        be shown (patients are given its confirmed fallback, which has other details)."""
+        fields = ("name", "phone", "email", "hours", "url", "how")
+        if not self.contacts:
+            return  # the contacts file itself is broken: reported above
         for name in dict.fromkeys(PLACEHOLDER.findall(answer.text)):
+            if name == URGENT_ROUTES or name in extra:
+                continue
             contact_key, _, field_name = name.rpartition("_")
             entry = self.contacts.get(contact_key)
-            if not self.contacts:
-                return  # the contacts file itself is broken: reported above
             if entry is None or field_name not in fields:
                 self.add(answer.path, answer.line_of("text"), ERROR, answer.key,
                          f"uses {{{name}}}, which is not a contact detail in config/contacts.yml: patients would see "
-                         f"'{{{name}}}'. Use <contact>_<{'|'.join(fields)}>, e.g. {{hotline_phone}}")
+                         f"'{{{name}}}'. Use <contact>_<{'|'.join(fields)}>, e.g. {{hotline_phone}}, or {{urgent_routes}}")
+            elif entry.get("confirmed") is not True and field_name in ("phone", "email", "hours"):
+                self.add(answer.path, answer.line_of("text"), ERROR, answer.key,
+                         f"uses {{{name}}}, but '{contact_key}' is not confirmed in config/contacts.yml, so its "
+                         f"{field_name} must not reach patients: use {{{contact_key}_how}} (its confirmed fallback is "
+                         "given until it is confirmed)")
             elif field_name in ("phone", "email", "url") and not str(entry.get(field_name) or "").strip():
                 self.add(answer.path, answer.line_of("text"), ERROR, answer.key,
                          f"uses {{{name}}}, but config/contacts.yml has no {field_name} for '{contact_key}'")
-            elif entry.get("confirmed") is not True:
-                self.add(answer.path, answer.line_of("text"), WARNING, answer.key,
-                         f"gives {{{name}}}, a contact detail not yet confirmed in config/contacts.yml",
-                         kind="gives an unconfirmed contact detail")
 
     # -- example questions and conversation tests -------------------------------------------------
     def check_examples_and_tests(self, answer: Answer) -> None:

@@ -18,24 +18,37 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, Generic, List, Optional, Text, TypeVar
 
 import yaml
+
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from assistant.catalogue import live_responses_dir, review_passed, today_uk
-from assistant.contacts import Contacts, contacts_path, load_contacts
+from assistant.catalogue import (
+    OTHER_LANGUAGES_PATH,
+    SOURCES_PATH,
+    Source,
+    live_responses_dir,
+    read_sources,
+    review_passed,
+    source_items,
+    today_uk,
+)
+from assistant.contacts import contacts_path, load_contacts
 from assistant.live_content import LiveAnswers
-from assistant.nlu.question_matcher import ANSWER_CANDIDATES_KEY
+from assistant.nlu import ANSWER_CANDIDATES_KEY
+from assistant.nlu.other_language import LANGUAGE_KEY
 from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY
+from assistant.system_messages import fill, load_system_messages, placeholder_values
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
-SYSTEM_MESSAGES_PATH = Path(__file__).resolve().parent.parent / "config" / "system_messages.yml"
 CLARIFY_RESPONSE = "utter_clarify"
+OTHER_LANGUAGE_RESPONSE = "utter_other_language"
 URGENT_RESPONSE = "utter_urgent_help"
 # The "I'm not sure, did you mean…?" reply is marked like a catalogue answer, so the widget and the
 # end-to-end scenarios recognise it by its metadata rather than by its wording.
@@ -43,50 +56,80 @@ CLARIFY_ANSWER_ID = "clarify"
 UNDER_REVIEW_MESSAGE = "answer_under_review"
 
 
-class WatchedContacts:
-    """The contacts file, re-read when its modification time changes (staff edits go live at once)."""
+class WatchedFile(Generic[T]):
+    """A staff-edited file, re-read when its modification time changes, so an edit goes live at once.
 
-    def __init__(self, path: Optional[Path] = None) -> None:
-        self.path = path or contacts_path()
-        self._mtime = self.path.stat().st_mtime
-        self._contacts = load_contacts(self.path)
+    A file that cannot be read at start stops the server (``parse`` raises); an edit that breaks it later
+    keeps the last good version in service and is logged.
+    """
 
-    def current(self) -> Contacts:
-        mtime = self.path.stat().st_mtime
+    def __init__(self, path: Path, parse: Callable[[Path], T]) -> None:
+        self.path = path
+        self.parse = parse
+        self._mtime = path.stat().st_mtime
+        self._value = parse(path)
+
+    def current(self) -> T:
+        try:
+            mtime = self.path.stat().st_mtime
+        except OSError:
+            return self._value
         if mtime != self._mtime:
             try:
-                self._contacts = load_contacts(self.path)
-                logger.info("Reloaded contacts from %s", self.path)
-            except Exception:  # keep serving the last good file rather than break every answer
-                logger.exception("Contacts file %s is broken after an edit; still using the last good one", self.path)
+                self._value = self.parse(self.path)
+                logger.info("Reloaded %s", self.path)
+            except Exception:  # keep serving the last good version rather than break every answer
+                logger.exception("%s is broken after an edit; still using the last good version", self.path)
             self._mtime = mtime
-        return self._contacts
+        return self._value
 
 
-def load_system_messages(path: Path = SYSTEM_MESSAGES_PATH) -> Dict[str, str]:
-    """Messages the assistant adds itself (``config/system_messages.yml``)."""
-    return {str(k): str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
+def _sources(path: Path) -> Dict[str, Source]:
+    sources, error = read_sources(path)
+    if error is not None:
+        raise ValueError(f"{path}:{error.line}: {error.message}")
+    return sources
 
 
-def fill(text: str, values: Dict[str, Any]) -> str:
-    """Fill ``{name}`` placeholders, leaving unknown ones as they are."""
-    from rasa.core.nlg.interpolator import interpolate_text
-
-    return interpolate_text(text, values)
+def _translations(path: Path) -> Dict[str, Dict[str, Any]]:
+    return dict((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("languages") or {})
 
 
 class SystemMessages:
     """``config/system_messages.yml`` with contact placeholders filled from the watched contacts file."""
 
     def __init__(self) -> None:
-        self.contacts = WatchedContacts()
+        self.contacts = WatchedFile(contacts_path(), load_contacts)
         self.messages = load_system_messages()
+        self._last_good: Dict[str, str] = {}
+        for key in self.messages:  # a message that cannot be rendered stops the server at start, not a patient
+            self._last_good[key] = fill(self.messages[key], self.placeholder_values())
 
     def placeholder_values(self) -> Dict[str, str]:
-        return self.contacts.current().placeholder_values()
+        return placeholder_values(self.contacts.current(), self.messages)
 
     def render(self, key: str, **extra: Any) -> str:
-        return fill(self.messages[key], {**self.placeholder_values(), **extra})
+        """The message with its placeholders filled; the last good rendering if this one fails (the server
+        renders every message once at start-up, so there always is one)."""
+        try:
+            text = fill(self.messages[key], {**self.placeholder_values(), **extra})
+        except Exception:
+            logger.exception("Could not render system message %s; using its last good version", key)
+            return fill(self._last_good[key], extra)
+        if not extra:
+            self._last_good[key] = text
+        return text
+
+
+def shown_sources(listed: Dict[str, Source], metadata: Dict[str, Any]) -> List[Dict[str, str]]:
+    """An answer's sources as patients see them: title, publisher and link (``config/sources.yml``); a source
+    missing from the list (the content check refuses that) keeps its address as its title."""
+    shown = []
+    for item in source_items(metadata):
+        source = listed.get(item)
+        shown.append({"title": source.title, "publisher": source.publisher, "url": source.url} if source
+                     else {"title": item, "publisher": "", "url": item if item.startswith("https://") else ""})
+    return shown
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +147,8 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         self._live: Dict[str, Any] = self.live_answers.current()
         super().__init__(domain.responses if domain else {})
         self.system = system_messages()
+        self.sources = WatchedFile(SOURCES_PATH, _sources)
+        self.translations = WatchedFile(OTHER_LANGUAGES_PATH, _translations)
 
     @property  # type: ignore[override]
     def responses(self) -> Dict[str, Any]:
@@ -139,9 +184,14 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         response = await super().generate(utter_action, tracker, output_channel, **values)
         if response is None:
             return None
-        if review_passed(response.get("metadata") or {}, today_uk()):
-            response = self._under_review(utter_action, response, values)
+        metadata = response.get("metadata") or {}
+        if "/" in utter_action and review_passed(metadata, today_uk()):  # catalogue answers only: the
+            response = self._under_review(utter_action, response, values)  # urgent message is never withheld
+        elif metadata.get("answer_id") and metadata.get("source"):
+            response["metadata"] = {**metadata, "sources": shown_sources(self.sources.current(), metadata)}
         parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
+        if utter_action == OTHER_LANGUAGE_RESPONSE:
+            self._in_their_language(response, parse_data.get(LANGUAGE_KEY), values)
         if utter_action == CLARIFY_RESPONSE:
             self._add_suggestions(response, parse_data.get(ANSWER_CANDIDATES_KEY) or [])
             response["metadata"] = {"answer_id": CLARIFY_ANSWER_ID, **(response.get("metadata") or {})}
@@ -164,10 +214,22 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         metadata = response.get("metadata") or {}
         logger.warning("Answer %s is past its review-by date (%s): not shown", utter_action, metadata.get("review_by"))
         return {
-            "text": fill(self.system.messages[UNDER_REVIEW_MESSAGE], values),
+            "text": self.system.render(UNDER_REVIEW_MESSAGE),
             "buttons": [{"title": "Talk to a person", "payload": "/handoff"}],
             "metadata": {"answer_id": metadata.get("answer_id"), "withheld": "review_by_passed"},
         }
+
+    def _in_their_language(self, response: Dict[str, Any], language: Any, values: Dict[str, Any]) -> None:
+        """The notice in the patient's language when there is a translation (marked as awaiting review until a
+        translator signs it off); the English text otherwise."""
+        translation = self.translations.current().get(language) if isinstance(language, str) else None
+        if not translation or not translation.get("text"):
+            response["metadata"] = {**(response.get("metadata") or {}), "language": "en"}
+            return
+        response["text"] = fill(str(translation["text"]), values)
+        meta = translation.get("metadata") or {}
+        response["metadata"] = {**(response.get("metadata") or {}), "language": language,
+                                "translation": str(meta.get("translation") or "awaiting review")}
 
     def _add_suggestions(self, response: Dict[str, Any], candidates: List[str]) -> None:
         questions = [q for q in (self.answer_question(key) for key in candidates) if q]
@@ -178,5 +240,5 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         text = response.get("text") or ""
         if values.get("hotline_phone") and values["hotline_phone"] in text:
             return
-        note = fill(self.system.messages["symptom_mention_note"], values)
+        note = self.system.render("symptom_mention_note")
         response["text"] = f"{text}\n\n{note}" if text else note

@@ -31,11 +31,22 @@ const modules = join(here, "node_modules");
 function contactPlaceholders() {
   const { contacts } = parseYaml(readFileSync(join(here, "..", "config", "contacts.yml"), "utf8"));
   const values = { CHAT_SERVER_URL: chatServer };
+  const html = {};  // for {urgent_routes}: names as text, numbers as tappable links
   for (const [key, contact] of Object.entries(contacts)) {
+    // An unconfirmed contact is never shown: the demo pages use only confirmed ones.
+    const phone = contact.confirmed ? contact.phone : "";
     values[`${key}_name`] = contact.name;
-    values[`${key}_phone`] = contact.phone;
-    values[`${key}_tel`] = contact.phone ? `tel:${contact.phone.replaceAll(" ", "")}` : "";
+    values[`${key}_phone`] = phone;
+    values[`${key}_tel`] = phone ? `tel:${phone.replaceAll(" ", "")}` : "";
+    html[`${key}_name`] = contact.name;
+    html[`${key}_phone`] = phone ? `<a href="${values[`${key}_tel`]}">${phone}</a>` : "";
   }
+  // {{urgent_routes}}: the one approved text on where to get urgent help (config/system_messages.yml).
+  const { responses } = parseYaml(readFileSync(join(here, "..", "config", "system_messages.yml"), "utf8"));
+  values.urgent_routes = responses.urgent_routes[0].text.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!(name in html)) throw new Error(`urgent_routes: unknown placeholder ${whole}`);
+    return html[name];
+  });
   return values;
 }
 

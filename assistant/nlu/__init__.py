@@ -10,6 +10,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 
+# The closest catalogue answers of a turn (the question matcher writes them; the NLG offers them as
+# "Did you mean…?" buttons when the turn is unsure).
+ANSWER_CANDIDATES_KEY = "answer_candidates"
+
 
 class ConfiguredComponent(GraphComponent):
     """Base of the project's untrained components: each is built from its ``config.yml`` settings alone.

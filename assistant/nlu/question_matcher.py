@@ -52,6 +52,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.nlu import ANSWER_CANDIDATES_KEY
 from assistant.nlu.live_examples import ExampleWatcher, examples_in
 from assistant.nlu.matcher_model import Example, MatcherSettings, TrainedMatcher, sorted_examples
 from assistant.nlu.sentence_encoder import SentenceEncoder, load_encoder
@@ -62,7 +63,6 @@ logger = logging.getLogger(__name__)
 # that the catalogue's example questions will not be used. They are: this component is the answer selector.
 warnings.filterwarnings("ignore", message="You have defined training data with examples for training a response selector")
 
-ANSWER_CANDIDATES_KEY = "answer_candidates"
 EXAMPLES_FILE = "examples.npz"
 # The running assistant serves from this folder of example files (relative to where it was started) unless
 # the environment names another (tests and `make bench-publish` use a copy).

@@ -1,7 +1,12 @@
-"""Given a reason and a time, the patient is offered the right person."""
+"""Given a reason and a time, the patient is offered the right person, and never an unconfirmed contact.
+
+The contacts are a fixture (tests/fixtures/contacts.yml): a CAR-T team confirmed with office hours, so the
+clock decides, and a PALS whose details are not confirmed, so its web page is given instead.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -9,8 +14,23 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionHandoff, handoff_reason
+from assistant.contacts import load_contacts
 from assistant.opening_hours import UK_TZ
 from tests.conftest import make_tracker
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "contacts.yml"
+CONTACTS = load_contacts(FIXTURE)
+TEAM, HOTLINE, PALS = CONTACTS["haematology"], CONTACTS["hotline"], CONTACTS["pals"]
+
+
+@pytest.fixture(autouse=True)
+def fixture_contacts(monkeypatch):
+    monkeypatch.setenv("CONTACTS_FILE", str(FIXTURE))
+
+
+def says_both_urgent_routes(text: str) -> bool:
+    """Every pointer to urgent help names the Hotline (the centre's patients) and NHS 111 (everyone else)."""
+    return HOTLINE.phone in text and "NHS 111" in text and "own treating team" in text
 
 
 def uk(*args: int) -> dt.datetime:
@@ -43,20 +63,21 @@ def test_reason_comes_from_what_the_patient_asked_about(intents, reason):
 
 async def test_weekday_in_hours_a_clinical_question_goes_to_the_team():
     message, events = await run_handoff(make_tracker("cart", "handoff"), uk(2026, 11, 25, 10, 0))
-    assert "Haemato-Oncology team" in message["text"]
-    assert "still confirming" in message["text"]  # the team's number is not yet confirmed
-    assert {"title": "Call Haemato-Oncology team (CAR-T and stem cell transplant)", "payload": "tel:01513188625"} in message["buttons"]
+    assert TEAM.name in message["text"] and TEAM.phone in message["text"]
+    assert {"title": f"Call {TEAM.name}", "payload": TEAM.tel_link} in message["buttons"]
     assert message["custom"]["type"] == "contact_card"
     assert message["custom"]["contacts"][0]["key"] == "haematology"
-    assert "0800 169 5555" in message["text"]  # the Hotline line is always there
+    assert says_both_urgent_routes(message["text"])  # the urgent-help routes are always there
     assert events == [SlotSet("handoff_reason", "clinical")]
 
 
-async def test_evening_clinical_question_goes_to_the_24_hour_hotline():
+async def test_evening_clinical_question_gives_the_urgent_routes_and_the_hotline_card():
     message, _ = await run_handoff(make_tracker("cart", "handoff"), uk(2026, 11, 25, 20, 0))
-    assert "closed now" in message["text"] and "0800 169 5555" in message["text"]
+    assert "closed now" in message["text"] and says_both_urgent_routes(message["text"])
+    assert TEAM.phone not in message["text"]
     assert [c["key"] for c in message["custom"]["contacts"]] == ["hotline"]
-    assert message["buttons"] == [{"title": "Call Clatterbridge Hotline", "payload": "tel:08001695555"}]
+    assert message["buttons"] == [{"title": f"Call {HOTLINE.name}", "payload": HOTLINE.tel_link}]
+    assert message["text"].count(HOTLINE.phone) == 1  # the routes are given once
 
 
 async def test_evening_referral_question_says_when_the_line_opens():
@@ -66,17 +87,29 @@ async def test_evening_referral_question_says_when_the_line_opens():
     assert events == [SlotSet("handoff_reason", "referral")]
 
 
-async def test_weekend_complaint_goes_to_pals_on_monday():
-    message, events = await run_handoff(make_tracker("complaint"), uk(2026, 11, 28, 11, 0))
-    assert "Patient Advice and Liaison Service" in message["text"]
-    assert "opens on Monday 30 November at 9am" in message["text"]
+async def test_a_complaint_gets_the_ways_to_raise_it_and_the_pals_page_not_the_unconfirmed_number():
+    message, events = await run_handoff(make_tracker("complaint"), uk(2026, 11, 25, 10, 0))
+    assert "Patient Advice and Liaison Service" in message["text"] and "matron" in message["text"]
+    assert CONTACTS["pals_page"].url in message["text"]
+    assert PALS.phone not in message["text"] and PALS.email not in message["text"]
+    assert [c["key"] for c in message["custom"]["contacts"]] == ["pals_page"]
+    assert PALS.phone not in str(message["custom"]) and not message.get("buttons")
     assert events == [SlotSet("handoff_reason", "complaint")]
 
 
-async def test_bank_holidays_are_skipped_christmas_2026():
-    # 25 Dec (Fri) and the substitute Boxing Day (Mon 28 Dec) are bank holidays in England & Wales.
-    message, _ = await run_handoff(make_tracker("complaint"), uk(2026, 12, 24, 18, 0))
-    assert "opens on Tuesday 29 December at 9am" in message["text"]
+async def test_the_live_contacts_never_give_an_unconfirmed_contact(monkeypatch):
+    """Whatever the reason and time, the staff file's unconfirmed numbers never reach the patient."""
+    monkeypatch.delenv("CONTACTS_FILE")
+    live = load_contacts()
+    hidden = [c for c in live.by_key.values() if not c.confirmed]
+    for intents in (["cart", "handoff"], ["referral", "handoff"], ["complaint"], ["handoff"]):
+        for when in (uk(2026, 11, 25, 10, 0), uk(2026, 11, 28, 23, 0)):
+            message, _ = await run_handoff(make_tracker(*intents), when)
+            shown = message["text"] + str(message.get("custom")) + str(message.get("buttons"))
+            for contact in hidden:
+                assert not (contact.phone and contact.phone in shown), (intents, contact.key)
+                assert not (contact.email and contact.email in shown), (intents, contact.key)
+            assert all(c["confirmed"] for c in message["custom"]["contacts"])
 
 
 async def test_bank_holiday_daytime_clinical_question_goes_to_the_hotline():
@@ -107,5 +140,11 @@ async def test_the_nights_the_clocks_change(utc_time, team_open):
 
 
 async def test_closed_on_friday_evening_before_the_clocks_go_forward_opens_monday_in_bst():
-    message, _ = await run_handoff(make_tracker("complaint"), dt.datetime(2026, 3, 27, 18, 0, tzinfo=dt.timezone.utc))
+    message, _ = await run_handoff(make_tracker("referral", "handoff"), dt.datetime(2026, 3, 27, 18, 0, tzinfo=dt.timezone.utc))
     assert "opens on Monday 30 March at 9am" in message["text"]
+
+
+async def test_bank_holidays_are_skipped_christmas_2026():
+    # 25 Dec (Fri) and the substitute Boxing Day (Mon 28 Dec) are bank holidays in England & Wales.
+    message, _ = await run_handoff(make_tracker("referral", "handoff"), uk(2026, 12, 24, 18, 0))
+    assert "opens on Tuesday 29 December at 9am" in message["text"]

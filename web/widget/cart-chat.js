@@ -184,12 +184,16 @@
   function provenance(metadata) {
     if (!metadata || !metadata.answer_id || !(metadata.source || metadata.checked)) return null;
     var line = el("p", { className: "cc-provenance" });
-    if (metadata.source) {
+    // Each source by its title (and publisher), linked: the server sends them as metadata.sources.
+    var sources = Array.isArray(metadata.sources) ? metadata.sources
+      : String(metadata.source || "").split(/\s*;\s*/).filter(Boolean).map(function (s) { return { title: s, url: s }; });
+    if (sources.length) {
       line.appendChild(document.createTextNode("Source: "));
-      String(metadata.source).split(/\s*;\s*/).filter(Boolean).forEach(function (source, index) {
+      sources.forEach(function (source, index) {
         if (index > 0) line.appendChild(document.createTextNode("; "));
-        var url = safeUrl(source);
-        line.appendChild(url ? link(url, new URL(url).hostname.replace(/^www\./, "")) : document.createTextNode(source));
+        var url = safeUrl(source.url);
+        var label = String(source.title || "") + (source.publisher ? " (" + source.publisher + ")" : "");
+        line.appendChild(url ? link(url, label || new URL(url).hostname) : document.createTextNode(label));
       });
       line.appendChild(document.createTextNode(". "));
     }
@@ -481,7 +485,14 @@
       className: "cc-msg cc-msg--bot" + (urgent ? " cc-msg--urgent" : ""),
       "data-answer-id": metadata.answer_id || "",
     }, [visuallyHidden(urgent ? "Assistant, urgent: " : "Assistant: ")]);
-    if (message.text) bubble.appendChild(richText(message.text));
+    if (message.text) {
+      var text = richText(message.text);
+      // A notice in the patient's own language: announced in that language, right to left where it runs so.
+      if (/^[a-z]{2}$/.test(String(metadata.language || "")) && metadata.language !== "en") {
+        text = el("div", { lang: metadata.language, dir: "auto" }, [text]);
+      }
+      bubble.appendChild(text);
+    }
     var card = message.custom && message.custom.type === "contact_card" ? message.custom : null;
     if (card) bubble.appendChild(contactCard(card));
     var source = provenance(metadata);
