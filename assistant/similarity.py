@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_NOT_WORD = re.compile(r"[\W_]+")  # any script's letters and digits are words: "有人会说中文吗" is not ""
 # Words that do not change what is asked ("what is car t" = "whats car t please"). Question words stay.
 FILLER_WORDS = frozenset(
     "a an the is are was be s its it it's this that of to for do does did i me my we our you your can could "

@@ -116,7 +116,7 @@ def check_examples(found: ExampleFiles, known_labels: Set[str], retrieval_intent
                             "a new kind of message needs a retrain: make train)")
     first_label: Dict[str, Tuple[str, str]] = {}
     for text, label in found.examples:
-        earlier = first_label.setdefault(normalise(text), (label, text))
+        earlier = first_label.setdefault(normalise(text) or text, (label, text))
         if earlier[0] != label:
             problems.append(f"{at(label)}: the example \"{text}\" is also an example of {earlier[0]}; keep it under one "
                             "answer only")

@@ -54,7 +54,10 @@ def project(tmp_path):
     write(tmp_path, "nlu", nlu("cart/what_is", EXAMPLES) + nlu("cart/car_meaning", MEANING_EXAMPLES + ["What does CAR-T stand for?"]))
     write(tmp_path, "tests", story("cart/what_is", "in simple words what is car-t treatment")
           + story("cart/car_meaning", "what are the words behind the letters car-t"))
-    shutil.copy(ROOT / "config" / "contacts.yml", tmp_path / "contacts.yml")
+    shutil.copy(ROOT / "tests" / "fixtures" / "contacts.yml", tmp_path / "contacts.yml")
+    (tmp_path / "sources.yml").write_text(
+        'sources:\n- url: "https://www.england.nhs.uk/car-t/"\n  title: "CAR-T therapy"\n  publisher: "NHS England"\n'
+        '  published: ""\n  checked: "2026-11-26"\n', encoding="utf-8")
     return tmp_path
 
 
@@ -66,8 +69,10 @@ def write(root: Path, folder: str, body: str) -> Path:
     return path
 
 
-def findings(root: Path, today: dt.date = TODAY) -> List[Finding]:
-    catalogue = load_catalogue(root / "responses", root / "nlu", root / "tests")
+def findings(root: Path, today: dt.date = TODAY, system_messages: Path = None) -> List[Finding]:
+    catalogue = load_catalogue(root / "responses", root / "nlu", root / "tests", domain_path=None,
+                               system_messages_path=system_messages, sources_path=root / "sources.yml",
+                               other_languages_path=None)
     return [f for f in check_content(catalogue, load_rules(), today, root / "contacts.yml")
             if not f.path.name == "contacts.yml"]
 
@@ -127,7 +132,10 @@ def test_review_soon_and_awaiting_sign_off_are_warnings(project):
         ("Read more at http://www.nhs.uk/cart.", ERROR, "use the secure address (https://)"),
         ("Call the hotline on 0800 169 5555.", ERROR, "typed in; write a placeholder"),
         ("Call {hotline_telephone} now.", ERROR, "not a contact detail in config/contacts.yml"),
-        ("Call the team on {haematology_phone}.", WARNING, "not yet confirmed"),
+        ("Call PALS on {pals_phone}.", ERROR, "is not confirmed in config/contacts.yml, so its phone must not reach patients"),
+        ("Email PALS at {pals_email}.", ERROR, "its email must not reach patients"),
+        ("To reach PALS, {pals_how}.", None, ""),  # its confirmed fallback is given: allowed
+        ("{urgent_routes}", None, ""),
         ("Haemophagocytic lymphohistiocytosis, immunosuppression and hypogammaglobulinaemia necessitate "
          "comprehensive multidisciplinary surveillance postinfusion.", WARNING, "above the target of 8"),
         ("The team is kind. " * 30, WARNING, "is 120 words long"),
@@ -136,6 +144,9 @@ def test_review_soon_and_awaiting_sign_off_are_warnings(project):
 def test_text_rules(project, text, severity, words):
     path = write(project, "responses", answer("cart/what_is", text=text) + answer("cart/car_meaning", question="What does CAR-T stand for?"))
     found = [f for f in findings(project) if f.answer == "cart/what_is"]
+    if severity is None:
+        assert found == []
+        return
     assert [f.severity for f in found] == [severity], found
     assert words in found[0].message and found[0].line == line_of(path, "- text:")
 
@@ -181,9 +192,32 @@ def test_a_broken_file_is_one_plain_error_with_its_line(project):
 def test_unconfirmed_contacts_are_reported_with_the_line_in_the_contacts_file(project):
     catalogue = load_catalogue(project / "responses", project / "nlu", project / "tests")
     contact_findings = [f for f in check_content(catalogue, load_rules(), TODAY, project / "contacts.yml") if f.path.name == "contacts.yml"]
-    haematology = next(f for f in contact_findings if "'haematology'" in f.message)
-    assert haematology.severity == WARNING
-    assert haematology.line == line_of(project / "contacts.yml", "    confirmed: false")
+    pals = next(f for f in contact_findings if "'pals'" in f.message)
+    assert pals.severity == WARNING and "never given to patients" in pals.message
+    assert pals.line == line_of(project / "contacts.yml", "    confirmed: false")
+
+
+@pytest.mark.parametrize("source, severity, words", [
+    ("https://www.england.nhs.uk/car-t/", None, ""),
+    ("https://www.england.nhs.uk/other-page/", ERROR, "is not in config/sources.yml"),
+    ("clatterbridge-jacie-announcement.txt", ERROR, "is not a web page patients can open"),
+])
+def test_an_answer_cites_public_pages_from_the_sources_list(project, source, severity, words):
+    write(project, "responses", answer("cart/what_is", source=source) + answer("cart/car_meaning", question="What does CAR-T stand for?"))
+    found = [f for f in findings(project) if f.answer == "cart/what_is"]
+    assert [f.severity for f in found] == ([severity] if severity else []), found
+    assert all(words in f.message for f in found)
+
+
+def test_a_system_message_is_governed_like_an_answer(project):
+    path = project / "system.yml"
+    path.write_text('version: "3.1"\nresponses:\n  rate_limited:\n  - text: "Please wait, then {urgent_routes}"\n'
+                    '  bad_request:\n  - text: "Sorry, I could not read that. Call {pals_phone}."\n'
+                    '    metadata:\n      source: "The assistant\'s own behaviour"\n      checked: "2026-11-26"\n'
+                    '      reviewer: ""\n      approved: ""\n      review_by: "2027-05-26"\n', encoding="utf-8")
+    found = [f for f in findings(project, system_messages=path) if f.path == path]
+    assert [(f.answer, f.severity) for f in found if f.severity == ERROR] == [("rate_limited", ERROR), ("bad_request", ERROR)]
+    assert "has no 'metadata:'" in found[0].message and "its phone must not reach patients" in found[1].message
 
 
 def test_reading_grade_ignores_markdown_and_placeholders():

@@ -116,10 +116,10 @@ def test_any_text_gets_a_prediction(trained, text):
     assert result["intent"]["name"] and 0.0 <= result["intent"]["confidence"] <= 1.0
 
 
-def test_config_runs_the_matcher_then_fallback_then_the_safety_overrides():
+def test_config_runs_the_matcher_then_fallback_then_other_languages_then_the_safety_overrides():
     names = [c["name"].rsplit(".", 1)[-1] for c in project_config()["pipeline"]]
-    assert names == ["LengthGuard", "QuestionMatcher", "FallbackClassifier", "PersonalAdviceOverride",
-                     "UrgentSymptomDetector"]
+    assert names == ["LengthGuard", "QuestionMatcher", "FallbackClassifier", "OtherLanguageDetector",
+                     "PersonalAdviceOverride", "UrgentSymptomDetector"]
 
 
 @pytest.mark.parametrize("typed, read", [

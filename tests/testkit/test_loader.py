@@ -176,7 +176,7 @@ def test_project_facts_know_catalogue_answers_system_answers_and_contacts():
     facts = ProjectFacts.from_project()
     assert {"cart/what_is", "jacie/what_is", "referral/how_it_works", "service/hotline"} <= facts.answers
     assert {"urgent_help", "clarify", "service_degraded"} <= facts.answers
-    assert {"hotline", "haematology", "pals", "switchboard"} <= facts.contacts
+    assert {"hotline", "haematology", "pals", "car_t_page"} <= facts.contacts
 
 
 def test_the_projects_scenarios_are_valid_and_cover_every_catalogue_topic():
