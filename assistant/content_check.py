@@ -128,8 +128,8 @@ def answer_status(answer: Answer, today: dt.date, rules: ContentRules) -> str:
     review_by = as_date(meta.get("review_by"))
     if review_by is None:
         return "metadata to fix"
-    if review_by < today:
-        return "review overdue (hidden)"
+    if review_by < today:  # answers are then withheld; the assistant's other texts are still said
+        return "review overdue (hidden)" if answer.kind == ANSWER else "review overdue (still shown)"
     if not str(meta.get("reviewer") or "").strip() or as_date(meta.get("approved")) is None:
         return "awaiting sign-off"
     if (review_by - today).days <= rules.review_soon_days:

@@ -15,7 +15,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from assistant.catalogue import ROOT, Catalogue, as_date, load_catalogue, today_uk
+from assistant.catalogue import (
+    RESPONSE,
+    ROOT,
+    SYSTEM_MESSAGE,
+    TRANSLATION,
+    Catalogue,
+    as_date,
+    load_catalogue,
+    source_items,
+    today_uk,
+)
 from assistant.content_check import (
     PLACEHOLDER,
     ContentRules,
@@ -27,19 +37,24 @@ from assistant.content_check import (
     word_count,
 )
 from assistant.contacts import ContactsError, load_contacts
+from assistant.system_messages import load_system_messages, placeholder_values
 from assistant.report_html import STATUS_COLOURS, bar_chart_svg, render_html, write_csv
 
 RESULTS = ROOT / "results"
-CSV_COLUMNS = ["answer_id", "topic", "question", "text", "source", "checked", "reviewer", "approved", "review_by",
+CSV_COLUMNS = ["answer_id", "kind", "topic", "question", "text", "source", "checked", "reviewer", "approved", "review_by",
                "reading_grade", "words", "status", "errors", "warnings", "file"]
-STATUS_ORDER = ["approved", "review due soon", "awaiting sign-off", "review overdue (hidden)", "metadata to fix"]
+KIND_TOPIC = {RESPONSE: "Conversation response (domain.yml)", SYSTEM_MESSAGE: "Added by the assistant (system message)",
+              TRANSLATION: "Other-language notice (translation)"}
+STATUS_ORDER = ["approved", "review due soon", "awaiting sign-off", "translation awaiting review",
+                "review overdue (hidden)", "review overdue (still shown)", "metadata to fix"]
 STATUS_CLASS = {"approved": "approved", "review due soon": "soon", "awaiting sign-off": "pending",
-                "review overdue (hidden)": "hidden", "metadata to fix": "fix"}
+                "translation awaiting review": "pending", "review overdue (hidden)": "hidden",
+                "review overdue (still shown)": "hidden", "metadata to fix": "fix"}
 
 
 def _placeholder_values() -> Dict[str, str]:
     try:
-        return load_contacts().placeholder_values()
+        return placeholder_values(load_contacts(), load_system_messages())
     except ContactsError:
         return {}  # the report still lists the answers; the content check explains the contacts file
 
@@ -50,27 +65,32 @@ def fill(text: str, values: Dict[str, str]) -> str:
 
 
 def answer_rows(catalogue: Catalogue, rules: ContentRules, today: dt.date, findings: List[Finding]) -> List[Dict[str, Any]]:
-    """One row per answer, in file order, with what the patient sees and where it stands."""
+    """One row per answer, then per other patient-facing text, in file order, with what the patient sees
+    and where it stands."""
     values = _placeholder_values()
     rows = []
-    for answer in catalogue.answers.values():
+    for answer in [*catalogue.answers.values(), *catalogue.texts.values()]:
         meta = answer.metadata
         problems = [f for f in findings if f.answer == answer.key and f.path == answer.path]
-        source = str(meta.get("source") or "")
         status = answer_status(answer, today, rules)
+        if (answer.kind == TRANSLATION and status == "awaiting sign-off"
+                and str(meta.get("translation") or "").strip().lower() != "reviewed"):
+            status = "translation awaiting review"
+        english = answer.kind != TRANSLATION
         rows.append({
             "answer_id": answer.key,
-            "topic": str(meta.get("topic") or answer.topic),
+            "kind": answer.kind,
+            "topic": str(meta.get("topic") or KIND_TOPIC.get(answer.kind, answer.topic)),
             "question": str(meta.get("question") or ""),
             "text": fill(answer.text, values),
-            "source": source,
-            "sources": [s.strip() for s in source.split(" ; ") if s.strip()],
+            "source": str(meta.get("source") or ""),
+            "sources": source_items(meta),
             "checked": str(meta.get("checked") or ""),
             "reviewer": str(meta.get("reviewer") or ""),
             "approved": str(meta.get("approved") or ""),
             "review_by": str(meta.get("review_by") or ""),
-            "reading_grade": reading_grade(answer.text),
-            "words": word_count(answer.text),
+            "reading_grade": reading_grade(answer.text) if english else "",
+            "words": word_count(answer.text) if english else "",
             "status": status,
             "status_class": STATUS_CLASS.get(status, "fix"),
             "problems": problems,
@@ -105,7 +125,8 @@ def build_report(out_dir: Path = RESULTS, today: Optional[dt.date] = None, catal
     html_path = render_html(
         "content_report.html", out_dir / "content-report.html",
         title="CAR-T assistant: approved answers for sign-off",
-        subtitle=f"The Clatterbridge Cancer Centre · {len(rows)} answers · {today.strftime('%d %B %Y')}",
+        subtitle=f"The Clatterbridge Cancer Centre · {len(catalogue.answers)} answers and {len(rows) - len(catalogue.answers)} "
+                 f"other patient-facing texts · {today.strftime('%d %B %Y')}",
         generated=today.isoformat(), csv_name=csv_path.name, answers=rows, status_counts=status_counts,
         errors=sum(f.severity == "error" for f in findings), warnings=sum(f.severity == "warning" for f in findings),
         status_chart=bar_chart_svg("Answers by status", chart_statuses, [statuses[s] for s in chart_statuses],

@@ -22,7 +22,9 @@ from markupsafe import Markup, escape  # noqa: E402
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NHS_BLUE = "#005eb8"
 STATUS_COLOURS = {"approved": "#007f3b", "review due soon": "#ffb81c", "awaiting sign-off": NHS_BLUE,
-                  "review overdue (hidden)": "#d5281b", "metadata to fix": "#d5281b"}
+                  "translation awaiting review": "#768692",
+                  "review overdue (hidden)": "#d5281b", "review overdue (still shown)": "#d5281b",
+                  "metadata to fix": "#d5281b"}
 
 
 def bar_chart_svg(title: str, labels: Sequence[str], values: Sequence[float], colours: Sequence[str] = (),
