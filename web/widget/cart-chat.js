@@ -219,11 +219,12 @@
       if (contact.email && contact.mailto) {
         item.appendChild(el("p", { className: "cc-contact__line" }, ["Email: ", link(contact.mailto, contact.email)]));
       }
-      if (contact.hours) item.appendChild(el("p", { className: "cc-contact__line", text: "Open: " + contact.hours }));
-      if (contact.url) item.appendChild(el("p", { className: "cc-contact__line" }, [link(contact.url, "Website")]));
-      if (contact.confirmed === false) {
-        item.appendChild(el("p", { className: "cc-contact__note", text: "We are still confirming these details." }));
+      // Opening hours belong to a phone or an inbox; a web page (given while a team's number is being
+      // confirmed) is simply linked.
+      if (contact.hours && (contact.phone || contact.email)) {
+        item.appendChild(el("p", { className: "cc-contact__line", text: "Open: " + contact.hours }));
       }
+      if (contact.url) item.appendChild(el("p", { className: "cc-contact__line" }, [link(contact.url, contact.phone || contact.email ? "Website" : "Open the page")]));
       box.appendChild(item);
     });
     return box;
