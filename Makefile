@@ -44,23 +44,23 @@ crossval: setup  ## NLU cross-validation on fixed folds (~3 min): macro F1 over 
 web:  ## build the chat widget and its demo page into web/dist (npm ci when needed)
 	@scripts/web.sh
 
-check-contacts: setup  ## check config/contacts.yml
-	@source scripts/env.sh && python -m assistant.contacts
+check-contacts: setup  ## check content/contacts.yml
+	@source scripts/env.sh && python -m assistant.content.contacts
 
 purge: setup  ## delete stored conversations older than the retention period (default 30 days; RETENTION_DAYS=n)
-	@source scripts/env.sh && python -m assistant.retention
+	@source scripts/env.sh && python -m assistant.privacy.retention
 
 audit:  ## pip-audit of requirements.lock against the PyPI/OSV advisory databases (see docs/security.md)
 	@scripts/audit.sh
 
 check-content: setup  ## check the answers: problems in plain words with file and line (ARGS=--all lists every warning)
-	@source scripts/env.sh && python -m assistant.content_check $(ARGS)
+	@source scripts/env.sh && python -m assistant.staff.check_content $(ARGS)
 
 content-report: setup  ## sign-off report of every answer: results/content-report.html and .csv
-	@source scripts/env.sh && python -m assistant.content_report $(ARGS)
+	@source scripts/env.sh && python -m assistant.staff.content_report $(ARGS)
 
 insights: setup  ## what patients asked that the assistant could not answer: results/insights.html and .csv
-	@source scripts/env.sh && python -m assistant.insights $(ARGS)
+	@source scripts/env.sh && python -m assistant.staff.insights $(ARGS)
 
 bench-publish: train  ## seconds from saving a wording or an example question to a patient getting it, next to a full rasa train
 	@source scripts/env.sh && python scripts/bench_publish.py $(ARGS)

@@ -17,7 +17,7 @@ import logging
 import os
 from typing import Any, Mapping, Optional
 
-from assistant.opening_hours import UK_TZ
+from assistant.content.opening_hours import UK_TZ
 
 logger = logging.getLogger(__name__)
 

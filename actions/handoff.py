@@ -2,8 +2,8 @@
 
 Why a custom action: the right contact depends on the reason (clinical, referral, complaint, general)
 and on the clock (UK time, weekends, England & Wales bank holidays), which plain responses cannot
-express. Contacts come from the staff-editable ``config/contacts.yml``; wording from
-``config/system_messages.yml``. A contact not yet confirmed is never given: its confirmed fallback is (for
+express. Contacts come from the staff-editable ``content/contacts.yml``; wording from
+``content/system_messages.yml``. A contact not yet confirmed is never given: its confirmed fallback is (for
 example the centre's web page for that team). The action sends text, ``tel:``/``mailto:`` buttons and a
 ``custom`` contact-card payload for the widget, and records the reason in the ``handoff_reason`` slot for
 analytics (no personal data).
@@ -19,9 +19,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clock import now_uk
-from assistant.contacts import Contact, Contacts, load_contacts
-from assistant.opening_hours import describe_time
-from assistant.system_messages import fill, load_system_messages, placeholder_values
+from assistant.content.contacts import Contact, Contacts, load_contacts
+from assistant.content.opening_hours import describe_time
+from assistant.content.system_messages import fill, load_system_messages, placeholder_values
 
 ACTION_HANDOFF = "action_handoff"
 HANDOFF_REASON_SLOT = "handoff_reason"

@@ -9,7 +9,7 @@ Settings (environment); the defaults keep a run near 15 minutes on 2 cores:
   catalogue sizes to train with synthetic answers and measure (×1 is the trained model in any case);
 - ``BENCH_TURNS``: sequential turns; concurrent runs send about as many again;
 - ``BENCH_UNBOUNDED`` (default 1): also measure history growth with whole sessions loaded
-  (``HISTORY_TURNS=0``, Rasa's own behaviour), the evidence for ``assistant/bounded_history.py``.
+  (``HISTORY_TURNS=0``, Rasa's own behaviour), the evidence for ``assistant/server/bounded_history.py``.
 """
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ tracker_store:
   dialect: "sqlite"
   db: "{workdir / 'tracker.db'}"
 nlg:
-  type: assistant.nlg.ContentNaturalLanguageGenerator
+  type: assistant.server.nlg.ContentNaturalLanguageGenerator
   responses_dir: "{content}"
 """, encoding="utf-8")
     log = open(workdir / "rasa.log", "ab")

@@ -28,6 +28,6 @@ fi
 export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
 # Web pages allowed to call the chat endpoints (REST and socket.io); space-separated.
 export CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:8080 http://localhost:8080}"
-# NLTK's pronouncing dictionary for the reading-grade check, from PyPI (assistant/syllable_dictionary.py):
+# NLTK's pronouncing dictionary for the reading-grade check, from PyPI (assistant/staff/syllable_dictionary.py):
 # without it textstat tries to download it from GitHub.
 export NLTK_DATA="$ROOT/var/nltk_data"

@@ -8,7 +8,7 @@ cd "$ROOT"
 
 scripts/setup.sh
 # Refuse to start with a broken contacts file (the message names the contact and field).
-python -m assistant.contacts
+python -m assistant.content.contacts
 scripts/train.sh
 scripts/web.sh
 mkdir -p var
@@ -30,7 +30,7 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 # Rasa's HTTP API (conversations, model) stays off unless RASA_ENABLE_API=true, and then needs a token;
-# its /model routes are refused whatever the setting (assistant/http_guard.py).
+# its /model routes are refused whatever the setting (assistant/server/http_guard.py).
 api_args=()
 if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
   if [ -z "${RASA_API_TOKEN:-}" ]; then
@@ -40,7 +40,7 @@ if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
   api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
 fi
 
-python -m assistant.action_server --actions actions --port "$ACTION_PORT" &
+python -m assistant.server.action_server --actions actions --port "$ACTION_PORT" &
 pids+=($!)
 # shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list: one --cors value per origin
 rasa run --model "models/$MODEL_NAME.tar.gz" --interface 127.0.0.1 --port "$RASA_PORT" \

@@ -42,7 +42,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ ! -f "$NLTK_DATA/corpora/cmudict/cmudict" ] || [ assistant/syllable_dictionary.py -nt "$NLTK_DATA/corpora/cmudict/cmudict" ]; then
+if [ ! -f "$NLTK_DATA/corpora/cmudict/cmudict" ] || [ assistant/staff/syllable_dictionary.py -nt "$NLTK_DATA/corpora/cmudict/cmudict" ]; then
   echo "setup: writing the CMU Pronouncing Dictionary (reading grades) to ${NLTK_DATA#$ROOT/}"
-  python -m assistant.syllable_dictionary "$NLTK_DATA"
+  python -m assistant.staff.syllable_dictionary "$NLTK_DATA"
 fi

@@ -11,9 +11,9 @@ trap 'python -m testkit report || true' EXIT
 
 scripts/setup.sh
 step "contacts file"
-python -m assistant.contacts
+python -m assistant.content.contacts
 step "content check (answers, examples, conversation tests)"
-python -m assistant.content_check
+python -m assistant.staff.check_content
 step "rasa data validate --fail-on-warnings"
 rasa data validate --fail-on-warnings
 step "pytest (unit tests)"
@@ -30,7 +30,7 @@ step "insights report on PostgreSQL (a throw-away local server)"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 \
   || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
-INSIGHTS_POSTGRES=1 python -m pytest tests/assistant/test_insights.py -k postgresql
+INSIGHTS_POSTGRES=1 python -m pytest tests/assistant/staff/test_insights.py -k postgresql
 step "rasa train"
 scripts/train.sh
 step "rasa test core --stories tests --e2e --fail-on-prediction-errors (NLU and dialogue)"

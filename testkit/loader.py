@@ -20,8 +20,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from assistant.channels import DEGRADED_ANSWER_ID
-from assistant.nlg import CLARIFY_ANSWER_ID
+from assistant.server.channels import DEGRADED_ANSWER_ID
+from assistant.server.nlg import CLARIFY_ANSWER_ID
 from testkit.scenario import RUNNING, STOPPED, Expectations, Scenario, Settings, Step
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +77,7 @@ class ProjectFacts:
                     answer_id = ((variation or {}).get("metadata") or {}).get("answer_id")
                     if answer_id:
                         answers.add(str(answer_id))
-        contacts_file = yaml.safe_load((root / "config" / "contacts.yml").read_text(encoding="utf-8"))
+        contacts_file = yaml.safe_load((root / "content" / "contacts.yml").read_text(encoding="utf-8"))
         return cls(answers, set((contacts_file or {}).get("contacts") or {}))
 
 
@@ -331,7 +331,7 @@ class _FileReader:
             elif _strings(card) is not None:
                 unknown = [key for key in _strings(card) if key not in self.facts.contacts]
                 for key in unknown:
-                    self.problem(at("contact_card"), f"{here}: there is no contact '{key}' in config/contacts.yml"
+                    self.problem(at("contact_card"), f"{here}: there is no contact '{key}' in content/contacts.yml"
                                                      f"{_suggest(key, sorted(self.facts.contacts))}")
                 fields["contact_card"] = _strings(card)
             else:

@@ -1,7 +1,7 @@
 """Play scenarios against the running assistant through its REST webhook and check what the patient sees.
 
 Why the REST webhook: it is the channel a patient's messages take (the widget's socket.io channel
-shares its code in ``assistant/channels.py``) and it returns each bot message whole: text, buttons,
+shares its code in ``assistant/server/channels.py``) and it returns each bot message whole: text, buttons,
 the ``custom`` contact card and the answer's ``metadata`` (its answer id). A button click sends the
 button's payload, as the widget does. Each scenario is its own conversation (a fresh sender id), so
 scenarios run side by side; those that need the action server stopped run last, after stopping it.
@@ -19,8 +19,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 import requests
 
 from actions.clock import TEST_CLOCK_METADATA_KEY
-from assistant.channels import DEGRADED_ANSWER_ID
-from assistant.nlg import CLARIFY_ANSWER_ID
+from assistant.server.channels import DEGRADED_ANSWER_ID
+from assistant.server.nlg import CLARIFY_ANSWER_ID
 from testkit.scenario import STOPPED, Expectations, Scenario, Step
 
 URGENT_ANSWER_ID = "urgent_help"

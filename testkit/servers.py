@@ -152,7 +152,7 @@ class RunningAssistant:
         if self.test_clock:
             env[TEST_CLOCK_ENV] = "1"
         self.actions = self._popen(
-            "actions", [sys.executable, "-m", "assistant.action_server", "--actions", "actions",
+            "actions", [sys.executable, "-m", "assistant.server.action_server", "--actions", "actions",
                         "--port", str(self.action_port)], env)
         wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, self.actions)
 
@@ -195,11 +195,11 @@ def write_endpoints(workdir: Path, action_port: int) -> None:
   headers:
     Authorization: Bearer ${{ACTION_SERVER_TOKEN}}
 tracker_store:
-  type: assistant.tracker_store.BoundedRedactingSQLTrackerStore
+  type: assistant.server.tracker_store.BoundedRedactingSQLTrackerStore
   dialect: "sqlite"
   db: "{workdir / 'tracker.db'}"
 nlg:
-  type: assistant.nlg.ContentNaturalLanguageGenerator
+  type: assistant.server.nlg.ContentNaturalLanguageGenerator
 """,
         encoding="utf-8",
     )

@@ -23,9 +23,9 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 import yaml
 
-from assistant.catalogue import Catalogue, load_catalogue
-from assistant.nlg import CLARIFY_ANSWER_ID
-from assistant.similarity import near_same, normalise
+from assistant.content.catalogue import Catalogue, load_catalogue
+from assistant.server.nlg import CLARIFY_ANSWER_ID
+from assistant.content.similarity import near_same, normalise
 from testkit.loader import _display
 
 HELD_OUT_DIR = Path(__file__).resolve().parents[1] / "tests" / "heldout"

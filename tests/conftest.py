@@ -41,6 +41,6 @@ def make_tracker(*intents: str, slots: Optional[Dict[str, Any]] = None) -> Track
 @pytest.fixture(scope="session")
 def nlp():
     """The project's own spaCy pipeline (blank English + lookup lemmatizer)."""
-    from assistant.spacy_pipeline import build_pipeline
+    from assistant.nlu.spacy_pipeline import build_pipeline
 
     return build_pipeline()

@@ -12,7 +12,7 @@
 //   dist/assets/images/                  NHS.UK icons and favicon
 //
 // The demo pages share one frame (site/_layout.html: header, footer, the widget's script tag).
-// The demo pages' contact details come from config/contacts.yml ({{hotline_phone}}-style placeholders).
+// The demo pages' contact details come from content/contacts.yml ({{hotline_phone}}-style placeholders).
 // Environment: CHAT_SERVER_URL (the Rasa server the demo page's widget talks to, default
 // http://127.0.0.1:5005) and WEB_DIST (where to build, default web/dist; the browser tests build
 // a copy pointing at their own server).
@@ -27,9 +27,9 @@ const dist = process.env.WEB_DIST || join(here, "dist");
 const chatServer = process.env.CHAT_SERVER_URL || "http://127.0.0.1:5005";
 const modules = join(here, "node_modules");
 
-/** {{hotline_phone}}, {{hotline_tel}}, {{hotline_name}}… from config/contacts.yml (the one place for numbers). */
+/** {{hotline_phone}}, {{hotline_tel}}, {{hotline_name}}… from content/contacts.yml (the one place for numbers). */
 function contactPlaceholders() {
-  const { contacts } = parseYaml(readFileSync(join(here, "..", "config", "contacts.yml"), "utf8"));
+  const { contacts } = parseYaml(readFileSync(join(here, "..", "content", "contacts.yml"), "utf8"));
   const values = { CHAT_SERVER_URL: chatServer };
   const html = {};  // for {urgent_routes}: names as text, numbers as tappable links
   for (const [key, contact] of Object.entries(contacts)) {
@@ -41,8 +41,8 @@ function contactPlaceholders() {
     html[`${key}_name`] = contact.name;
     html[`${key}_phone`] = phone ? `<a href="${values[`${key}_tel`]}">${phone}</a>` : "";
   }
-  // {{urgent_routes}}: the one approved text on where to get urgent help (config/system_messages.yml).
-  const { responses } = parseYaml(readFileSync(join(here, "..", "config", "system_messages.yml"), "utf8"));
+  // {{urgent_routes}}: the one approved text on where to get urgent help (content/system_messages.yml).
+  const { responses } = parseYaml(readFileSync(join(here, "..", "content", "system_messages.yml"), "utf8"));
   values.urgent_routes = responses.urgent_routes[0].text.replace(/\{(\w+)\}/g, (whole, name) => {
     if (!(name in html)) throw new Error(`urgent_routes: unknown placeholder ${whole}`);
     return html[name];

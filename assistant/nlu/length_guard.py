@@ -2,7 +2,7 @@
 
 Why: NLU memory grows with the square of the message length (one 30 KB message took the Rasa
 server to 3.9 GB here). The chat channels already refuse long messages politely
-(``assistant/channels.py``); this is the second line for any other way text reaches the model.
+(``assistant/server/channels.py``); this is the second line for any other way text reaches the model.
 """
 from __future__ import annotations
 

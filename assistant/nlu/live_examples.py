@@ -3,7 +3,7 @@
 Why: clinical owners improve recognition by adding, moving or removing example questions. Waiting for a
 retrain and a restart would keep a fix from patients for the length of a release; the question matcher
 retrains in well under a minute, so the running server does it itself, the way answer wording already goes
-live (:mod:`assistant.live_content`).
+live (:mod:`assistant.server.live_content`).
 
 A background thread looks at the files' modification times every few seconds. After a change it reads every
 file, checks it, and retrains only if the examples really differ. A change with a mistake is refused as a
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 
-from assistant.catalogue import live_responses_dir, read_answers, read_yaml, yaml_files
+from assistant.content.catalogue import live_responses_dir, read_answers, read_yaml, yaml_files
 from assistant.nlu.matcher_model import Example, sorted_examples
-from assistant.similarity import normalise
+from assistant.content.similarity import normalise
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.nlu.question_matcher import QuestionMatcher

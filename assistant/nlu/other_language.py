@@ -3,7 +3,7 @@
 Why: the answers are approved in English only. A patient who writes in Polish, Arabic, Chinese, Urdu,
 Spanish or Welsh should not get an English "not sure" or a wrong answer, but a notice in their language:
 this assistant answers in English, the centre can arrange an interpreter, and where to get urgent help
-(``utter_other_language``; the translations are in ``config/other_languages.yml``).
+(``utter_other_language``; the translations are in ``content/other_languages.yml``).
 
 The language is detected by Lingua (``lingua-language-detector``, its models inside the PyPI package,
 nothing downloaded), in its low-accuracy mode (trigrams only: tens of MB instead of several hundred), in two
@@ -11,7 +11,7 @@ steps. First, among English and the supported languages: is the message clearly 
 the supported languages and a few others (``also_detect``): which one is it? (Asked in one step, the extra
 languages made some English questions look French or German; left out, Italian looked Welsh.) Switching
 away from English must never happen to an English message with typos, so it needs strong evidence,
-checked on every English example, test message and red-flag message (tests/assistant/test_other_language.py):
+checked on every English example, test message and red-flag message (tests/assistant/nlu/test_other_language.py):
 
 - Arabic script or Chinese characters: the detector's confidence reaches ``min_confidence_script``;
 - Latin script: at least ``min_words`` words (``min_words_with_accents`` when a word has letters outside

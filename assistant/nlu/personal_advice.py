@@ -4,7 +4,7 @@ Why: the assistant must never advise on a patient's own medicines, doses, result
 ("how much paracetamol can I take after my CAR-T?"). The trained classifier usually sends such questions
 to ``personal_advice``, but not always: a question full of catalogue words ("CAR-T", "after") can land on
 a catalogue answer or on "not sure". This detector, like the urgent-symptom one, makes the decision
-deterministic for the clear cases, from a word list the clinical team owns (``config/personal_advice.yml``).
+deterministic for the clear cases, from a word list the clinical team owns (``content/personal_advice.yml``).
 Anything it does not catch still goes through the classifier as before.
 """
 from __future__ import annotations
@@ -17,7 +17,9 @@ from typing import Dict, Iterable, List, Optional, Pattern
 
 import yaml
 
-DEFAULT_LEXICON_PATH = Path(__file__).resolve().parents[2] / "config" / "personal_advice.yml"
+from assistant.content import CONTENT_DIR
+
+DEFAULT_LEXICON_PATH = CONTENT_DIR / "personal_advice.yml"
 _LISTS = ("medicines", "dose_words", "medicine_actions", "results", "result_judgements", "choices", "asking",
           "personal")
 # A value someone read off a result ("platelets are 30", "crp 50"), not a time span ("for 28 days").
@@ -34,7 +36,7 @@ def _phrase_pattern(phrases: Iterable[str]) -> Pattern[str]:
 
 @dataclass(frozen=True)
 class AdviceLexicon:
-    """The compiled word lists of ``config/personal_advice.yml``."""
+    """The compiled word lists of ``content/personal_advice.yml``."""
 
     patterns: Dict[str, Pattern[str]]
 

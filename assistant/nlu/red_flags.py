@@ -3,7 +3,7 @@
 Why: a patient after CAR-T who writes "temp 38.2 and shivery" must be told to call for help every
 time, whatever the intent classifier thinks. This module is deterministic: a spaCy ``Matcher`` over
 lemmas (from the project's lookup lemmatizer) built from the staff-owned lexicon
-``config/red_flags.yml``, plus readings written as numbers (temperature, pulse, oxygen).
+``content/red_flags.yml``, plus readings written as numbers (temperature, pulse, oxygen).
 
 It separates a *report* ("my dad is confused") from a *question about* a symptom
 ("is confusion a side effect?"): a report, or any abnormal reading, is urgent. A question, a negated
@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
+
+from assistant.content import CONTENT_DIR
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-DEFAULT_LEXICON_PATH = Path(__file__).resolve().parents[2] / "config" / "red_flags.yml"
+DEFAULT_LEXICON_PATH = CONTENT_DIR / "red_flags.yml"
 
 # spaCy splits contractions ("can't" → "ca" + "n't", "cant" → "ca" + "nt"); these give the words back.
 _CONTRACTION_KEYS = {"ca": "can", "wo": "will", "n't": "not", "nt": "not", "ai": "be", "sha": "shall"}
@@ -66,7 +68,7 @@ class RedFlagResult:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The staff-owned red-flag vocabulary (``config/red_flags.yml``)."""
+    """The staff-owned red-flag vocabulary (``content/red_flags.yml``)."""
 
     signs: Dict[str, List[str]]
     high_celsius: float

@@ -4,7 +4,7 @@ Why: "temp 38.2 and shivery" must reach the urgent-help rule every time, whateve
 This component runs last in the pipeline and overrides the intent when
 :class:`assistant.nlu.red_flags.RedFlagDetector` (spaCy, no trained weights) finds an urgent symptom.
 It also records harmless *mentions* ("is confusion a side effect?") under ``symptom_mentions`` so
-the answer can carry the Hotline line (see ``assistant/nlg.py``).
+the answer can carry the Hotline line (see ``assistant/server/nlg.py``).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu import ConfiguredComponent, force_intent
 from assistant.nlu.red_flags import RedFlagDetector, RedFlagResult
-from assistant.spacy_pipeline import build_pipeline
+from assistant.nlu.spacy_pipeline import build_pipeline
 
 URGENT_INTENT = "urgent_symptom"
 URGENT_SIGNS_KEY = "urgent_signs"

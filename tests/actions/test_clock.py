@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 import actions.clock
-from assistant.opening_hours import UK_TZ
+from assistant.content.opening_hours import UK_TZ
 
 CHRISTMAS_MORNING = {"test_clock": "2026-12-25T10:00"}
 

@@ -14,8 +14,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionHandoff, handoff_reason
-from assistant.contacts import load_contacts
-from assistant.opening_hours import UK_TZ
+from assistant.content.contacts import load_contacts
+from assistant.content.opening_hours import UK_TZ
 from tests.conftest import make_tracker
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "contacts.yml"

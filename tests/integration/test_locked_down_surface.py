@@ -17,8 +17,8 @@ import socketio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.erasure import session_id_for
-from tests.assistant.test_action_server import action_call
+from assistant.privacy.erasure import session_id_for
+from tests.assistant.server.test_action_server import action_call
 from testkit.network_trace import loopback_connects, outbound_attempts
 from tests.integration.test_socketio_channel import WidgetClient
 

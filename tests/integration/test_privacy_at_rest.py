@@ -17,7 +17,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from assistant.redaction import nhs_number_is_valid
+from assistant.privacy.redaction import nhs_number_is_valid
 from tests.integration.test_socketio_channel import WidgetClient
 
 pytestmark = pytest.mark.integration

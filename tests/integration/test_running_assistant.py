@@ -22,7 +22,7 @@ def texts(messages) -> str:
 def test_hello_gets_a_greeting_that_says_it_is_automated(assistant):
     reply = assistant.say(new_patient(), "hello")
     assert "automated assistant" in texts(reply)
-    assert HOTLINE in texts(reply)  # placeholders are filled from config/contacts.yml
+    assert HOTLINE in texts(reply)  # placeholders are filled from content/contacts.yml
     assert any(b["title"] == "Talk to a person" for m in reply for b in m.get("buttons", []))
 
 

@@ -16,7 +16,7 @@ import threading
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from assistant.contacts import load_contacts
+from assistant.content.contacts import load_contacts
 from tests.integration.widget_browser import (  # noqa: F401 (fixtures)
     ANSWER_TIMEOUT_MS, DESKTOP, PHONE, Chat, browser, demo_site, page, run_axe, screenshot,
 )
@@ -48,7 +48,7 @@ def test_a_question_gets_its_answer_with_its_source_and_review_status(page: Page
     expect(answer).to_have_attribute("data-answer-id", "cart/what_is")
     expect(answer).to_contain_text("immunotherapy")
     provenance = answer.locator(".cc-provenance")
-    expect(provenance).to_contain_text("Source: ")  # each source by its title, with its publisher (config/sources.yml)
+    expect(provenance).to_contain_text("Source: ")  # each source by its title, with its publisher (content/sources.yml)
     expect(provenance).to_contain_text("(NHS England)")
     expect(provenance).to_contain_text("Checked ")
     expect(provenance).to_contain_text("Awaiting clinical sign-off")

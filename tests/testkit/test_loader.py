@@ -111,7 +111,7 @@ def test_unknown_contacts_bad_values_and_bad_patterns_are_all_reported_at_once(t
     """)
     text = "\n".join(found)
     assert "line 4: clock 'next tuesday' is not a date and time like" in text
-    assert "line 8: step 1 of scenario 'Many mistakes': there is no contact 'hotlin' in config/contacts.yml; did you mean 'hotline'?" in text
+    assert "line 8: step 1 of scenario 'Many mistakes': there is no contact 'hotlin' in content/contacts.yml; did you mean 'hotline'?" in text
     assert "line 9: step 1 of scenario 'Many mistakes': 'unsure:' must be true or false, not 'maybe'" in text
     assert "line 10" in text and "'matches:' is not a valid pattern" in text
     assert "line 11" in text and "'status:' must be an HTTP status code" in text

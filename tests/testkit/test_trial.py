@@ -6,7 +6,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from assistant.catalogue import load_catalogue
+from assistant.content.catalogue import load_catalogue
 from testkit.trial import (HELD_OUT_DIR, NOT_SURE, RIGHT, WRONG, HeldOutQuestion, TrialFileError,
                            answer_ids_by_button, judge, load_questions, run_trial, tally_line, write_csv)
 

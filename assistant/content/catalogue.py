@@ -1,0 +1,340 @@
+"""Read the answer catalogue as staff wrote it: answers, example questions and conversation tests, with lines.
+
+Why one module: the content check, the sign-off report and the running assistant (which serves edited
+wording without retraining) must read the same files the same way. Staff edit Rasa's own files, one
+place per answer (``docs/staff-guide.md``):
+
+- ``data/responses/<topic>.yml``: the answer text and its ``metadata`` (answer_id, source, review_by…);
+- ``data/nlu/<topic>.yml``: the example questions under ``- intent: <topic>/<name>``;
+- ``tests/test_*.yml``: conversation tests, each a wording that is not among the examples.
+
+Files are parsed with ``ruamel.yaml`` (the parser Rasa itself uses) so every finding can name the file
+and line a nurse should open. A file that cannot be parsed is reported, never raised.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from assistant.content import CONTENT_DIR, ROOT
+from assistant.content.opening_hours import UK_TZ
+
+RESPONSES_DIR = ROOT / "data" / "responses"
+NLU_DIR = ROOT / "data" / "nlu"
+TESTS_DIR = ROOT / "tests"
+DOMAIN_PATH = ROOT / "domain.yml"
+SYSTEM_MESSAGES_PATH = CONTENT_DIR / "system_messages.yml"
+SOURCES_PATH = CONTENT_DIR / "sources.yml"
+OTHER_LANGUAGES_PATH = CONTENT_DIR / "other_languages.yml"
+RESPONSES_DIR_ENV = "CONTENT_RESPONSES_DIR"
+UTTER_PREFIX = "utter_"
+METADATA_FIELDS = ("answer_id", "topic", "question", "source", "checked", "reviewer", "approved", "review_by")
+# Every other patient-facing text (domain responses, system messages) carries the governance part of it.
+TEXT_METADATA_FIELDS = ("source", "checked", "reviewer", "approved", "review_by")
+ANSWER, RESPONSE, SYSTEM_MESSAGE, TRANSLATION = "answer", "response", "system message", "translation"
+_EXAMPLE_LINE = re.compile(r"^\s*-\s+(.*\S)\s*$")
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A content file that could not be read at all (usually a YAML indentation or quote mistake)."""
+
+    path: Path
+    line: int
+    message: str
+
+
+@dataclass
+class Answer:
+    """One approved answer (a Rasa retrieval response ``utter_<topic>/<name>``), where staff wrote it."""
+
+    key: str  # "cart/what_is"
+    path: Path
+    line: int  # 1-based line of "utter_cart/what_is:"
+    response: Dict[str, Any]  # the first variation, as plain Python data (what the assistant sends)
+    field_lines: Dict[str, int] = field(default_factory=dict)  # "text", "metadata.review_by", … → line
+    variations: int = 1
+    kind: str = ANSWER  # ANSWER (the catalogue), RESPONSE (domain.yml) or SYSTEM_MESSAGE
+
+    @property
+    def topic(self) -> str:
+        return self.key.split("/", 1)[0]
+
+    @property
+    def text(self) -> str:
+        return str(self.response.get("text") or "")
+
+    @property
+    def metadata(self) -> Dict[str, Any]:
+        meta = self.response.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    def line_of(self, name: str) -> int:
+        """The line of a field (``"text"``, ``"metadata.review_by"``), or of the answer when absent."""
+        return self.field_lines.get(name, self.line)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source an answer may cite (``content/sources.yml``): patients see its title, with a link."""
+
+    url: str
+    title: str
+    publisher: str
+    published: str  # the date on the page, or "" when it shows none
+    checked: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example question under an answer in ``data/nlu``."""
+
+    key: str
+    text: str
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class ConversationTest:
+    """One step of a conversation test that expects a given answer."""
+
+    key: str
+    text: str
+    path: Path
+    line: int
+
+
+@dataclass
+class Catalogue:
+    """Everything staff edit about the answers, plus the files that could not be read."""
+
+    answers: Dict[str, Answer] = field(default_factory=dict)
+    texts: Dict[str, Answer] = field(default_factory=dict)  # domain responses and system messages, by name
+    sources: Dict[str, Source] = field(default_factory=dict)  # by URL
+    examples: List[Example] = field(default_factory=list)
+    tests: List[ConversationTest] = field(default_factory=list)
+    file_errors: List[FileError] = field(default_factory=list)
+
+    def examples_for(self, key: str) -> List[Example]:
+        return [e for e in self.examples if e.key == key]
+
+    def tests_for(self, key: str) -> List[ConversationTest]:
+        return [t for t in self.tests if t.key == key]
+
+
+def plain(value: Any) -> Any:
+    """ruamel's commented maps and sequences as ordinary dicts and lists (what Rasa's NLG expects)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, (dt.date, bool, int, float)) or value is None:
+        return value
+    return str(value)
+
+
+def _line(node: Any, key: Optional[str] = None) -> int:
+    try:
+        return (node.lc.key(key)[0] if key is not None else node.lc.line) + 1
+    except (AttributeError, KeyError, TypeError):
+        return 0
+
+
+def read_yaml(path: Path) -> Tuple[Any, Optional[FileError]]:
+    """Parse one file with line information, or say in plain words why it cannot be read."""
+    try:
+        return YAML(typ="rt").load(path.read_text(encoding="utf-8")), None
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return None, FileError(path, line, f"the file cannot be read ({problem}); check the indentation and quotes near this line")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, FileError(path, 0, f"the file cannot be opened: {error}")
+
+
+def live_responses_dir(configured: Optional[str] = None) -> Path:
+    """The folder the running assistant serves answers from: ``responses_dir`` under ``nlg:`` in
+    ``endpoints.yml``, else ``$CONTENT_RESPONSES_DIR``, else ``data/responses``."""
+    chosen = configured or os.environ.get(RESPONSES_DIR_ENV)
+    if not chosen:
+        return RESPONSES_DIR
+    path = Path(chosen)
+    return path if path.is_absolute() else ROOT / path
+
+
+def yaml_files(directory: Path) -> List[Path]:
+    return sorted(p for p in directory.glob("*.yml") if p.is_file()) if directory.is_dir() else []
+
+
+def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional[FileError]]:
+    """The responses of one file: catalogue answers (``utter_<topic>/<name>``, named ``<topic>/<name>``),
+    domain responses (``utter_greet``) or system messages (any name), as ``kind`` says."""
+    data, error = read_yaml(path)
+    if error is not None:
+        return [], error
+    responses = data.get("responses") if isinstance(data, dict) else None
+    if not isinstance(responses, dict):
+        return [], None
+    answers = []
+    for name, variations in responses.items():
+        name = str(name)
+        if kind == ANSWER and (not name.startswith(UTTER_PREFIX) or "/" not in name):
+            continue
+        if kind == RESPONSE and "/" in name:
+            continue
+        key = name[len(UTTER_PREFIX):] if kind == ANSWER else name
+        first = variations[0] if isinstance(variations, list) and variations else {}
+        answer = Answer(key, path, _line(responses, name), plain(first) if isinstance(first, dict) else {},
+                        variations=len(variations) if isinstance(variations, list) else 0, kind=kind)
+        if isinstance(first, dict):
+            answer.field_lines = {str(k): _line(first, k) for k in first}
+            meta = first.get("metadata")
+            if isinstance(meta, dict):
+                answer.field_lines.update({f"metadata.{k}": _line(meta, k) for k in meta})
+        answers.append(answer)
+    return answers, None
+
+
+def read_translations(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
+    """The other-language notices (``content/other_languages.yml``), one per language, named ``other_language:<code>``."""
+    data, error = read_yaml(path)
+    if error is not None:
+        return [], error
+    languages = data.get("languages") if isinstance(data, dict) else None
+    texts = []
+    for code, entry in (languages or {}).items() if isinstance(languages, dict) else []:
+        if not isinstance(entry, dict):
+            continue
+        text = Answer(f"other_language:{code}", path, _line(languages, code), plain(entry), kind=TRANSLATION)
+        text.field_lines = {str(k): _line(entry, k) for k in entry}
+        meta = entry.get("metadata")
+        if isinstance(meta, dict):
+            text.field_lines.update({f"metadata.{k}": _line(meta, k) for k in meta})
+        texts.append(text)
+    return texts, None
+
+
+def read_sources(path: Path = SOURCES_PATH) -> Tuple[Dict[str, Source], Optional[FileError]]:
+    """The sources list (``content/sources.yml``), by URL."""
+    data, error = read_yaml(path)
+    if error is not None:
+        return {}, error
+    sources: Dict[str, Source] = {}
+    for item in (data or {}).get("sources") or [] if isinstance(data, dict) else []:
+        if isinstance(item, dict) and item.get("url"):
+            sources[str(item["url"]).strip()] = Source(
+                str(item["url"]).strip(), str(item.get("title") or "").strip(), str(item.get("publisher") or "").strip(),
+                str(item.get("published") or "").strip(), str(item.get("checked") or "").strip())
+    return sources, None
+
+
+def source_items(metadata: Dict[str, Any]) -> List[str]:
+    """The sources an answer cites: its ``source`` metadata, separated by " ; "."""
+    return [item.strip() for item in str(metadata.get("source") or "").split(";") if item.strip()]
+
+
+def read_examples(path: Path) -> Tuple[List[Example], Optional[FileError]]:
+    """Example questions of the catalogue answers (intents ``<topic>/<name>``) in one NLU file."""
+    data, error = read_yaml(path)
+    if error is not None:
+        return [], error
+    lines = path.read_text(encoding="utf-8").splitlines()
+    examples = []
+    for item in (data or {}).get("nlu") or [] if isinstance(data, dict) else []:
+        if not isinstance(item, dict) or "/" not in str(item.get("intent", "")):
+            continue
+        key = str(item["intent"])
+        first = item.lc.value("examples")[0] + 1  # the line after "examples: |"
+        wanted = [e for e in (_EXAMPLE_LINE.match(x) for x in str(item.get("examples") or "").splitlines()) if e]
+        for number in range(first, len(lines)):
+            if not wanted:
+                break
+            match = _EXAMPLE_LINE.match(lines[number])
+            if match and match.group(1) == wanted[0].group(1):
+                examples.append(Example(key, wanted.pop(0).group(1), path, number + 1))
+    return examples, None
+
+
+def read_tests(path: Path) -> Tuple[List[ConversationTest], Optional[FileError]]:
+    """The user turns of conversation tests that name a catalogue answer (``intent: <topic>/<name>``)."""
+    data, error = read_yaml(path)
+    if error is not None:
+        return [], error
+    tests = []
+    for story in (data.get("stories") or []) if isinstance(data, dict) else []:
+        for step in story.get("steps") or [] if isinstance(story, dict) else []:
+            if isinstance(step, dict) and "/" in str(step.get("intent", "")):
+                tests.append(ConversationTest(str(step["intent"]), str(step.get("user") or "").strip(), path, _line(step)))
+    return tests, None
+
+
+def _collect(paths: Iterable[Path], reader, into: List[Any], errors: List[FileError]) -> None:
+    for path in paths:
+        items, error = reader(path)
+        into.extend(items)
+        if error is not None:
+            errors.append(error)
+
+
+def load_catalogue(responses_dir: Path = RESPONSES_DIR, nlu_dir: Path = NLU_DIR, tests_dir: Path = TESTS_DIR,
+                   domain_path: Optional[Path] = DOMAIN_PATH, system_messages_path: Optional[Path] = SYSTEM_MESSAGES_PATH,
+                   sources_path: Optional[Path] = SOURCES_PATH,
+                   other_languages_path: Optional[Path] = OTHER_LANGUAGES_PATH) -> Catalogue:
+    """Read every answer, patient-facing text, source, example question and conversation test."""
+    catalogue = Catalogue()
+    answers: List[Answer] = []
+    _collect(yaml_files(responses_dir), read_answers, answers, catalogue.file_errors)
+    for answer in answers:
+        catalogue.answers.setdefault(answer.key, answer)
+    texts: List[Answer] = []
+    for path, kind in ((domain_path, RESPONSE), (system_messages_path, SYSTEM_MESSAGE)):
+        if path is not None:
+            _collect([path], lambda p, k=kind: read_answers(p, k), texts, catalogue.file_errors)
+    if other_languages_path is not None:
+        _collect([other_languages_path], read_translations, texts, catalogue.file_errors)
+    catalogue.texts = {text.key: text for text in texts}
+    if sources_path is not None:
+        catalogue.sources, error = read_sources(sources_path)
+        if error is not None:
+            catalogue.file_errors.append(error)
+    _collect(yaml_files(nlu_dir), read_examples, catalogue.examples, catalogue.file_errors)
+    _collect(sorted(tests_dir.glob("test_*.yml")), read_tests, catalogue.tests, catalogue.file_errors)
+    return catalogue
+
+
+def as_date(value: Any) -> Optional[dt.date]:
+    """A ``YYYY-MM-DD`` date from the files (quoted or not), or None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def today_uk() -> dt.date:
+    """Today's date in the UK: review-by dates end at UK midnight, whatever the server's time zone."""
+    return dt.datetime.now(tz=UK_TZ).date()
+
+
+def review_passed(metadata: Dict[str, Any], today: dt.date) -> bool:
+    """True when an answer carries a review-by date that has passed (or that cannot be read).
+
+    Fail safe: an answer whose ``review_by`` is there but unreadable is treated as overdue. Responses
+    without ``review_by`` (greetings, the urgent-help message) are never affected.
+    """
+    if "review_by" not in metadata:
+        return False
+    review_by = as_date(metadata.get("review_by"))
+    return review_by is None or review_by < today

@@ -1,0 +1,53 @@
+"""Redact personal data from every log line the assistant's servers write.
+
+Why: Rasa writes patients' messages into its logs (at debug level every message; at error level the
+tracker when an action or lock fails), and so do Sanic and rasa-sdk tracebacks. A filter on one logger
+misses records of other loggers and handlers that are configured later, so this replaces the process's
+log *record factory*: every record, from any logger, is redacted once, when it is created, before any
+handler or formatter sees it. Installed by the tracker store (Rasa server) and by
+``assistant.server.action_server`` (action server); calling it again does nothing.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from assistant.privacy.redaction import redact
+
+_MARK = "_assistant_redacting"
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Replace the record's message, traceback and stack text with their redacted versions."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed %-format: keep what we can read
+        message = f"{record.msg} {record.args!r}"
+    record.msg = redact(message)
+    record.args = None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+    return record
+
+
+def install_log_redaction() -> None:
+    """Make every log record created in this process from now on redacted."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, _MARK, False):
+        return
+
+    def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return redact_record(current(*args, **kwargs))
+
+    setattr(redacting_factory, _MARK, True)
+    logging.setLogRecordFactory(redacting_factory)
+
+
+def is_installed() -> bool:
+    return bool(getattr(logging.getLogRecordFactory(), _MARK, False))
+
+

@@ -1,0 +1,146 @@
+"""Rasa's SQL tracker store, but nothing a patient typed is written in clear, and conversations can be
+erased on request and purged after the retention period.
+
+Why: Rasa open source stores every message, entity and slot in clear. This store keeps Rasa's table
+and queries (so ``rasa`` tools and SQL reports still work) and changes only what is written: each
+user event (text, parse data, entities, metadata) and each slot value passes through
+``assistant.privacy.redaction`` first. The tracker Rasa holds in memory for the current turn is untouched, so
+NLU, the urgent-symptom detector and the custom actions see the patient's own words; the next turn
+starts from the redacted copy, which the dialogue policies do not mind (they use intents, not text).
+Bot messages are the centre's own approved content and are stored as sent.
+
+Configured in ``endpoints.yml``::
+
+    tracker_store:
+      type: assistant.privacy.redacting_store.RedactingSQLTrackerStore
+      dialect: sqlite
+      db: var/tracker.db
+      retention_days: 30
+
+On SQLite, deletions overwrite the freed space (``PRAGMA secure_delete``), so an erased conversation
+cannot be read back from the database file.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from typing import Any, Dict, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from assistant.privacy.log_redaction import install_log_redaction
+from assistant.privacy.redaction import NAME, redact_value
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RETENTION_DAYS = 30
+SECONDS_PER_DAY = 86400
+# Parts of an event that hold only model output or staff content: kept as they are.
+_MODEL_OUTPUT_KEYS = frozenset({"event", "name", "policy", "timestamp", "input_channel", "message_id",
+                                "intent", "intent_ranking", "response_selector"})
+_STAFF_CONTENT_EVENTS = frozenset({"bot"})
+_PERSON_ENTITY = re.compile(r"name|person", re.IGNORECASE)
+
+
+def redact_event(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A serialised event as it may be stored: anything that can carry patients' text redacted.
+
+    An entity that names a person (its type mentions ``name`` or ``person``) loses its value even when
+    the text gave no cue: the extractor already decided it is a name.
+    """
+    if data.get("event") in _STAFF_CONTENT_EVENTS:
+        return data
+    redacted = redact_value(data, skip_keys=_MODEL_OUTPUT_KEYS)
+    entities = ((redacted.get("parse_data") or {}).get("entities") or []) + (redacted.get("entities") or [])
+    for entity in entities:
+        if isinstance(entity, dict) and _PERSON_ENTITY.search(str(entity.get("entity", ""))):
+            entity["value"] = NAME
+    return redacted
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` that redacts personal data before writing, and can erase and purge."""
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        retention_days: Any = DEFAULT_RETENTION_DAYS,
+        event_broker: Optional[EventBroker] = None,
+        **kwargs: Any,
+    ) -> None:
+        # The Rasa server loads this store before it handles any message: the earliest clean place to
+        # make sure its log lines are redacted too.
+        install_log_redaction()
+        super().__init__(domain=domain, event_broker=event_broker, **kwargs)
+        self.retention_days = int(retention_days)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events, redacted (same rows as Rasa's ``SQLTrackerStore.save``)."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redact_event(event.as_dict())
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+        logger.debug("Tracker stored (redacted)")
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
+        """An event broker, if one is configured, receives the same redacted events."""
+        for event in new_events:
+            event_broker.publish({"sender_id": sender_id, **redact_event(event.as_dict())})
+
+    def _overwrite_deleted(self, session: Any) -> None:
+        """SQLite keeps deleted rows in free pages unless told to overwrite them."""
+        if self.engine.dialect.name == "sqlite":
+            session.execute(sa.text("PRAGMA secure_delete=ON"))
+
+    def erase(self, sender_id: Text) -> int:
+        """Delete every event of one conversation; returns how many rows were deleted."""
+        with self.session_scope() as session:
+            self._overwrite_deleted(session)
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+        logger.info("Erased a conversation on request (%d events)", deleted)
+        return deleted
+
+    def purge_older_than(self, days: Optional[float] = None, now: Optional[float] = None) -> int:
+        """Delete every event older than ``days`` (default: ``retention_days``); returns the count.
+
+        A conversation disappears entirely once its last message is older than the retention period.
+        """
+        days = self.retention_days if days is None else days
+        cutoff = (time.time() if now is None else now) - float(days) * SECONDS_PER_DAY
+        with self.session_scope() as session:
+            self._overwrite_deleted(session)
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.timestamp < cutoff).delete()
+            session.commit()
+        logger.info("Purged %d events older than %s days", deleted, days)
+        return deleted
+
+
+def unwrap(store: Any) -> Optional[RedactingSQLTrackerStore]:
+    """The ``RedactingSQLTrackerStore`` inside Rasa's wrappers (fail-safe, awaitable), if any."""
+    seen = 0
+    while store is not None and seen < 5:
+        if isinstance(store, RedactingSQLTrackerStore):
+            return store
+        store = getattr(store, "_tracker_store", None)
+        seen += 1
+    return None

@@ -1,0 +1,267 @@
+"""Replace personal data in patients' text with typed placeholders before it is stored or logged.
+
+Why: patients type their names, NHS numbers, phone numbers and dates of birth into the chat, and Rasa
+open source keeps every message in clear in its tracker store and writes it to its logs (its
+anonymisation exists only in the paid edition). A hospital must not hold that data in clear. This
+module is the one place that knows what personal data looks like; the tracker store
+(``assistant/privacy/redacting_store.py``) and the log redaction (``assistant/privacy/log_redaction.py``) both use it.
+
+What it finds, and the placeholder it leaves:
+
+- ``[EMAIL]``: e-mail addresses;
+- ``[NHS_NUMBER]``: 10 digits, with any spacing, whose mod-11 check digit is valid;
+- ``[DATE]``: full dates (``12/03/1961``, ``1961-03-12``, ``12th March 1961``, ``March 12, 1961``) and
+  any date after a birth cue (``born``, ``DOB``, ``birthday``...);
+- ``[PHONE]``: UK (and international) phone numbers, found by Google's ``phonenumbers`` library;
+- ``[POSTCODE]``: full UK postcodes (``CH63 4JY``);
+- ``[NAME]``: names introduced by a phrase (``my name is…``, ``call me…``, ``I'm Sarah``,
+  ``this is Priya``, ``my husband John…``, ``Mrs Jones``);
+- ``[NUMBER]``: any other run of 8 or more digits (hospital numbers, a mistyped NHS number).
+
+Temperatures, pulse rates and other short numbers are kept: they carry no identity, and staff
+reviewing a conversation need them. When unsure, this module redacts: a placeholder too many in a
+stored conversation costs little, a name kept in clear is a breach. It only changes what is *kept*:
+NLU and the urgent-symptom detector see the patient's own words for the current turn.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, FrozenSet, List, Match, Pattern, Tuple
+
+import phonenumbers
+
+EMAIL = "[EMAIL]"
+NHS_NUMBER = "[NHS_NUMBER]"
+DATE = "[DATE]"
+PHONE = "[PHONE]"
+POSTCODE = "[POSTCODE]"
+NAME = "[NAME]"
+NUMBER = "[NUMBER]"
+PLACEHOLDERS = (EMAIL, NHS_NUMBER, DATE, PHONE, POSTCODE, NAME, NUMBER)
+
+PHONE_REGION = "GB"
+
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# 10 digits, each pair separated by at most a few spaces, dots or dashes ("943 476 5919").
+_TEN_DIGITS = re.compile(r"(?<![\d])\d(?:[ \t.\-]{0,3}\d){9}(?![\d])")
+# Not inside a longer token: "1764172246.12" (a timestamp), "e7c6292148889541a" (an id).
+_LONG_DIGITS = re.compile(r"(?<![\w.])\d(?:[ \-]?\d){7,}(?!\w|\.\d)")
+_IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_DECIMAL = re.compile(r"\d+\.\d+")
+MIN_PHONE_DIGITS = 9
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_DATE_PATTERNS: Tuple[Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        # 12/03/1961, 12-3-61, 12.03.1961 (and the American month-first order)
+        r"(?<![\d/.\-])(?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|[12]\d|3[01])[/.\-](?:\d{4}|\d{2})(?![\d/.\-]*\d)",
+        # 1961-03-12
+        rf"(?<!\d){_YEAR}[/.\-](?:0?[1-9]|1[0-2])[/.\-](?:0?[1-9]|[12]\d|3[01])(?!\d)",
+        # 12th (of) March(,) 1961 / 12 Mar 61
+        rf"\b{_DAY}\s*(?:of\s+)?{_MONTH}[\s,]*(?:{_YEAR}|'?\d{{2}})\b",
+        # March 12(th)(,) 1961
+        rf"\b{_MONTH}\s*{_DAY}[\s,]+{_YEAR}\b",
+    )
+)
+# After "born", "DOB" or "birthday", any date-like phrase is a date of birth, even without a year.
+_BIRTH_DATE = re.compile(
+    rf"(?P<cue>\b(?:born|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*day|birthdate)\b(?:\s*(?:is|was|on|in|:|-|=))*\s*)"
+    rf"(?P<date>(?:{_DAY}\s*(?:of\s+)?{_MONTH}(?:[\s,]*(?:{_YEAR}|'?\d{{2}}))?"
+    rf"|{_MONTH}\s*(?:{_DAY}(?:[\s,]+{_YEAR})?|{_YEAR})"
+    rf"|\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{2,4}})?"
+    rf"|{_YEAR}))",
+    re.IGNORECASE,
+)
+_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[A-Z]{2}\b", re.IGNORECASE)
+
+# -- names ----------------------------------------------------------------------------------------
+_WORD = r"[^\W\d_][\w'’\-]*"
+# Phrases after which the next words are certainly a name, whatever their case.
+_STRONG_NAME_CUES = (
+    r"my\s+name\s+is|my\s+names\s+is|my\s+name'?s|(?:^|(?<=[\n,;.!?(]))\s*(?:full\s+)?names?\s*:|call\s+me|i\s+am\s+called|"
+    r"i'?m\s+called|(?:his|her|their|my\s+\w+'?s)\s+name\s+is|(?:he|she)\s+is\s+called|"
+    r"(?:he|she)'?s\s+called"
+)
+# Phrases after which a *capitalised* word is a name ("I'm Sarah", not "I'm worried").
+_WEAK_NAME_CUES = (
+    r"i\s*'?\s*m|i\s+am|this\s+is|it\s*'?\s*s|it\s+is|speaking\s+to|talking\s+to|"
+    r"signed|regards|thanks|thank\s+you|cheers|love|best\s+wishes"
+)
+_RELATIONS = (
+    r"husband|wife|partner|son|daughter|mum|mom|mother|mam|dad|father|brother|sister|friend|carer|"
+    r"nan|nana|gran|granny|grandma|grandmother|grandad|granddad|grandpa|grandfather|grandson|"
+    r"granddaughter|uncle|aunt|auntie|niece|nephew|boyfriend|girlfriend|fianc[eé]e?|child|baby|"
+    r"neighbour|neighbor|consultant|doctor|nurse|gp|stepson|stepdaughter|cousin|spouse"
+)
+_TITLES = r"mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|nurse|sister"
+_STRONG_NAME = re.compile(rf"(?P<cue>\b(?:{_STRONG_NAME_CUES})\s*)(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})", re.IGNORECASE)
+_WEAK_NAME = re.compile(rf"(?P<cue>\b(?:{_WEAK_NAME_CUES})[\s,]+)(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})", re.IGNORECASE)
+_RELATION_NAME = re.compile(
+    rf"(?P<cue>\b(?:my|our|his|her|their)\s+(?:(?:late|little|eldest|youngest|older|younger|dear|step)\s+)?"
+    rf"(?:{_RELATIONS})(?:'s)?[\s,]+)(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})",
+    re.IGNORECASE,
+)
+_TITLE_NAME = re.compile(rf"(?P<cue>\b(?:{_TITLES})\.?\s+)(?P<name>{_WORD}(?:\s+{_WORD}){{0,1}})", re.IGNORECASE)
+
+# Words that end a name or can never be one ("my name is John and I...", "I'm not sure").
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but so if then than that this these those there here where when why how what who
+    whom which whose is am are was were be been being do does did done has have had having will would
+    shall should can could may might must not no yes ok okay okey i me my mine you your he him his she
+    her hers we us our they them their it its to of in on at by for from with without about into onto
+    over under up down out off again just only also too very really still now already always never
+    sometimes often please thanks thank hi hello hey dear sorry just well fine good bad all any some
+    one two three four five six seven eight nine ten lot lots bit little much many more most less
+    going gonna wanna got get getting feeling feel felt worried scared anxious unsure sure afraid
+    currently recently currently being having after before during since until while because as
+    asking wondering calling writing trying looking hoping new here's there's it's i'm""".split()
+)
+# Capitalised words that are not names in this service's conversations.
+_NOT_NAMES = frozenset(
+    """i car cart car-t nhs jacie clatterbridge liverpool wirral hospital hotline macmillan
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july
+    august september october november december covid cancer centre center""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> FrozenSet[str]:
+    """Common English words (spaCy's English lemma table, keys and lemmas), to tell "my son John"
+    from "my son is": a lowercase word after "my son" is a name only if it is not an English word."""
+    try:
+        import spacy_lookups_data
+
+        path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            table = json.load(handle)
+        return frozenset(w.lower() for pair in table.items() for w in pair) | _FUNCTION_WORDS
+    except Exception:  # without the table, any lowercase word after a relation counts as a name
+        return _FUNCTION_WORDS
+
+
+def nhs_number_is_valid(digits: str) -> bool:
+    """The NHS number's modulus-11 check (NHS Data Dictionary): weights 10..2, check = 11 - sum % 11."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _replace_nhs_numbers(text: str) -> str:
+    def replace(match: Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        return NHS_NUMBER if nhs_number_is_valid(digits) else match.group()
+
+    return _TEN_DIGITS.sub(replace, text)
+
+
+def _replace_dates(text: str) -> str:
+    for pattern in _DATE_PATTERNS:
+        text = pattern.sub(DATE, text)
+    return _BIRTH_DATE.sub(lambda m: m.group("cue") + DATE, text)
+
+
+def _replace_phones(text: str) -> str:
+    if sum(ch.isdigit() for ch in text) < 6:
+        return text
+    # POSSIBLE, not VALID: a number from a range not yet allocated (or mistyped) is still someone's.
+    spans = [
+        (match.start, match.end)
+        for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, leniency=phonenumbers.Leniency.POSSIBLE)
+        if _looks_like_a_phone_number(text, match.start, match.end)
+    ]
+    for start, end in reversed(spans):
+        text = text[:start] + PHONE + text[end:]
+    return text
+
+
+def _looks_like_a_phone_number(text: str, start: int, end: int) -> bool:
+    """Drop what ``phonenumbers`` accepts at its loosest but is not a phone number: short numbers,
+    IP addresses, parts of decimal numbers (timestamps) or of longer tokens (ids)."""
+    raw = text[start:end]
+    if sum(ch.isdigit() for ch in raw) < MIN_PHONE_DIGITS or _IP_ADDRESS.fullmatch(raw) or _DECIMAL.fullmatch(raw):
+        return False
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    inside_decimal = (before[-1:] == "." and before[:1].isdigit()) or (after[:1] == "." and after[1:].isdigit())
+    inside_token = before[-1:].isalnum() or after[:1].isalnum()
+    return not (inside_decimal or inside_token)
+
+
+def _name_words(words: List[str], capitalised_only: bool, vocabulary: FrozenSet[str]) -> int:
+    """How many of ``words`` (the words after a cue) make up the name."""
+    count = 0
+    for word in words:
+        bare = word.strip("'’-").lower()
+        if not bare or bare in _FUNCTION_WORDS or bare in _NOT_NAMES or word.startswith("["):
+            break
+        is_capitalised = word[0].isupper() and not (len(word) > 1 and word.isupper())
+        if capitalised_only and not is_capitalised:
+            break
+        if capitalised_only is None and not is_capitalised and bare in vocabulary:
+            break  # "my son is", "my wife has": lowercase English words are not names
+        count += 1
+        if capitalised_only is None:
+            capitalised_only = True  # "my son Tom Jones": a surname after a relation is capitalised
+    return count
+
+
+def _name_replacer(capitalised_only: Any) -> Callable[[Match[str]], str]:
+    """``capitalised_only``: True (weak cues), False (strong cues), None (relations: English words stop)."""
+
+    def replace(match: Match[str]) -> str:
+        words = match.group("name").split()
+        count = _name_words(words, capitalised_only, english_words())
+        if count == 0:
+            return match.group()
+        rest = match.group("name").split(None, count)
+        tail = rest[count] if len(rest) > count else ""
+        return f"{match.group('cue')}{NAME}{' ' + tail if tail else ''}"
+
+    return replace
+
+
+def _replace_names(text: str) -> str:
+    text = _STRONG_NAME.sub(_name_replacer(False), text)
+    text = _RELATION_NAME.sub(_name_replacer(None), text)
+    text = _TITLE_NAME.sub(_name_replacer(True), text)
+    return _WEAK_NAME.sub(_name_replacer(True), text)
+
+
+def redact(text: str) -> str:
+    """``text`` with every piece of personal data it recognises replaced by a typed placeholder."""
+    if not isinstance(text, str) or not text:
+        return text
+    text = _EMAIL.sub(EMAIL, text)
+    text = _replace_nhs_numbers(text)
+    text = _replace_dates(text)
+    text = _replace_phones(text)
+    text = _POSTCODE.sub(POSTCODE, text)
+    text = _replace_names(text)
+    return _LONG_DIGITS.sub(NUMBER, text)
+
+
+def redact_value(value: Any, skip_keys: FrozenSet[str] = frozenset()) -> Any:
+    """A copy of ``value`` (JSON-like: dicts, lists, strings) with every string redacted.
+
+    Keys in ``skip_keys`` keep their values (e.g. intent rankings, which hold only staff content).
+    """
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: (v if k in skip_keys else redact_value(v, skip_keys)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_value(v, skip_keys) for v in value]
+    return value

@@ -1,0 +1,244 @@
+"""Renders every response inside the Rasa server: contact details filled in, safety notes added.
+
+Why in the Rasa server and not in a custom action: answers and the urgent-help message must work
+when the action server is down. Loaded by ``endpoints.yml`` (``nlg: type: assistant.server.nlg.…``),
+it extends Rasa's own templated generator:
+
+- ``{hotline_phone}``-style placeholders are filled from ``content/contacts.yml`` (the one place staff
+  change a number); the file is re-read when it changes, and a broken file stops the server at start;
+- a question that only *mentions* a symptom gets the Hotline line under its answer;
+- the "Did you mean…?" response offers the closest catalogue answers as buttons (answer id ``clarify``);
+- catalogue answers are served as they are now in ``data/responses/`` (staff wording edits are live
+  in seconds, no retrain: :mod:`assistant.server.live_content`), falling back to the model's own text;
+- an answer whose review-by date has passed is never shown: the patient is told the information is
+  being updated and given the team's contact (``answer_under_review`` in content/system_messages.yml).
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Dict, Generic, List, Optional, Text, TypeVar
+
+import yaml
+
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from assistant.content.catalogue import (
+    OTHER_LANGUAGES_PATH,
+    SOURCES_PATH,
+    Source,
+    live_responses_dir,
+    read_sources,
+    review_passed,
+    source_items,
+    today_uk,
+)
+from assistant.content.contacts import contacts_path, load_contacts
+from assistant.server.live_content import LiveAnswers
+from assistant.nlu import ANSWER_CANDIDATES_KEY
+from assistant.nlu.other_language import LANGUAGE_KEY
+from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY
+from assistant.content.system_messages import fill, load_system_messages, placeholder_values
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CLARIFY_RESPONSE = "utter_clarify"
+OTHER_LANGUAGE_RESPONSE = "utter_other_language"
+URGENT_RESPONSE = "utter_urgent_help"
+# The "I'm not sure, did you mean…?" reply is marked like a catalogue answer, so the widget and the
+# end-to-end scenarios recognise it by its metadata rather than by its wording.
+CLARIFY_ANSWER_ID = "clarify"
+UNDER_REVIEW_MESSAGE = "answer_under_review"
+
+
+class WatchedFile(Generic[T]):
+    """A staff-edited file, re-read when its modification time changes, so an edit goes live at once.
+
+    A file that cannot be read at start stops the server (``parse`` raises); an edit that breaks it later
+    keeps the last good version in service and is logged.
+    """
+
+    def __init__(self, path: Path, parse: Callable[[Path], T]) -> None:
+        self.path = path
+        self.parse = parse
+        self._mtime = path.stat().st_mtime
+        self._value = parse(path)
+
+    def current(self) -> T:
+        try:
+            mtime = self.path.stat().st_mtime
+        except OSError:
+            return self._value
+        if mtime != self._mtime:
+            try:
+                self._value = self.parse(self.path)
+                logger.info("Reloaded %s", self.path)
+            except Exception:  # keep serving the last good version rather than break every answer
+                logger.exception("%s is broken after an edit; still using the last good version", self.path)
+            self._mtime = mtime
+        return self._value
+
+
+def _sources(path: Path) -> Dict[str, Source]:
+    sources, error = read_sources(path)
+    if error is not None:
+        raise ValueError(f"{path}:{error.line}: {error.message}")
+    return sources
+
+
+def _translations(path: Path) -> Dict[str, Dict[str, Any]]:
+    return dict((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("languages") or {})
+
+
+class SystemMessages:
+    """``content/system_messages.yml`` with contact placeholders filled from the watched contacts file."""
+
+    def __init__(self) -> None:
+        self.contacts = WatchedFile(contacts_path(), load_contacts)
+        self.messages = load_system_messages()
+        self._last_good: Dict[str, str] = {}
+        for key in self.messages:  # a message that cannot be rendered stops the server at start, not a patient
+            self._last_good[key] = fill(self.messages[key], self.placeholder_values())
+
+    def placeholder_values(self) -> Dict[str, str]:
+        return placeholder_values(self.contacts.current(), self.messages)
+
+    def render(self, key: str, **extra: Any) -> str:
+        """The message with its placeholders filled; the last good rendering if this one fails (the server
+        renders every message once at start-up, so there always is one)."""
+        try:
+            text = fill(self.messages[key], {**self.placeholder_values(), **extra})
+        except Exception:
+            logger.exception("Could not render system message %s; using its last good version", key)
+            return fill(self._last_good[key], extra)
+        if not extra:
+            self._last_good[key] = text
+        return text
+
+
+def shown_sources(listed: Dict[str, Source], metadata: Dict[str, Any]) -> List[Dict[str, str]]:
+    """An answer's sources as patients see them: title, publisher and link (``content/sources.yml``); a source
+    missing from the list (the content check refuses that) keeps its address as its title."""
+    shown = []
+    for item in source_items(metadata):
+        source = listed.get(item)
+        shown.append({"title": source.title, "publisher": source.publisher, "url": source.url} if source
+                     else {"title": item, "publisher": "", "url": item if item.startswith("https://") else ""})
+    return shown
+
+
+@lru_cache(maxsize=1)
+def system_messages() -> SystemMessages:
+    """The Rasa server's one :class:`SystemMessages` (shared by the NLG and the channels)."""
+    return SystemMessages()
+
+
+class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
+    """Rasa's templated NLG plus contact placeholders, symptom notes and answer suggestions."""
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
+        configured = (endpoint_config.kwargs or {}).get("responses_dir") if endpoint_config else None
+        self.live_answers = LiveAnswers(live_responses_dir(configured))
+        self._live: Dict[str, Any] = self.live_answers.current()
+        super().__init__(domain.responses if domain else {})
+        self.system = system_messages()
+        self.sources = WatchedFile(SOURCES_PATH, _sources)
+        self.translations = WatchedFile(OTHER_LANGUAGES_PATH, _translations)
+
+    @property  # type: ignore[override]
+    def responses(self) -> Dict[str, Any]:
+        """The model's responses with the answers as staff last saved them on top."""
+        return self._responses
+
+    @responses.setter
+    def responses(self, model_responses: Dict[str, Any]) -> None:
+        # Rasa's agent sets the loaded model's responses after creating the NLG (often with no domain yet):
+        # keep them as the base that live answers are laid over, or a reload would drop every other response.
+        self._model_responses = dict(model_responses or {})
+        self._responses = {**self._model_responses, **self._live}
+
+    def _refresh_responses(self) -> None:
+        """Answers as staff last saved them, over the model's own responses (kept for anything missing)."""
+        live = self.live_answers.current()
+        if live is not self._live:
+            self._live = live
+            self._responses = {**self._model_responses, **live}
+
+    def placeholder_values(self) -> Dict[str, str]:
+        return self.system.placeholder_values()
+
+    async def generate(
+        self,
+        utter_action: Text,
+        tracker: DialogueStateTracker,
+        output_channel: Text,
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        self._refresh_responses()
+        values = {**self.placeholder_values(), **kwargs}
+        response = await super().generate(utter_action, tracker, output_channel, **values)
+        if response is None:
+            return None
+        metadata = response.get("metadata") or {}
+        if "/" in utter_action and review_passed(metadata, today_uk()):  # catalogue answers only: the
+            response = self._under_review(utter_action, response, values)  # urgent message is never withheld
+        elif metadata.get("answer_id") and metadata.get("source"):
+            response["metadata"] = {**metadata, "sources": shown_sources(self.sources.current(), metadata)}
+        parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
+        if utter_action == OTHER_LANGUAGE_RESPONSE:
+            self._in_their_language(response, parse_data.get(LANGUAGE_KEY), values)
+        if utter_action == CLARIFY_RESPONSE:
+            self._add_suggestions(response, parse_data.get(ANSWER_CANDIDATES_KEY) or [])
+            response["metadata"] = {"answer_id": CLARIFY_ANSWER_ID, **(response.get("metadata") or {})}
+        if parse_data.get(SYMPTOM_MENTIONS_KEY) and utter_action != URGENT_RESPONSE:
+            self._add_symptom_note(response, values)
+        return response
+
+    def answer_question(self, answer_key: str) -> Optional[str]:
+        """The plain question a catalogue answer replies to (its ``metadata.question``), if it may be shown."""
+        variations = self.responses.get(f"utter_{answer_key}") or []
+        for variation in variations:
+            metadata = variation.get("metadata") or {}
+            question = metadata.get("question")
+            if question and not review_passed(metadata, today_uk()):  # never suggest a withheld answer
+                return str(question)
+        return None
+
+    def _under_review(self, utter_action: str, response: Dict[str, Any], values: Dict[str, Any]) -> Dict[str, Any]:
+        """What a patient gets instead of an answer past its review-by date (never the stale text)."""
+        metadata = response.get("metadata") or {}
+        logger.warning("Answer %s is past its review-by date (%s): not shown", utter_action, metadata.get("review_by"))
+        return {
+            "text": self.system.render(UNDER_REVIEW_MESSAGE),
+            "buttons": [{"title": "Talk to a person", "payload": "/handoff"}],
+            "metadata": {"answer_id": metadata.get("answer_id"), "withheld": "review_by_passed"},
+        }
+
+    def _in_their_language(self, response: Dict[str, Any], language: Any, values: Dict[str, Any]) -> None:
+        """The notice in the patient's language when there is a translation (marked as awaiting review until a
+        translator signs it off); the English text otherwise."""
+        translation = self.translations.current().get(language) if isinstance(language, str) else None
+        if not translation or not translation.get("text"):
+            response["metadata"] = {**(response.get("metadata") or {}), "language": "en"}
+            return
+        response["text"] = fill(str(translation["text"]), values)
+        meta = translation.get("metadata") or {}
+        response["metadata"] = {**(response.get("metadata") or {}), "language": language,
+                                "translation": str(meta.get("translation") or "awaiting review")}
+
+    def _add_suggestions(self, response: Dict[str, Any], candidates: List[str]) -> None:
+        questions = [q for q in (self.answer_question(key) for key in candidates) if q]
+        suggestions = [{"title": q, "payload": q} for q in dict.fromkeys(questions)]
+        response["buttons"] = suggestions + list(response.get("buttons") or [])
+
+    def _add_symptom_note(self, response: Dict[str, Any], values: Dict[str, Any]) -> None:
+        text = response.get("text") or ""
+        if values.get("hotline_phone") and values["hotline_phone"] in text:
+            return
+        note = self.system.render("symptom_mention_note")
+        response["text"] = f"{text}\n\n{note}" if text else note

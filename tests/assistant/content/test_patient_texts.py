@@ -1,0 +1,72 @@
+"""Every text a patient can be shown, rendered as they see it: both urgent-help routes wherever urgent help is
+pointed to, and never a contact detail that has not been confirmed.
+
+The texts are the real content (answers, domain responses, system messages, translations); the contacts
+are a fixture (tests/fixtures/contacts.yml) with an unconfirmed PALS number, so the guard works whatever
+staff confirm later.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+from assistant.content.catalogue import load_catalogue
+from assistant.content.contacts import load_contacts
+from assistant.content.system_messages import fill, load_system_messages, placeholder_values
+from tests.conftest import PROJECT_ROOT
+
+FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "contacts.yml"
+CONTACTS = load_contacts(FIXTURE)
+HOTLINE, NHS111 = CONTACTS["hotline"], CONTACTS["nhs111"]
+UNCONFIRMED = [c for c in CONTACTS.by_key.values() if not c.confirmed]
+
+
+def patient_texts() -> Dict[str, str]:
+    """Every patient-facing text by name, with its placeholders as patients see them."""
+    catalogue = load_catalogue()
+    values = placeholder_values(CONTACTS, load_system_messages())
+    texts = {f"answer {key}": answer.text for key, answer in catalogue.answers.items()}
+    texts.update({f"{text.kind} {key}": text.text for key, text in catalogue.texts.items()})
+    translations = yaml.safe_load(Path("content/other_languages.yml").read_text(encoding="utf-8"))["languages"]
+    texts.update({f"translation {code}": entry["text"] for code, entry in translations.items()})
+    return {name: fill(text, values) for name, text in texts.items()}
+
+
+TEXTS = patient_texts()
+
+
+def test_the_texts_are_all_there():
+    assert len([n for n in TEXTS if n.startswith("answer ")]) >= 50
+    assert {"response utter_greet", "response utter_urgent_help", "system message input_too_long",
+            "system message answer_under_review", "translation pl"} <= set(TEXTS)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, t in TEXTS.items() if HOTLINE.phone in t))
+def test_every_pointer_to_the_hotline_names_the_route_for_everyone_else(name):
+    """The Hotline is only for the centre's own patients: everyone else is pointed to their own treating team
+    or NHS 111 in the same text (translations name NHS 111 and give the same numbers)."""
+    text = TEXTS[name]
+    assert NHS111.name in text, f"{name} points to the Hotline without NHS 111"
+    if not name.startswith("translation "):
+        assert "own treating team" in text, f"{name} points to the Hotline without 'your own treating team'"
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_no_text_shows_an_unconfirmed_contact_detail(name):
+    for contact in UNCONFIRMED:
+        for detail in (contact.phone, contact.email):
+            assert not (detail and detail in TEXTS[name]), f"{name} shows {contact.key}'s unconfirmed {detail}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in TEXTS if not n.startswith("translation ")))
+def test_the_urgent_routes_are_said_once(name):
+    assert TEXTS[name].count(HOTLINE.phone) <= 1, f"{name} repeats the Hotline number"
+
+
+def test_no_placeholder_is_left_unfilled():
+    left: List[str] = [n for n, t in TEXTS.items() if "{" in t and "}" in t
+                       and not any(extra in t for extra in ("{max_characters}", "{contact_", "{next_opening}", "{team_name}"))]
+    assert left == []

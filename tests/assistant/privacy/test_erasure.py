@@ -1,0 +1,58 @@
+"""Erasure is authorised by the session's own secret: its SHA-256 names the conversation."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+
+import pytest
+
+from assistant.privacy.erasure import ErasureUnavailable, erase_conversation, is_valid_secret, session_id_for
+
+SECRET = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+
+
+def test_the_session_id_is_the_hex_sha256_of_the_secret():
+    assert session_id_for("abc") == hashlib.sha256(b"abc").hexdigest()
+    assert len(session_id_for(SECRET)) == 64
+
+
+@pytest.mark.parametrize("secret, valid", [
+    (SECRET, True), (SECRET + "=", True), ("short", False), ("x" * 300, False), ("has spaces " * 4, False),
+    (None, False), (42, False), (["a"], False), ("<script>" * 5, False),
+])
+def test_secret_validation(secret, valid):
+    assert is_valid_secret(secret) is valid
+
+
+class FakeStore:
+    """Stands in for the tracker store: records which sender was erased."""
+
+    def __init__(self) -> None:
+        self.erased = []
+
+    def erase(self, sender_id: str) -> int:
+        self.erased.append(sender_id)
+        return 1
+
+
+async def test_erasure_deletes_the_conversation_named_by_the_secret(monkeypatch, tmp_path):
+    from rasa.core.lock_store import InMemoryLockStore
+    from rasa.shared.core.domain import Domain
+
+    from assistant.privacy.redacting_store import RedactingSQLTrackerStore
+
+    store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    calls = []
+    monkeypatch.setattr(store, "erase", lambda sender: calls.append(sender) or 3)
+    agent = type("Agent", (), {"tracker_store": store, "lock_store": InMemoryLockStore()})()
+    assert await erase_conversation(agent, SECRET) == 3
+    assert calls == [session_id_for(SECRET)]
+
+
+async def test_erasure_refuses_when_the_store_cannot_erase():
+    with pytest.raises(ErasureUnavailable):
+        await erase_conversation(None, SECRET)
+    agent = type("Agent", (), {"tracker_store": FakeStore(), "lock_store": None})()
+    with pytest.raises(ErasureUnavailable):  # not our redacting store
+        await erase_conversation(agent, SECRET)

@@ -1,0 +1,54 @@
+"""`make purge` deletes what is older than the configured retention period, and nothing newer."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from rasa.shared.core.domain import Domain
+
+from assistant.privacy import retention
+from tests.assistant.privacy.test_tracker_store import conversation
+
+
+@pytest.fixture
+def endpoints(tmp_path, monkeypatch):
+    monkeypatch.delenv("RETENTION_DAYS", raising=False)
+    path = tmp_path / "endpoints.yml"
+    path.write_text(f"""tracker_store:
+  type: assistant.privacy.redacting_store.RedactingSQLTrackerStore
+  dialect: sqlite
+  db: {tmp_path / 'tracker.db'}
+  retention_days: 30
+""", encoding="utf-8")
+    return path
+
+
+async def seed(endpoints, **ages_in_days):
+    store = retention.load_store(endpoints)
+    store.domain = Domain.empty()
+    for sender, age in ages_in_days.items():
+        await store.save(conversation(sender, at=time.time() - age * 86400))
+    return store
+
+
+async def test_make_purge_uses_the_configured_retention_period(endpoints, capsys):
+    store = await seed(endpoints, old=45, edge=31, recent=2)
+    retention.main(["--endpoints", str(endpoints)])
+    assert "deleted 12 events" in capsys.readouterr().out
+    assert await store.retrieve("old") is None and await store.retrieve("edge") is None
+    assert await store.retrieve("recent") is not None
+
+
+async def test_the_environment_and_the_command_line_can_shorten_it(endpoints, monkeypatch):
+    store = await seed(endpoints, a=10, b=1)
+    monkeypatch.setenv("RETENTION_DAYS", "7")
+    assert retention.purge_expired(endpoints) == 6
+    assert retention.purge_expired(endpoints, days=0.5) == 6
+    assert await store.retrieve("b") is None
+
+
+def test_a_store_that_cannot_purge_is_refused(tmp_path):
+    path = tmp_path / "endpoints.yml"
+    path.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: " + str(tmp_path / "t.db") + "\n")
+    with pytest.raises(SystemExit):
+        retention.load_store(path)

@@ -1,0 +1,176 @@
+"""The NLG serves answers as staff last saved them, and never an answer past its review-by date."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+import time_machine
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from assistant.content.contacts import load_contacts
+from assistant.server.nlg import ContentNaturalLanguageGenerator
+from assistant.content.opening_hours import UK_TZ
+
+HOTLINE = load_contacts()["hotline"].phone
+
+
+def answer_file(text: str, review_by: str = "2027-05-26") -> str:
+    return f"""version: "3.1"
+responses:
+  utter_cart/what_is:
+  - text: "{text}"
+    metadata:
+      answer_id: cart/what_is
+      topic: "CAR-T basics"
+      question: "What is CAR-T cell therapy?"
+      source: "https://www.england.nhs.uk/commissioning/spec-services/advanced-therapy-medicinal-products/car-t-therapy/"
+      checked: "2026-11-26"
+      reviewer: ""
+      approved: ""
+      review_by: "{review_by}"
+"""
+
+
+def save(path: Path, content: str) -> None:
+    """Write like an editor does, and make sure the modification time moves on."""
+    before = path.stat().st_mtime if path.exists() else 0
+    path.write_text(content, encoding="utf-8")
+    os.utime(path, (before + 1, before + 1))
+
+
+MODEL_RESPONSES = {
+    "utter_cart/what_is": [{"text": "Model text about CAR-T.", "metadata": {"answer_id": "cart/what_is", "review_by": "2027-05-26"}}],
+    "utter_cart/car_meaning": [{"text": "Model text: CAR stands for chimeric antigen receptor.",
+                                "metadata": {"answer_id": "cart/car_meaning", "review_by": "2027-05-26"}}],
+    "utter_urgent_help": [{"text": "Call the {hotline_name} on {hotline_phone} now.", "metadata": {"answer_id": "urgent_help"}}],
+}
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    directory = tmp_path / "responses"
+    directory.mkdir()
+    save(directory / "cart.yml", answer_file("Approved text, first version."))
+    return directory
+
+
+@pytest.fixture
+def nlg(content) -> ContentNaturalLanguageGenerator:
+    domain = Domain.from_dict({"responses": MODEL_RESPONSES})
+    return ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), domain)
+
+
+async def say(nlg: ContentNaturalLanguageGenerator, action: str) -> dict:
+    return await nlg.generate(action, DialogueStateTracker("patient", []), "rest")
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_answer_is_served_from_the_content_file_not_the_model(nlg):
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_after_a_wording_change_the_models_other_responses_still_work_as_rasa_loads_them(content):
+    """Rasa's agent creates the NLG before the model is loaded and sets its responses afterwards
+    (rasa/core/agent.py): a live reload must keep them, or every greeting fails after the first edit."""
+    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), None)
+    nlg.responses = Domain.from_dict({"responses": MODEL_RESPONSES}).responses
+    save(content / "cart.yml", answer_file("Approved text, second version."))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, second version."
+    assert (await say(nlg, "utter_cart/car_meaning"))["text"].startswith("Model text: CAR stands")
+    assert HOTLINE in (await say(nlg, "utter_urgent_help"))["text"]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_a_saved_wording_change_is_served_at_once_without_retraining(nlg, content):
+    await say(nlg, "utter_cart/what_is")
+    save(content / "cart.yml", answer_file("Approved text, second version."))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, second version."
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_answer_missing_from_the_files_falls_back_to_the_model_text(nlg):
+    assert (await say(nlg, "utter_cart/car_meaning"))["text"].startswith("Model text: CAR stands for")
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_a_file_broken_by_an_edit_keeps_its_last_good_version(nlg, content):
+    save(content / "cart.yml", 'responses:\n  utter_cart/what_is:\n  - text: "unclosed quote\n')
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
+
+
+@pytest.mark.parametrize("unsafe", ["It is guaranteed to work.", "Call 0800 169 5555 now.", "Call {hotline_telephone}.",
+                                    "See https://www.example.com/cart for more."])
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_edit_that_breaks_a_content_rule_is_not_served(nlg, content, unsafe):
+    await say(nlg, "utter_cart/what_is")
+    save(content / "cart.yml", answer_file(unsafe))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_unsafe_answer_at_start_up_falls_back_to_the_model_text(tmp_path):
+    directory = tmp_path / "responses"
+    directory.mkdir()
+    save(directory / "cart.yml", answer_file("This will cure you."))
+    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(directory)),
+                                          Domain.from_dict({"responses": MODEL_RESPONSES}))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Model text about CAR-T."
+
+
+@time_machine.travel(dt.datetime(2027, 5, 26, 23, 30, tzinfo=UK_TZ))
+async def test_an_answer_is_still_shown_on_its_review_by_date(nlg):
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
+
+
+@time_machine.travel(dt.datetime(2027, 5, 27, 0, 30, tzinfo=UK_TZ))
+async def test_after_its_review_by_date_an_answer_is_withheld_and_the_team_contact_given(nlg):
+    reply = await say(nlg, "utter_cart/what_is")
+    assert "Approved text" not in reply["text"]
+    assert "being updated" in reply["text"]
+    contacts = load_contacts()
+    assert contacts.shown("haematology").how in reply["text"] and HOTLINE in reply["text"] and "NHS 111" in reply["text"]
+    if not contacts["haematology"].confirmed:  # a number not yet confirmed is never given (its web page is)
+        assert contacts["haematology"].phone not in reply["text"]
+    assert {"title": "Talk to a person", "payload": "/handoff"} in reply["buttons"]
+    assert reply["metadata"] == {"answer_id": "cart/what_is", "withheld": "review_by_passed"}
+
+
+@time_machine.travel(dt.datetime(2027, 5, 27, 0, 30, tzinfo=UK_TZ))
+async def test_the_guard_also_covers_the_models_own_text(nlg):
+    assert "being updated" in (await say(nlg, "utter_cart/car_meaning"))["text"]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_unreadable_review_by_date_is_treated_as_passed(content):
+    unreadable = {"utter_cart/car_meaning": [{"text": "Model text.", "metadata": {"review_by": "next spring"}}]}
+    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": unreadable}))
+    assert "being updated" in (await say(nlg, "utter_cart/car_meaning"))["text"]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_edit_with_an_unreadable_review_by_date_is_not_served(nlg, content):
+    save(content / "cart.yml", answer_file("Approved text, second version.", review_by="next spring"))
+    assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
+
+
+@time_machine.travel(dt.datetime(2040, 1, 1, 10, 0, tzinfo=UK_TZ))
+async def test_urgent_help_has_no_review_date_and_is_never_withheld(nlg):
+    assert HOTLINE in (await say(nlg, "utter_urgent_help"))["text"]
+
+
+@time_machine.travel(dt.datetime(2027, 5, 27, 0, 30, tzinfo=UK_TZ))
+async def test_did_you_mean_never_suggests_a_withheld_answer(content):
+    responses = {**MODEL_RESPONSES,
+                 "utter_clarify": [{"text": "Did you mean one of these?"}],
+                 "utter_jacie/what_is": [{"text": "JACIE is…", "metadata": {"question": "What is JACIE?", "review_by": "2027-12-01"}}]}
+    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": responses}))
+    tracker = DialogueStateTracker.from_events("patient", [UserUttered("car t or jacie?", parse_data={
+        "intent": {"name": "nlu_fallback", "confidence": 0.3}, "answer_candidates": ["cart/what_is", "jacie/what_is"]})])
+    reply = await nlg.generate("utter_clarify", tracker, "rest")
+    assert [b["title"] for b in reply["buttons"]] == ["What is JACIE?"]
