@@ -47,6 +47,11 @@ function contactPlaceholders() {
     if (!(name in html)) throw new Error(`urgent_routes: unknown placeholder ${whole}`);
     return html[name];
   });
+  // {{max_characters}}: the longest message the assistant reads (the LengthGuard in config.yml, its one home).
+  const { pipeline } = parseYaml(readFileSync(join(here, "..", "config.yml"), "utf8"));
+  const guard = pipeline.find((component) => component.name.endsWith(".LengthGuard"));
+  if (!guard || !guard.max_characters) throw new Error("config.yml: the LengthGuard needs max_characters");
+  values.max_characters = String(guard.max_characters);
   return values;
 }
 

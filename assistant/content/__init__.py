@@ -8,3 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT_DIR = ROOT / "content"
+
+
+def project_path(path: str) -> Path:
+    """A path from ``config.yml`` (or another project setting), relative to the project's folder."""
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else ROOT / candidate

@@ -13,7 +13,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu import ConfiguredComponent, force_intent
-from assistant.nlu.personal_advice import PersonalAdviceDetector
+from assistant.content import project_path
+from assistant.nlu.personal_advice import PersonalAdviceDetector, load_lexicon
 
 ADVICE_INTENT = "personal_advice"
 ADVICE_KIND_KEY = "personal_advice_kind"
@@ -28,11 +29,11 @@ class PersonalAdviceOverride(ConfiguredComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {}
+        return {"word_list": "content/personal_advice.yml"}
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "PersonalAdviceOverride":
-        return cls(PersonalAdviceDetector())
+        return cls(PersonalAdviceDetector(load_lexicon(project_path(str(config["word_list"])))))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

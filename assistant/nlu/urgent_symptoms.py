@@ -15,7 +15,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu import ConfiguredComponent, force_intent
-from assistant.nlu.red_flags import RedFlagDetector, RedFlagResult
+from assistant.content import project_path
+from assistant.nlu.red_flags import Lexicon, RedFlagDetector, RedFlagResult
 from assistant.nlu.spacy_pipeline import build_pipeline
 
 URGENT_INTENT = "urgent_symptom"
@@ -39,11 +40,11 @@ class UrgentSymptomDetector(ConfiguredComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {}
+        return {"word_list": "content/red_flags.yml"}
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "UrgentSymptomDetector":
-        return cls(RedFlagDetector(build_pipeline()))
+        return cls(RedFlagDetector(build_pipeline(), Lexicon.load(project_path(str(config["word_list"])))))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -8,7 +8,8 @@ formats and fix those:
 
 - every bot message keeps its ``metadata`` (answer id, source, checked date, review status);
 - a request that is not JSON, or has no text message, gets HTTP 400 with a polite message;
-- a message over ``max_characters`` is refused politely before NLU, with the Hotline line;
+- a message longer than the NLU reads (``max_characters`` of the LengthGuard in ``config.yml``, the one home of
+  that limit) is refused politely before NLU, with the urgent-help routes;
 - a turn that would produce no reply gets the "reach a person" message instead;
 - a client over its rate limit gets a polite "please wait" (HTTP 429 on REST), see
   ``assistant/server/rate_limit.py``;
@@ -38,7 +39,6 @@ from assistant.server.rate_limit import chat_rate_limiter
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_CHARACTERS = 1000
 # The answer id of the "reach a person" message sent when a turn would otherwise get no reply.
 DEGRADED_ANSWER_ID = "service_degraded"
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -66,9 +66,18 @@ class PatientCollectingOutputChannel(CollectingOutputChannel):
             await self._persist_message({"recipient_id": recipient_id, **entry})
 
 
-def max_characters_from(credentials: Optional[Dict[Text, Any]]) -> int:
-    """The ``max_characters`` setting of a channel in ``credentials.yml`` (both channels use it)."""
-    return int((credentials or {}).get("max_characters", DEFAULT_MAX_CHARACTERS))
+def message_limit(agent: Any) -> int:
+    """The longest message the assistant reads: ``max_characters`` of the LengthGuard in the loaded model's
+    pipeline (``config.yml``); the component's own default before a model is loaded."""
+    from assistant.nlu.length_guard import LengthGuard
+
+    config = dict(LengthGuard.get_default_config())
+    nodes = getattr(getattr(getattr(getattr(agent, "processor", None), "model_metadata", None), "predict_schema", None),
+                    "nodes", {}) or {}
+    for node in nodes.values():
+        if isinstance(node.uses, type) and issubclass(node.uses, LengthGuard):
+            config.update(node.config)
+    return int(config["max_characters"])
 
 
 def system_text(key: str, **extra: Any) -> str:
@@ -80,16 +89,13 @@ def system_text(key: str, **extra: Any) -> str:
 class PatientRestInput(RestInput):
     """Rasa's REST channel with provenance, input checks and a never-empty reply."""
 
-    def __init__(self, max_characters: int = DEFAULT_MAX_CHARACTERS) -> None:
-        self.max_characters = max_characters
-
     @classmethod
     def name(cls) -> Text:
         return "rest"
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls(max_characters_from(credentials))
+        return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -111,9 +117,10 @@ class PatientRestInput(RestInput):
                 return response.json([{"text": system_text("bad_request")}], status=400)
             if not chat_rate_limiter().allow(sender, client_ip(request)):
                 return response.json([{"recipient_id": sender, "text": system_text("rate_limited")}], status=429)
-            if len(text) > self.max_characters:
+            limit = message_limit(getattr(request.app.ctx, "agent", None))
+            if len(text) > limit:
                 return response.json(
-                    [{"recipient_id": sender, "text": system_text("input_too_long", max_characters=self.max_characters)}],
+                    [{"recipient_id": sender, "text": system_text("input_too_long", max_characters=limit)}],
                     status=413,
                 )
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
@@ -181,19 +188,18 @@ class PatientSocketIOInput(SocketIOInput):
     def name(cls) -> Text:
         return "socketio"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        channel = super().from_credentials(credentials)
-        channel.max_characters = max_characters_from(credentials)  # type: ignore[attr-defined]
-        return channel
-
     def get_output_channel(self) -> Optional[OutputChannel]:
         return PatientSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
         sio = self.sio
-        max_characters = getattr(self, "max_characters", DEFAULT_MAX_CHARACTERS)
+        server: Dict[str, Any] = {}
+
+        @webhook.listener("before_server_start")
+        async def remember_the_app(app: Any, _: Any) -> None:
+            server["app"] = app  # its agent holds the loaded model, whose pipeline sets the message limit
+
         # Rasa's channel accepts any origin. The allow-list is enforced in `connect` below rather than by
         # engine.io's own `cors_allowed_origins`: that would add a second Access-Control-Allow-Origin header
         # next to the one Rasa's `--cors` already adds, and browsers refuse a response with two.
@@ -238,8 +244,9 @@ class PatientSocketIOInput(SocketIOInput):
                 await output._send_message(
                     room, {"text": system_text("rate_limited"), "metadata": {"answer_id": "rate_limited"}})
                 return
-            if len(text) > max_characters:
-                await output._send_message(room, {"text": system_text("input_too_long", max_characters=max_characters)})
+            limit = message_limit(getattr(getattr(server.get("app"), "ctx", None), "agent", None))
+            if len(text) > limit:
+                await output._send_message(room, {"text": system_text("input_too_long", max_characters=limit)})
                 return
             metadata = data.get(self.metadata_key)
             collector = _CountingOutput(output)

@@ -121,6 +121,17 @@ class SystemMessages:
         return text
 
 
+def _fill_all(value: Any, values: Dict[str, Any]) -> Any:
+    """``fill`` through the strings of a response's text, buttons or custom payload."""
+    if isinstance(value, str):
+        return fill(value, values)
+    if isinstance(value, list):
+        return [_fill_all(item, values) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill_all(item, values) for key, item in value.items()}
+    return value
+
+
 def shown_sources(listed: Dict[str, Source], metadata: Dict[str, Any]) -> List[Dict[str, str]]:
     """An answer's sources as patients see them: title, publisher and link (``content/sources.yml``); a source
     missing from the list (the content check refuses that) keeps its address as its title."""
@@ -171,6 +182,16 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
 
     def placeholder_values(self) -> Dict[str, str]:
         return self.system.placeholder_values()
+
+    def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
+                       **kwargs: Any) -> Dict[Text, Any]:
+        """Every text is filled by the one renderer the system messages use (a placeholder without a value stays
+        as it is; Rasa's own interpolation would then fill none of them)."""
+        values = self._response_variables(filled_slots or {}, kwargs)
+        for key in ("text", "buttons", "custom", "quick_replies"):
+            if key in response:
+                response[key] = _fill_all(response[key], values)
+        return response
 
     async def generate(
         self,

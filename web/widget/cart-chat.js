@@ -31,7 +31,8 @@
     privacyUrl: data.privacyUrl || "privacy.html",
     urgentUrl: data.urgentUrl ||
       "https://www.clatterbridgecc.nhs.uk/patients-and-visitors/our-services/urgent-and-emergency-cancer-care",
-    maxLength: parseInt(data.maxLength || "1000", 10),
+    // The longest message the assistant reads (config.yml); without it the server alone enforces its limit.
+    maxLength: parseInt(data.maxLength || "0", 10),
   };
   var EVENTS = { user: "user_uttered", bot: "bot_uttered" };
   var KEYS = { secret: "cartChat.secret", transcript: "cartChat.transcript", open: "cartChat.open" };
@@ -92,6 +93,7 @@
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) {
+      if (attrs[name] == null) return;  // an attribute not given is left out
       if (name === "text") node.textContent = attrs[name];
       else if (name === "className") node.className = attrs[name];
       else node.setAttribute(name, attrs[name]);
@@ -271,7 +273,7 @@
       "The assistant is typing",
     ]);
     this.input = el("input", {
-      id: "cc-input", className: "nhsuk-input cc-input", type: "text", autocomplete: "off", maxlength: String(CONFIG.maxLength),
+      id: "cc-input", className: "nhsuk-input cc-input", type: "text", autocomplete: "off", maxlength: CONFIG.maxLength > 0 ? String(CONFIG.maxLength) : null,
       "aria-describedby": "cc-input-hint",
     });
     this.form = el("form", { className: "cc-form", novalidate: "" }, [
