@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test train validate pytest test-stories test-e2e test-trial test-report crossval check-contacts lock clean \
+.PHONY: help setup run test lint train validate pytest test-stories test-e2e test-trial test-report crossval check-contacts lock clean \
 	web purge audit check-content content-report insights bench-publish bench test-scale
 
 help:  ## list the targets
@@ -14,8 +14,11 @@ setup:  ## create .venv (Python 3.10), install requirements.lock and the model p
 run:  ## set up, train if needed, run the action server (:5055), the assistant (:5005) and the demo page (:8080)
 	@scripts/run.sh
 
-test:  ## set up, validate data, pytest, train, conversation, integration and browser tests
+test:  ## set up, lint, validate data, pytest, train, conversation, integration and browser tests
 	@scripts/test.sh
+
+lint: setup  ## ruff (lint and format check) and mypy on assistant/, actions/ and the test plugin (ARGS=--fix: fix and format)
+	@scripts/lint.sh $(ARGS)
 
 train: setup  ## train the model (Rasa's cache skips unchanged parts)
 	@scripts/train.sh
@@ -24,13 +27,13 @@ validate: setup  ## rasa data validate --fail-on-warnings
 	@source scripts/env.sh && rasa data validate --fail-on-warnings
 
 pytest: setup  ## unit tests only (e.g. make pytest ARGS="-k handoff")
-	@source scripts/env.sh && python -m pytest $(ARGS)
+	@source scripts/env.sh && python -m pytest -m "not integration and not e2e" $(ARGS)
 
 test-stories: train  ## conversation tests only (tests/test_*.yml)
 	@source scripts/env.sh && rasa test core --model models/$${MODEL_NAME}.tar.gz --stories tests --e2e --fail-on-prediction-errors --out results/stories
 
-test-e2e: train  ## end-to-end scenarios (tests/e2e) on the running assistant (e.g. ARGS="-k handoff"); results/e2e
-	@source scripts/env.sh && python -m testkit run $(ARGS)
+test-e2e: train  ## end-to-end scenarios (tests/e2e, pytest items) on a started assistant (e.g. ARGS="-k handoff"); results/e2e
+	@source scripts/env.sh && python -m pytest tests/e2e $(ARGS)
 
 test-trial: train  ## held-out questions (tests/heldout) asked as new patients: right / not sure / wrong; results/trial
 	@source scripts/env.sh && python -m testkit trial $(ARGS)
@@ -63,7 +66,7 @@ insights: setup  ## what patients asked that the assistant could not answer: res
 	@source scripts/env.sh && python -m assistant.staff.insights $(ARGS)
 
 bench-publish: train  ## seconds from saving a wording or an example question to a patient getting it, next to a full rasa train
-	@source scripts/env.sh && python scripts/bench_publish.py $(ARGS)
+	@source scripts/env.sh && python -m benchmarks.publish $(ARGS)
 
 bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench/ (~15 min; BENCH_QUICK=1: shorter)
 	@scripts/bench.sh $(ARGS)

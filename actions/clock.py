@@ -10,6 +10,7 @@ The action server honours that ONLY when ``CART_TEST_CLOCK=1`` was in its enviro
 (the test runner sets it; ``make run`` never does and clears it). In production the metadata is ignored,
 whoever sends it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,17 +18,18 @@ import logging
 import os
 from typing import Any, Mapping, Optional
 
-from assistant.content.opening_hours import UK_TZ
+from assistant.content.opening_hours import TEST_CLOCK_ENV, UK_TZ
 
 logger = logging.getLogger(__name__)
 
-TEST_CLOCK_ENV = "CART_TEST_CLOCK"
 TEST_CLOCK_METADATA_KEY = "test_clock"
 
 # Read once, when the action server imports its actions: a running server cannot be switched over.
 TEST_CLOCK_ENABLED = os.environ.get(TEST_CLOCK_ENV) == "1"
 if TEST_CLOCK_ENABLED:
-    logger.warning("%s=1: the test clock is ON (message metadata can set the time). Never use this in production.", TEST_CLOCK_ENV)
+    logger.warning(
+        "%s=1: the test clock is ON (message metadata can set the time). Never use this in production.", TEST_CLOCK_ENV
+    )
 
 
 def now_uk(metadata: Optional[Mapping[str, Any]] = None) -> dt.datetime:

@@ -8,6 +8,7 @@ example the centre's web page for that team). The action sends text, ``tel:``/``
 ``custom`` contact-card payload for the widget, and records the reason in the ``handoff_reason`` slot for
 analytics (no personal data).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -92,8 +93,12 @@ def plan_handoff(reason: str, now: dt.datetime, contacts: Contacts, messages: Di
             contact = contacts.shown("hotline")
         else:
             opening = contact.hours.next_opening(now)
-            lines.append(fill(messages["handoff_closed"],
-                              {**details, "next_opening": describe_time(opening, now) if opening else "soon"}))
+            lines.append(
+                fill(
+                    messages["handoff_closed"],
+                    {**details, "next_opening": describe_time(opening, now) if opening else "soon"},
+                )
+            )
         chosen.append(contact)
     if not routes_given:
         lines.append(fill(messages["handoff_emergency"], values))
@@ -151,9 +156,7 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return ACTION_HANDOFF
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         now = now_uk((tracker.latest_message or {}).get("metadata"))
         plan = plan_handoff(handoff_reason(tracker), now, load_contacts(), load_system_messages())
         dispatcher.utter_message(

@@ -26,7 +26,8 @@ from benchmarks import load, plots
 from benchmarks.bots import quiet_env, rss_gib, running_starter, train_starter, UNLIMITED
 from benchmarks.catalogue import count_answers, grown_project
 from benchmarks.stats import format_table, latency_summary, ratio, summary_line, window_median
-from testkit.servers import MODEL, RASA, ROOT, running_assistant
+from assistant.content import ROOT
+from assistant.server.launcher import MODEL, RASA, running_assistant
 
 OUT = ROOT / "results" / "bench"
 GROWTH_POINTS = (1, 50, 100, 300)
@@ -87,7 +88,7 @@ def bench_starter(tmp: Path, config: Dict[str, Any]) -> Dict[str, Any]:
 
 def bench_unbounded(tmp: Path) -> Dict[str, Any]:
     """History growth with whole sessions loaded for prediction (``HISTORY_TURNS=0``)."""
-    with running_assistant(tmp / "assistant-unbounded", measured=True, extra_env={**UNLIMITED, "HISTORY_TURNS": "0"}) as bot:
+    with running_assistant(tmp / "assistant-unbounded", debug=False, extra_env={**UNLIMITED, "HISTORY_TURNS": "0"}) as bot:
         growth = load.conversation(bot.webhook, ASSISTANT_MESSAGES, max(GROWTH_POINTS))
     return {"growth_per_turn": growth, "growth": {str(turn): window_median(growth, turn) for turn in GROWTH_POINTS}}
 
@@ -97,7 +98,7 @@ def bench_assistant(tmp: Path, config: Dict[str, Any], model: Path = MODEL, full
     """Measure a running assistant; ``examples`` is the folder of example questions its model was trained from."""
     started = time.monotonic()
     env = {**UNLIMITED, "CONTENT_NLU_DIR": str(examples)}
-    with running_assistant(tmp / f"assistant-{model.stem}", model=model, measured=True, extra_env=env) as bot:
+    with running_assistant(tmp / f"assistant-{model.stem}", model=model, debug=False, extra_env=env) as bot:
         load.conversation(bot.webhook, ["hello"], 1)
         cold = time.monotonic() - started
         pids = {"rasa": bot.rasa.pid, "actions": bot.actions.pid}

@@ -1,8 +1,8 @@
 """The two bots measured: Rasa's ``rasa init`` starter bot (trained in the same run) and this assistant.
 
-Why here: the assistant is started with testkit's ``running_assistant`` (``measured=True``: untraced,
-no debug logging, rate limits raised); the starter bot needs no action server (its actions.py is empty)
-and keeps Rasa's defaults (in-memory tracker store), so it is started with testkit's helpers directly.
+Why here: the assistant is started with the launcher's ``running_assistant`` (``debug=False``: no
+debug logging, rate limits raised); the starter bot needs no action server (its actions.py is empty)
+and keeps Rasa's defaults (in-memory tracker store), so it is started with the launcher's helpers directly.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Dict, Iterator, Optional, Tuple
 
-from testkit.servers import RASA, RASA_READY, free_port, stop, wait_for, wait_for_log
+from assistant.server.launcher import RASA, RASA_READY, free_port, stop, wait_for, wait_for_log
 
 # Bench traffic comes from one address and one conversation sends hundreds of messages.
 UNLIMITED = {"RATE_LIMIT_PER_SESSION": "1000000/60", "RATE_LIMIT_PER_IP": "1000000/60"}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: set up if needed, then validate the data, run pytest, train, and run the conversation,
+# `make test`: set up if needed, then lint, validate the data, run pytest, train, and run the conversation,
 # integration and browser tests. Any failure exits non-zero.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -10,6 +10,8 @@ step() { printf '\n==> %s\n' "$*"; }
 trap 'python -m testkit report || true' EXIT
 
 scripts/setup.sh
+step "lint: ruff and mypy"
+scripts/lint.sh
 step "contacts file"
 python -m assistant.content.contacts
 step "content check (answers, examples, conversation tests)"
@@ -17,7 +19,7 @@ python -m assistant.staff.check_content
 step "rasa data validate --fail-on-warnings"
 rasa data validate --fail-on-warnings
 step "pytest (unit tests)"
-python -m pytest -m "not integration"
+python -m pytest -m "not integration and not e2e"
 step "chat widget: build, and a browser for its tests"
 scripts/web.sh
 # The widget's browser tests drive Debian's Chromium (Playwright cannot download browsers here).
@@ -41,7 +43,7 @@ step "pytest -m integration (the running assistant, and the widget in Chromium)"
 command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq strace >/dev/null); }
 python -m pytest -m integration
 step "end-to-end scenarios (tests/e2e) on the running assistant: results/e2e/report.html"
-python -m testkit run
+python -m pytest tests/e2e
 step "scale-out: 2 replicas on PostgreSQL + Redis, 200 conversations, a restart (~4 min)"
 scripts/test_scale.sh
 step "all tests passed"

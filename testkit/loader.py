@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -20,8 +20,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from assistant.server.channels import DEGRADED_ANSWER_ID
-from assistant.server.nlg import CLARIFY_ANSWER_ID
+from assistant.content.contacts import contacts_path, load_contacts
+from assistant.content.system_messages import CLARIFY_ANSWER_ID, DEGRADED_ANSWER_ID
 from testkit.scenario import RUNNING, STOPPED, Expectations, Scenario, Settings, Step
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,10 +61,12 @@ class ScenarioFileError(Exception):
 
 @dataclass(frozen=True)
 class ProjectFacts:
-    """What a scenario may refer to: answer ids served by the assistant and contact keys."""
+    """What a scenario may refer to: answer ids served by the assistant, contact keys, and the contact
+    details a text may name as ``{hotline_phone}`` (so no number is typed into a test)."""
 
     answers: Set[str]
     contacts: Set[str]
+    details: Dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_project(cls, root: Path = ROOT) -> "ProjectFacts":
@@ -77,8 +79,11 @@ class ProjectFacts:
                     answer_id = ((variation or {}).get("metadata") or {}).get("answer_id")
                     if answer_id:
                         answers.add(str(answer_id))
-        contacts_file = yaml.safe_load((root / "content" / "contacts.yml").read_text(encoding="utf-8"))
-        return cls(answers, set((contacts_file or {}).get("contacts") or {}))
+        contacts = load_contacts(contacts_path())  # the file the servers fill the answers from
+        return cls(answers, set(contacts.by_key), contacts.placeholder_values())
+
+
+DETAIL = re.compile(r"\{(\w+)\}")
 
 
 def _display(path: Path) -> str:
@@ -159,6 +164,19 @@ class _FileReader:
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
+
+    def fill_details(self, text: str, line: int, here: str) -> str:
+        """``{hotline_phone}`` becomes the number in content/contacts.yml, the way the answers are filled."""
+        def detail(match: "re.Match[str]") -> str:
+            name = match.group(1)
+            if name not in self.facts.details:
+                close = difflib.get_close_matches(name, list(self.facts.details), n=1, cutoff=0.6)
+                self.problem(line, f"{here}: there is no contact detail '{{{name}}}' in content/contacts.yml; "
+                                   + (f"did you mean '{{{close[0]}}}'?" if close else
+                                      "write '{<contact>_<name, phone, email, hours or url>}', e.g. '{hotline_phone}'"))
+                return match.group(0)
+            return self.facts.details[name]
+        return DETAIL.sub(detail, text)
 
     def read(self) -> List[Scenario]:
         try:
@@ -309,9 +327,11 @@ class _FileReader:
 
         for key in ("says", "does_not_say", "buttons"):
             if key in node:
-                fields[key] = _strings(node[key])
-                if fields[key] is None:
+                texts = _strings(node[key])
+                if texts is None:
                     self.problem(at(key), f"{here}: '{key}:' must be some text or a list of texts")
+                    continue
+                fields[key] = tuple(self.fill_details(text, at(key), here) for text in texts)
         if "matches" in node:
             pattern = node["matches"]
             try:

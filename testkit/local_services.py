@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from testkit.servers import free_port
+from assistant.server.launcher import free_port
 
 PG_BIN = Path("/usr/lib/postgresql")
 

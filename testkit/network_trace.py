@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from functools import lru_cache
+from pathlib import Path
 from typing import List
 
 TRACED_CALLS = "connect,sendto,sendmsg"
@@ -64,3 +65,19 @@ def loopback_connects(trace: str, port: int) -> int:
     """How many connects to 127.0.0.1:``port`` the trace holds (proves the trace recorded anything)."""
     return sum(1 for line in trace.splitlines()
                if "connect(" in line and f"htons({port})" in line and "127.0.0.1" in line)
+
+
+class NetworkTraces:
+    """A launcher wrapper (``assistant.server.launcher``) that runs each server under strace, when strace can
+    trace here, recording its network calls to ``<workdir>/<server>-<n>.net``."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.files: List[Path] = []
+
+    def __call__(self, server: str) -> List[str]:
+        if not strace_available():
+            return []
+        trace = self.workdir / f"{server}-{len(self.files)}.net"
+        self.files.append(trace)
+        return strace_prefix(str(trace))

@@ -3,8 +3,8 @@
 Why the REST webhook: it is the channel a patient's messages take (the widget's socket.io channel
 shares its code in ``assistant/server/channels.py``) and it returns each bot message whole: text, buttons,
 the ``custom`` contact card and the answer's ``metadata`` (its answer id). A button click sends the
-button's payload, as the widget does. Each scenario is its own conversation (a fresh sender id), so
-scenarios run side by side; those that need the action server stopped run last, after stopping it.
+button's payload, as the widget does. Each scenario is its own conversation (a fresh sender id). The
+pytest plugin (``testkit/e2e_plugin.py``) makes each scenario a test item and plays it with :class:`Player`.
 """
 from __future__ import annotations
 
@@ -12,16 +12,14 @@ import fnmatch
 import re
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import requests
 
 from actions.clock import TEST_CLOCK_METADATA_KEY
-from assistant.server.channels import DEGRADED_ANSWER_ID
-from assistant.server.nlg import CLARIFY_ANSWER_ID
-from testkit.scenario import STOPPED, Expectations, Scenario, Step
+from assistant.content.system_messages import CLARIFY_ANSWER_ID, DEGRADED_ANSWER_ID
+from testkit.scenario import Expectations, Scenario, Step
 
 URGENT_ANSWER_ID = "urgent_help"
 PASSED, FAILED, SKIPPED, KNOWN_ISSUE, NOT_RUN = "passed", "failed", "skipped", "known issue", "not run"
@@ -230,34 +228,19 @@ def skipped(scenario: Scenario, why: str) -> ScenarioResult:
     return ScenarioResult(scenario, SKIPPED, note=why)
 
 
-def run_scenarios(
-    scenarios: Sequence[Scenario],
-    webhook: str,
-    stop_action_server: Optional[Callable[[], None]] = None,
-    workers: int = 4,
-    on_result: Callable[[ScenarioResult], None] = lambda result: None,
-) -> List[ScenarioResult]:
-    """Play every scenario; those needing the action server stopped run last, after calling ``stop_action_server``.
-
-    Without ``stop_action_server`` (an assistant someone else started) those scenarios are skipped.
-    Results come back in the order of ``scenarios``.
-    """
-    player = Player(webhook)
-    results: Dict[int, ScenarioResult] = {}
-
-    def play(index: int) -> None:
-        results[index] = player.play(scenarios[index])
-        on_result(results[index])
-
-    normal = [i for i, s in enumerate(scenarios) if s.settings.action_server != STOPPED]
-    degraded = [i for i, s in enumerate(scenarios) if s.settings.action_server == STOPPED]
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(play, normal))
-        if degraded and stop_action_server is None:
-            for index in degraded:
-                results[index] = skipped(scenarios[index], "needs the action server stopped: run it with `make test-e2e`")
-                on_result(results[index])
-        elif degraded:
-            stop_action_server()
-            list(pool.map(play, degraded))
-    return [results[i] for i in range(len(scenarios))]
+def transcript(result: ScenarioResult) -> str:
+    """The conversation as plain text with each expectation marked, for the console and CI logs."""
+    lines: List[str] = []
+    for number, turn in enumerate(result.turns, start=1):
+        lines.append(f"{number}. patient {turn.step.describe()}")
+        if turn.error:
+            lines.append(f"   !! {turn.error}")
+        if turn.messages:
+            lines.append("   assistant: " + visible_text(turn.messages).replace("\n", "\n   "))
+            titles = button_titles(turn.messages)
+            if titles:
+                lines.append("   buttons: " + " | ".join(titles))
+        for check in turn.checks:
+            mark = "ok  " if check.passed else "FAIL"
+            lines.append(f"   [{mark}] {check.expectation}" + ("" if check.passed else f": {check.detail}"))
+    return "\n".join(lines)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 import yaml
 
 from assistant.content.catalogue import Catalogue, load_catalogue
-from assistant.server.nlg import CLARIFY_ANSWER_ID
+from assistant.content.system_messages import CLARIFY_ANSWER_ID
 from assistant.content.similarity import near_same, normalise
 from testkit.loader import _display
 

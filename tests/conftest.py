@@ -1,6 +1,7 @@
 """Shared test helpers: trackers built per test, the way rasa-sdk's own tests do."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -9,6 +10,37 @@ import yaml
 from rasa_sdk import Tracker
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Made-up contacts for unit tests: the staff-owned content/contacts.yml changes when a number is checked,
+# and no unit test should break (or pass) because of it. Integration and e2e tests run on the live file.
+CONTACTS_FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "contacts.yml"
+_LIVE_CONTACTS = pytest.StashKey[Optional[str]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Unit tests read ``tests/fixtures/contacts.yml``, never the staff's live contacts file.
+
+    A hook rather than a fixture: it also covers module- and session-scoped fixtures, which pytest sets
+    up before any function-scoped one.
+    """
+    from assistant.content.contacts import CONTACTS_PATH_ENV
+
+    on_live_content = any(item.get_closest_marker(marker) for marker in ("integration", "scale", "e2e"))
+    if isinstance(item, pytest.Function) and not on_live_content:
+        item.stash[_LIVE_CONTACTS] = os.environ.get(CONTACTS_PATH_ENV)
+        os.environ[CONTACTS_PATH_ENV] = str(CONTACTS_FIXTURE)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    from assistant.content.contacts import CONTACTS_PATH_ENV
+
+    if _LIVE_CONTACTS in item.stash:
+        before = item.stash[_LIVE_CONTACTS]
+        if before is None:
+            os.environ.pop(CONTACTS_PATH_ENV, None)
+        else:
+            os.environ[CONTACTS_PATH_ENV] = before
 
 
 def project_config() -> Dict[str, Any]:

@@ -4,6 +4,7 @@ texts the assistant adds itself, sources, and the rules every text must pass.
 The files themselves live in the project's ``content/`` folder (and the answers and example questions in
 ``data/``, where Rasa reads them); this package is the one place that knows where.
 """
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]

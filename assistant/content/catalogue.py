@@ -11,6 +11,7 @@ place per answer (``docs/staff-guide.md``):
 Files are parsed with ``ruamel.yaml`` (the parser Rasa itself uses) so every finding can name the file
 and line a nurse should open. A file that cannot be parsed is reported, never raised.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from assistant.content import CONTENT_DIR, ROOT
@@ -156,7 +158,9 @@ def read_yaml(path: Path) -> Tuple[Any, Optional[FileError]]:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark is not None else 0
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return None, FileError(path, line, f"the file cannot be read ({problem}); check the indentation and quotes near this line")
+        return None, FileError(
+            path, line, f"the file cannot be read ({problem}); check the indentation and quotes near this line"
+        )
     except (OSError, UnicodeDecodeError) as error:
         return None, FileError(path, 0, f"the file cannot be opened: {error}")
 
@@ -191,10 +195,16 @@ def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional
             continue
         if kind == RESPONSE and "/" in name:
             continue
-        key = name[len(UTTER_PREFIX):] if kind == ANSWER else name
+        key = name[len(UTTER_PREFIX) :] if kind == ANSWER else name
         first = variations[0] if isinstance(variations, list) and variations else {}
-        answer = Answer(key, path, _line(responses, name), plain(first) if isinstance(first, dict) else {},
-                        variations=len(variations) if isinstance(variations, list) else 0, kind=kind)
+        answer = Answer(
+            key,
+            path,
+            _line(responses, name),
+            plain(first) if isinstance(first, dict) else {},
+            variations=len(variations) if isinstance(variations, list) else 0,
+            kind=kind,
+        )
         if isinstance(first, dict):
             answer.field_lines = {str(k): _line(first, k) for k in first}
             meta = first.get("metadata")
@@ -205,7 +215,9 @@ def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional
 
 
 def read_translations(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
-    """The other-language notices (``content/other_languages.yml``), one per language, named ``other_language:<code>``."""
+    """The other-language notices (``content/other_languages.yml``), one per language.
+
+    Each is named ``other_language:<code>``."""
     data, error = read_yaml(path)
     if error is not None:
         return [], error
@@ -232,8 +244,12 @@ def read_sources(path: Path = SOURCES_PATH) -> Tuple[Dict[str, Source], Optional
     for item in (data or {}).get("sources") or [] if isinstance(data, dict) else []:
         if isinstance(item, dict) and item.get("url"):
             sources[str(item["url"]).strip()] = Source(
-                str(item["url"]).strip(), str(item.get("title") or "").strip(), str(item.get("publisher") or "").strip(),
-                str(item.get("published") or "").strip(), str(item.get("checked") or "").strip())
+                str(item["url"]).strip(),
+                str(item.get("title") or "").strip(),
+                str(item.get("publisher") or "").strip(),
+                str(item.get("published") or "").strip(),
+                str(item.get("checked") or "").strip(),
+            )
     return sources, None
 
 
@@ -250,7 +266,7 @@ def read_examples(path: Path) -> Tuple[List[Example], Optional[FileError]]:
     lines = path.read_text(encoding="utf-8").splitlines()
     examples = []
     for item in (data or {}).get("nlu") or [] if isinstance(data, dict) else []:
-        if not isinstance(item, dict) or "/" not in str(item.get("intent", "")):
+        if not isinstance(item, CommentedMap) or "/" not in str(item.get("intent", "")):
             continue
         key = str(item["intent"])
         first = item.lc.value("examples")[0] + 1  # the line after "examples: |"
@@ -273,7 +289,9 @@ def read_tests(path: Path) -> Tuple[List[ConversationTest], Optional[FileError]]
     for story in (data.get("stories") or []) if isinstance(data, dict) else []:
         for step in story.get("steps") or [] if isinstance(story, dict) else []:
             if isinstance(step, dict) and "/" in str(step.get("intent", "")):
-                tests.append(ConversationTest(str(step["intent"]), str(step.get("user") or "").strip(), path, _line(step)))
+                tests.append(
+                    ConversationTest(str(step["intent"]), str(step.get("user") or "").strip(), path, _line(step))
+                )
     return tests, None
 
 
@@ -285,10 +303,15 @@ def _collect(paths: Iterable[Path], reader, into: List[Any], errors: List[FileEr
             errors.append(error)
 
 
-def load_catalogue(responses_dir: Path = RESPONSES_DIR, nlu_dir: Path = NLU_DIR, tests_dir: Path = TESTS_DIR,
-                   domain_path: Optional[Path] = DOMAIN_PATH, system_messages_path: Optional[Path] = SYSTEM_MESSAGES_PATH,
-                   sources_path: Optional[Path] = SOURCES_PATH,
-                   other_languages_path: Optional[Path] = OTHER_LANGUAGES_PATH) -> Catalogue:
+def load_catalogue(
+    responses_dir: Path = RESPONSES_DIR,
+    nlu_dir: Path = NLU_DIR,
+    tests_dir: Path = TESTS_DIR,
+    domain_path: Optional[Path] = DOMAIN_PATH,
+    system_messages_path: Optional[Path] = SYSTEM_MESSAGES_PATH,
+    sources_path: Optional[Path] = SOURCES_PATH,
+    other_languages_path: Optional[Path] = OTHER_LANGUAGES_PATH,
+) -> Catalogue:
     """Read every answer, patient-facing text, source, example question and conversation test."""
     catalogue = Catalogue()
     answers: List[Answer] = []

@@ -11,6 +11,7 @@ example the centre's public web page for that team), everywhere: placeholders in
 ``python -m assistant.content.contacts`` checks the file and exits non-zero when it is broken; the start-up
 scripts run it so that the servers refuse to start with a malformed file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -141,8 +142,12 @@ def _as_date(value: Any) -> Optional[dt.date]:
 def _hours_text(raw: Union[str, Mapping[str, str]]) -> str:
     if isinstance(raw, str):
         return "24 hours a day, 7 days a week" if raw.strip() == "24/7" else raw
-    labels = {"weekdays": "Monday to Friday", "saturday": "Saturday", "sunday": "Sunday",
-              "bank_holidays": "bank holidays"}
+    labels = {
+        "weekdays": "Monday to Friday",
+        "saturday": "Saturday",
+        "sunday": "Sunday",
+        "bank_holidays": "bank holidays",
+    }
     return "; ".join(f"{labels[day]} {raw[day]}" for day in DAY_TYPES if day in raw)
 
 
@@ -167,7 +172,9 @@ def check_contacts_data(data: Any) -> List[Problem]:
         if email and not EMAIL_PATTERN.match(email):
             problems.append(Problem("error", key, "email", f"'{email}' is not an email address"))
         if not phone and not email and not entry.get("url"):
-            problems.append(Problem("warning", key, "phone", "no phone, email or web page: patients cannot reach this contact"))
+            problems.append(
+                Problem("warning", key, "phone", "no phone, email or web page: patients cannot reach this contact")
+            )
         url = str(entry.get("url") or "")
         if url and not URL_PATTERN.match(url):
             problems.append(Problem("error", key, "url", f"'{url}' must be a web address starting https://"))
@@ -181,9 +188,15 @@ def check_contacts_data(data: Any) -> List[Problem]:
         if "confirmed" in entry and not isinstance(entry.get("confirmed"), bool):
             problems.append(Problem("error", key, "confirmed", "write yes/no as true or false"))
         elif entry.get("confirmed") is False:
-            problems.append(Problem("warning", key, "confirmed",
-                                    "not confirmed from a public source, so never given to patients (its fallback is): "
-                                    "check it and set confirmed: true"))
+            problems.append(
+                Problem(
+                    "warning",
+                    key,
+                    "confirmed",
+                    "not confirmed from a public source, so never given to patients (its fallback is): "
+                    "check it and set confirmed: true",
+                )
+            )
         if "source" in entry and not str(entry.get("source") or "").strip():
             problems.append(Problem("error", key, "source", "say where the details were checked"))
         if entry.get("confirmed") is False:
@@ -198,12 +211,24 @@ def _fallback_problems(key: str, contacts: Mapping[str, Any]) -> List[Problem]:
     while isinstance(entry, dict) and entry.get("confirmed") is not True:
         fallback = str(entry.get("fallback") or "").strip()
         if not fallback:
-            return [Problem("error", seen[-1], "fallback",
-                            "not confirmed, so patients must be given another contact instead: name a confirmed "
-                            "contact under 'fallback:' (for example the centre's web page for this team)")]
+            return [
+                Problem(
+                    "error",
+                    seen[-1],
+                    "fallback",
+                    "not confirmed, so patients must be given another contact instead: name a confirmed "
+                    "contact under 'fallback:' (for example the centre's web page for this team)",
+                )
+            ]
         if fallback not in contacts or fallback in seen:
-            return [Problem("error", seen[-1], "fallback",
-                            f"'{fallback}' is not another contact in this file (or leads back here)")]
+            return [
+                Problem(
+                    "error",
+                    seen[-1],
+                    "fallback",
+                    f"'{fallback}' is not another contact in this file (or leads back here)",
+                )
+            ]
         seen.append(fallback)
         entry = contacts[fallback]
     return []

@@ -4,6 +4,7 @@ Why a module of its own: "is the team there now, and if not, when does the line 
 on the nights the clocks change and on bank holidays. Time zones come from ``zoneinfo``
 (Europe/London) and bank holidays from the ``holidays`` package, never from hand-written tables.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +20,9 @@ UK_TZ = ZoneInfo("Europe/London")
 DAY_TYPES = ("weekdays", "saturday", "sunday", "bank_holidays")
 ALWAYS_OPEN = "24/7"
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+# The end-to-end scenarios set the clock of the action server's handoff (actions/clock.py); the launcher
+# switches it on only for them, with this environment variable.
+TEST_CLOCK_ENV = "CART_TEST_CLOCK"
 
 TimeRange = Tuple[dt.time, dt.time]
 

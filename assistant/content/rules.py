@@ -13,27 +13,26 @@ example question under two answers, a broken file). WARNINGS are listed but do n
 reading grade above the target, too long, few example questions, no conversation test, awaiting
 sign-off, contact details not yet confirmed.
 """
+
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
-import sys
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 from urllib.parse import urlparse
 
 import yaml
+from ruamel.yaml.comments import CommentedMap
 
 from assistant.content import CONTENT_DIR
 from assistant.content.catalogue import (
     ANSWER,
     METADATA_FIELDS,
-    TRANSLATION,
     ROOT,
     TEXT_METADATA_FIELDS,
+    TRANSLATION,
     Answer,
     Catalogue,
     as_date,
@@ -143,8 +142,9 @@ def answer_status(answer: Answer, today: dt.date, rules: ContentRules) -> str:
 class ContentChecker:
     """Runs every rule over a :class:`Catalogue` and collects :class:`Finding` s."""
 
-    def __init__(self, catalogue: Catalogue, rules: ContentRules, today: dt.date,
-                 contacts_file: Optional[Path] = None) -> None:
+    def __init__(
+        self, catalogue: Catalogue, rules: ContentRules, today: dt.date, contacts_file: Optional[Path] = None
+    ) -> None:
         self.catalogue = catalogue
         self.rules = rules
         self.today = today
@@ -193,15 +193,24 @@ class ContentChecker:
             self.add(self.contacts_file, 0, ERROR, "", str(error))
             return
         marked, _ = read_yaml(self.contacts_file)
-        entries = (marked or {}).get("contacts") or {} if isinstance(marked, dict) else {}
+        entries = marked.get("contacts") if isinstance(marked, CommentedMap) else None
+        if not isinstance(entries, CommentedMap):  # no line numbers to give: the messages still say where
+            entries = CommentedMap()
         for problem in check_contacts_data(data):
             line = 0
             if problem.contact in entries:
                 entry = entries[problem.contact]
-                field_line = entry.lc.key(problem.field)[0] if problem.field in entry else entries.lc.key(problem.contact)[0]
+                field_line = (
+                    entry.lc.key(problem.field)[0] if problem.field in entry else entries.lc.key(problem.contact)[0]
+                )
                 line = field_line + 1
-            self.add(self.contacts_file, line, problem.severity, "", f"contact '{problem.contact}': {problem.message}"
-                     if problem.contact else problem.message)
+            self.add(
+                self.contacts_file,
+                line,
+                problem.severity,
+                "",
+                f"contact '{problem.contact}': {problem.message}" if problem.contact else problem.message,
+            )
         if isinstance(data, dict) and isinstance(data.get("contacts"), dict):
             self.contacts = {k: v for k, v in data["contacts"].items() if isinstance(v, dict)}
 
@@ -209,20 +218,37 @@ class ContentChecker:
     def check_metadata(self, answer: Answer) -> None:
         key, meta = answer.key, answer.metadata
         if not meta:
-            self.add(answer.path, answer.line, ERROR, key, "has no 'metadata:' (answer_id, source, checked, reviewer, approved, review_by); copy it from another answer")
+            self.add(
+                answer.path,
+                answer.line,
+                ERROR,
+                key,
+                "has no 'metadata:' (answer_id, source, checked, reviewer, approved, review_by); "
+                "copy it from another answer",
+            )
             return
         for name in METADATA_FIELDS:
             if name not in meta:
                 self.add(answer.path, answer.line_of("metadata"), ERROR, key, f"the metadata has no '{name}:' line")
         if "answer_id" in meta and str(meta["answer_id"]) != key:
-            self.add(answer.path, answer.line_of("metadata.answer_id"), ERROR, key,
-                     f"answer_id is '{meta['answer_id']}' but must be '{key}' (the name after utter_)")
+            self.add(
+                answer.path,
+                answer.line_of("metadata.answer_id"),
+                ERROR,
+                key,
+                f"answer_id is '{meta['answer_id']}' but must be '{key}' (the name after utter_)",
+            )
         for name in ("topic", "question", "source"):
             if name in meta and not str(meta[name] or "").strip():
                 self.add(answer.path, answer.line_of(f"metadata.{name}"), ERROR, key, f"'{name}' is empty")
         if answer.variations > 1:
-            self.add(answer.path, answer.line, WARNING, key,
-                     f"has {answer.variations} versions of the text; patients get one at random. Keep one approved text")
+            self.add(
+                answer.path,
+                answer.line,
+                WARNING,
+                key,
+                f"has {answer.variations} versions of the text; patients get one at random. Keep one approved text",
+            )
         self.check_dates(answer)
         self.check_sources(answer)
 
@@ -231,41 +257,94 @@ class ContentChecker:
         dates: Dict[str, Optional[dt.date]] = {}
         for name in ("checked", "approved", "review_by"):
             raw = str(meta.get(name) or "").strip()
-            dates[name] = as_date(raw)
-            if raw and dates[name] is None:
-                self.add(answer.path, answer.line_of(f"metadata.{name}"), ERROR, key,
-                         f"'{name}: {raw}' is not a date; write it as YYYY-MM-DD, e.g. {self.today.isoformat()}")
-            elif dates[name] and name != "review_by" and dates[name] > self.today:
-                self.add(answer.path, answer.line_of(f"metadata.{name}"), ERROR, key,
-                         f"'{name}' is {raw}, a date in the future")
+            date = dates[name] = as_date(raw)
+            if raw and date is None:
+                self.add(
+                    answer.path,
+                    answer.line_of(f"metadata.{name}"),
+                    ERROR,
+                    key,
+                    f"'{name}: {raw}' is not a date; write it as YYYY-MM-DD, e.g. {self.today.isoformat()}",
+                )
+            elif date and name != "review_by" and date > self.today:
+                self.add(
+                    answer.path,
+                    answer.line_of(f"metadata.{name}"),
+                    ERROR,
+                    key,
+                    f"'{name}' is {raw}, a date in the future",
+                )
         if "checked" in meta and not str(meta.get("checked") or "").strip():
-            self.add(answer.path, answer.line_of("metadata.checked"), ERROR, key, "'checked' is empty: give the date the facts were checked against the source")
+            self.add(
+                answer.path,
+                answer.line_of("metadata.checked"),
+                ERROR,
+                key,
+                "'checked' is empty: give the date the facts were checked against the source",
+            )
         review_by = dates["review_by"]
         review_line = answer.line_of("metadata.review_by")
         if "review_by" in meta and not str(meta.get("review_by") or "").strip():
-            self.add(answer.path, review_line, ERROR, key, "'review_by' is empty: every answer needs a date by which it is checked again")
+            self.add(
+                answer.path,
+                review_line,
+                ERROR,
+                key,
+                "'review_by' is empty: every answer needs a date by which it is checked again",
+            )
         elif review_by is not None and review_by < self.today:
-            hidden = ("the assistant no longer shows this answer to patients" if answer.kind == ANSWER
-                      else "patients still see this text, unchecked")
-            self.add(answer.path, review_line, ERROR, key,
-                     f"its review-by date ({review_by.isoformat()}) has passed: {hidden}. Check it against its source, "
-                     "then set 'checked' and a new 'review_by'", kind=REVIEW_PASSED)
+            hidden = (
+                "the assistant no longer shows this answer to patients"
+                if answer.kind == ANSWER
+                else "patients still see this text, unchecked"
+            )
+            self.add(
+                answer.path,
+                review_line,
+                ERROR,
+                key,
+                f"its review-by date ({review_by.isoformat()}) has passed: {hidden}. Check it against its source, "
+                "then set 'checked' and a new 'review_by'",
+                kind=REVIEW_PASSED,
+            )
         elif review_by is not None and (review_by - self.today).days <= self.rules.review_soon_days:
-            self.add(answer.path, review_line, WARNING, key,
-                     f"is due for review by {review_by.isoformat()} ({(review_by - self.today).days} days): after that date it is hidden from patients")
+            self.add(
+                answer.path,
+                review_line,
+                WARNING,
+                key,
+                f"is due for review by {review_by.isoformat()} ({(review_by - self.today).days} days): "
+                "after that date it is hidden from patients",
+            )
         reviewer = str(meta.get("reviewer") or "").strip()
         approved_raw = str(meta.get("approved") or "").strip()
         if not reviewer and not approved_raw:
-            self.add(answer.path, answer.line_of("metadata.reviewer"), WARNING, key,
-                     "is awaiting clinical sign-off (no reviewer or approval date yet)", kind="awaiting clinical sign-off")
+            self.add(
+                answer.path,
+                answer.line_of("metadata.reviewer"),
+                WARNING,
+                key,
+                "is awaiting clinical sign-off (no reviewer or approval date yet)",
+                kind="awaiting clinical sign-off",
+            )
         elif not reviewer or not approved_raw:
             missing = "reviewer" if not reviewer else "approved"
-            self.add(answer.path, answer.line_of(f"metadata.{missing}"), ERROR, key,
-                     "sign-off needs both the reviewer's name and the approval date")
+            self.add(
+                answer.path,
+                answer.line_of(f"metadata.{missing}"),
+                ERROR,
+                key,
+                "sign-off needs both the reviewer's name and the approval date",
+            )
         elif dates["approved"] and dates["checked"] and dates["checked"] > dates["approved"]:
-            self.add(answer.path, answer.line_of("metadata.approved"), WARNING, key,
-                     f"was checked again on {dates['checked'].isoformat()}, after its approval on "
-                     f"{dates['approved'].isoformat()}: it needs signing off again")
+            self.add(
+                answer.path,
+                answer.line_of("metadata.approved"),
+                WARNING,
+                key,
+                f"was checked again on {dates['checked'].isoformat()}, after its approval on "
+                f"{dates['approved'].isoformat()}: it needs signing off again",
+            )
 
     def check_sources(self, answer: Answer) -> None:
         """Each source is a public web page listed in content/sources.yml (patients see its title as a link).
@@ -275,27 +354,47 @@ class ContentChecker:
         for item in source_items(answer.metadata):
             if not LINK.fullmatch(item):
                 if shown_to_patients:
-                    self.add(answer.path, line, ERROR, answer.key,
-                             f"its source '{item}' is not a web page patients can open: cite the public page instead "
-                             "(listed in content/sources.yml with its title)")
+                    self.add(
+                        answer.path,
+                        line,
+                        ERROR,
+                        answer.key,
+                        f"its source '{item}' is not a web page patients can open: cite the public page instead "
+                        "(listed in content/sources.yml with its title)",
+                    )
                 continue
             if not self.rules.link_allowed(item):
-                self.add(answer.path, line, WARNING, answer.key,
-                         f"its source {item} is not on the list of approved web sites; cite an approved site, or ask "
-                         "the clinical safety officer to add this one to content/content_rules.yml",
-                         kind="source not on the approved web sites")
+                self.add(
+                    answer.path,
+                    line,
+                    WARNING,
+                    answer.key,
+                    f"its source {item} is not on the list of approved web sites; cite an approved site, or ask "
+                    "the clinical safety officer to add this one to content/content_rules.yml",
+                    kind="source not on the approved web sites",
+                )
             if item not in self.catalogue.sources:
-                self.add(answer.path, line, ERROR, answer.key,
-                         f"its source {item} is not in content/sources.yml: add it there with its title, publisher and "
-                         "date, so that patients see what it is")
+                self.add(
+                    answer.path,
+                    line,
+                    ERROR,
+                    answer.key,
+                    f"its source {item} is not in content/sources.yml: add it there with its title, publisher and "
+                    "date, so that patients see what it is",
+                )
 
     def check_governed_text(self, text: Answer) -> None:
         """A text the assistant says outside the catalogue (domain response, system message): the same record
         (source, checked, reviewer, approved, review_by) and the same rules for its wording."""
         meta = text.metadata
         if not meta:
-            self.add(text.path, text.line, ERROR, text.key,
-                     f"has no 'metadata:' ({', '.join(TEXT_METADATA_FIELDS)}); copy it from another text")
+            self.add(
+                text.path,
+                text.line,
+                ERROR,
+                text.key,
+                f"has no 'metadata:' ({', '.join(TEXT_METADATA_FIELDS)}); copy it from another text",
+            )
             return
         for name in TEXT_METADATA_FIELDS:
             if name not in meta:
@@ -318,13 +417,24 @@ class ContentChecker:
             return
         without_placeholders = PLACEHOLDER.sub(" ", text.text)
         for typed in TYPED_PHONE.findall(without_placeholders) + TYPED_EMAIL.findall(without_placeholders):
-            self.add(text.path, line, ERROR, text.key,
-                     f"has '{typed}' typed in; keep the placeholder such as {{hotline_phone}} from the English text")
+            self.add(
+                text.path,
+                line,
+                ERROR,
+                text.key,
+                f"has '{typed}' typed in; keep the placeholder such as {{hotline_phone}} from the English text",
+            )
         self.check_placeholders(text)
         if str(text.metadata.get("translation") or "").strip().lower() != "reviewed":
-            self.add(text.path, text.line_of("metadata.translation"), WARNING, text.key,
-                     "translation awaiting review by a qualified translator (compare with the English text and the "
-                     "back-translation, then set translation: reviewed)", kind="translation awaiting review")
+            self.add(
+                text.path,
+                text.line_of("metadata.translation"),
+                WARNING,
+                text.key,
+                "translation awaiting review by a qualified translator (compare with the English text and the "
+                "back-translation, then set translation: reviewed)",
+                kind="translation awaiting review",
+            )
 
     # -- the text ----------------------------------------------------------------------------------
     def check_text(self, answer: Answer, extra: Sequence[str] = ()) -> None:
@@ -334,27 +444,52 @@ class ContentChecker:
             return
         grade = reading_grade(text)
         if grade > self.rules.reading_grade_target:
-            self.add(answer.path, line, WARNING, key,
-                     f"reads at grade {grade}, above the target of {self.rules.reading_grade_target:g}: use shorter "
-                     "sentences and everyday words", kind="reading grade above the target")
+            self.add(
+                answer.path,
+                line,
+                WARNING,
+                key,
+                f"reads at grade {grade}, above the target of {self.rules.reading_grade_target:g}: use shorter "
+                "sentences and everyday words",
+                kind="reading grade above the target",
+            )
         words = word_count(text)
         if words > self.rules.max_words:
-            self.add(answer.path, line, WARNING, key, f"is {words} words long; keep it to {self.rules.max_words} or fewer",
-                     kind="longer than the word limit")
+            self.add(
+                answer.path,
+                line,
+                WARNING,
+                key,
+                f"is {words} words long; keep it to {self.rules.max_words} or fewer",
+                kind="longer than the word limit",
+            )
         for phrase, why in self.rules.banned_phrases.items():
             if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.IGNORECASE):
-                self.add(answer.path, line, ERROR, key, f"uses the phrase \"{phrase}\": {why}")
-        payloads = " ".join(str(b.get("payload") or "") for b in answer.response.get("buttons") or [] if isinstance(b, dict))
+                self.add(answer.path, line, ERROR, key, f'uses the phrase "{phrase}": {why}')
+        payloads = " ".join(
+            str(b.get("payload") or "") for b in answer.response.get("buttons") or [] if isinstance(b, dict)
+        )
         for url in LINK.findall(f"{text} {payloads}"):
             if not self.rules.link_allowed(url):
-                self.add(answer.path, line, ERROR, key,
-                         f"links to {url}, which is not on the list of approved web sites (content/content_rules.yml)")
+                self.add(
+                    answer.path,
+                    line,
+                    ERROR,
+                    key,
+                    f"links to {url}, which is not on the list of approved web sites (content/content_rules.yml)",
+                )
             elif url.lower().startswith("http://"):
                 self.add(answer.path, line, ERROR, key, f"links to {url}: use the secure address (https://)")
         without_placeholders = PLACEHOLDER.sub(" ", text)
         for typed in TYPED_PHONE.findall(without_placeholders) + TYPED_EMAIL.findall(without_placeholders):
-            self.add(answer.path, line, ERROR, key,
-                     f"has '{typed}' typed in; write a placeholder such as {{hotline_phone}} so the number comes from content/contacts.yml")
+            self.add(
+                answer.path,
+                line,
+                ERROR,
+                key,
+                f"has '{typed}' typed in; write a placeholder such as {{hotline_phone}} "
+                "so the number comes from content/contacts.yml",
+            )
         self.check_placeholders(answer, extra)
 
     def check_placeholders(self, answer: Answer, extra: Sequence[str] = ()) -> None:
@@ -370,17 +505,32 @@ class ContentChecker:
             contact_key, _, field_name = name.rpartition("_")
             entry = self.contacts.get(contact_key)
             if entry is None or field_name not in fields:
-                self.add(answer.path, answer.line_of("text"), ERROR, answer.key,
-                         f"uses {{{name}}}, which is not a contact detail in content/contacts.yml: patients would see "
-                         f"'{{{name}}}'. Use <contact>_<{'|'.join(fields)}>, e.g. {{hotline_phone}}, or {{urgent_routes}}")
+                self.add(
+                    answer.path,
+                    answer.line_of("text"),
+                    ERROR,
+                    answer.key,
+                    f"uses {{{name}}}, which is not a contact detail in content/contacts.yml: patients would see "
+                    f"'{{{name}}}'. Use <contact>_<{'|'.join(fields)}>, e.g. {{hotline_phone}}, or {{urgent_routes}}",
+                )
             elif entry.get("confirmed") is not True and field_name in ("phone", "email", "hours"):
-                self.add(answer.path, answer.line_of("text"), ERROR, answer.key,
-                         f"uses {{{name}}}, but '{contact_key}' is not confirmed in content/contacts.yml, so its "
-                         f"{field_name} must not reach patients: use {{{contact_key}_how}} (its confirmed fallback is "
-                         "given until it is confirmed)")
+                self.add(
+                    answer.path,
+                    answer.line_of("text"),
+                    ERROR,
+                    answer.key,
+                    f"uses {{{name}}}, but '{contact_key}' is not confirmed in content/contacts.yml, so its "
+                    f"{field_name} must not reach patients: use {{{contact_key}_how}} (its confirmed fallback is "
+                    "given until it is confirmed)",
+                )
             elif field_name in ("phone", "email", "url") and not str(entry.get(field_name) or "").strip():
-                self.add(answer.path, answer.line_of("text"), ERROR, answer.key,
-                         f"uses {{{name}}}, but content/contacts.yml has no {field_name} for '{contact_key}'")
+                self.add(
+                    answer.path,
+                    answer.line_of("text"),
+                    ERROR,
+                    answer.key,
+                    f"uses {{{name}}}, but content/contacts.yml has no {field_name} for '{contact_key}'",
+                )
 
     # -- example questions and conversation tests -------------------------------------------------
     def check_examples_and_tests(self, answer: Answer) -> None:
@@ -388,25 +538,54 @@ class ContentChecker:
         examples = self.catalogue.examples_for(key)
         tests = self.catalogue.tests_for(key)
         if not examples:
-            self.add(answer.path, answer.line, ERROR, key,
-                     f"has no example questions: add at least {self.rules.min_examples} under '- intent: {key}' in data/nlu/{answer.topic}.yml")
+            self.add(
+                answer.path,
+                answer.line,
+                ERROR,
+                key,
+                f"has no example questions: add at least {self.rules.min_examples} "
+                f"under '- intent: {key}' in data/nlu/{answer.topic}.yml",
+            )
         elif len(examples) < self.rules.min_examples:
-            self.add(examples[0].path, examples[0].line, WARNING, key,
-                     f"has only {len(examples)} example questions; add at least {self.rules.min_examples - len(examples)} more, "
-                     "written the way patients and carers type", kind="too few example questions")
+            self.add(
+                examples[0].path,
+                examples[0].line,
+                WARNING,
+                key,
+                f"has only {len(examples)} example questions; "
+                f"add at least {self.rules.min_examples - len(examples)} more, "
+                "written the way patients and carers type",
+                kind="too few example questions",
+            )
         if not tests:
-            self.add(answer.path, answer.line, WARNING, key,
-                     "has no conversation test: add one to tests/test_catalogue.yml with a wording that is not an example",
-                     kind="no conversation test")
+            self.add(
+                answer.path,
+                answer.line,
+                WARNING,
+                key,
+                "has no conversation test: add one to tests/test_catalogue.yml with a wording that is not an example",
+                kind="no conversation test",
+            )
         wordings = {normalise(e.text) for e in examples}
         if tests and all(normalise(t.text) in wordings for t in tests):
-            self.add(tests[0].path, tests[0].line, WARNING, key,
-                     "its conversation tests only use wordings that are already example questions; add one to "
-                     "tests/test_catalogue.yml with a new wording", kind="tested only with known wordings")
+            self.add(
+                tests[0].path,
+                tests[0].line,
+                WARNING,
+                key,
+                "its conversation tests only use wordings that are already example questions; add one to "
+                "tests/test_catalogue.yml with a new wording",
+                kind="tested only with known wordings",
+            )
         question = str(answer.metadata.get("question") or "").strip()
         if examples and question and normalise(question) not in wordings:
-            self.add(answer.path, answer.line_of("metadata.question"), WARNING, key,
-                     f"its question \"{question}\" is not among its example questions; add it to data/nlu/{answer.topic}.yml")
+            self.add(
+                answer.path,
+                answer.line_of("metadata.question"),
+                WARNING,
+                key,
+                f'its question "{question}" is not among its example questions; add it to data/nlu/{answer.topic}.yml',
+            )
 
     def check_unknown_answers(self) -> None:
         if self.catalogue.file_errors:
@@ -414,8 +593,13 @@ class ContentChecker:
         known = set(self.catalogue.answers)
         for item in list(self.catalogue.examples) + list(self.catalogue.tests):
             if item.key not in known:
-                self.add(item.path, item.line, ERROR, item.key,
-                         f"is not an answer in data/responses/ (check the spelling of '{item.key}', or add the answer)")
+                self.add(
+                    item.path,
+                    item.line,
+                    ERROR,
+                    item.key,
+                    f"is not an answer in data/responses/ (check the spelling of '{item.key}', or add the answer)",
+                )
                 known.add(item.key)  # once per unknown name is enough
 
     def check_shared_examples(self) -> None:
@@ -424,18 +608,37 @@ class ContentChecker:
             first, second = examples[i], examples[j]
             if first.key == second.key:
                 continue
-            later, earlier = (second, first) if (str(second.path), second.line) > (str(first.path), first.line) else (first, second)
+            later, earlier = (
+                (second, first) if (str(second.path), second.line) > (str(first.path), first.line) else (first, second)
+            )
             where = f"{earlier.path.name}:{earlier.line}"
             if normalise(first.text) == normalise(second.text):
-                self.add(later.path, later.line, ERROR, later.key,
-                         f"the example \"{later.text}\" is also an example of {earlier.key} ({where}); keep it under one answer only")
+                self.add(
+                    later.path,
+                    later.line,
+                    ERROR,
+                    later.key,
+                    f'the example "{later.text}" is also an example of {earlier.key} ({where}); '
+                    "keep it under one answer only",
+                )
             elif near_same(first.text, second.text):
-                self.add(later.path, later.line, WARNING, later.key,
-                         f"the example \"{later.text}\" is almost the same as \"{earlier.text}\" under {earlier.key} "
-                         f"({where}); the assistant cannot tell them apart")
+                self.add(
+                    later.path,
+                    later.line,
+                    WARNING,
+                    later.key,
+                    f'the example "{later.text}" is almost the same as "{earlier.text}" under {earlier.key} '
+                    f"({where}); the assistant cannot tell them apart",
+                )
 
 
-def check_content(catalogue: Optional[Catalogue] = None, rules: Optional[ContentRules] = None,
-                  today: Optional[dt.date] = None, contacts_file: Optional[Path] = None) -> List[Finding]:
+def check_content(
+    catalogue: Optional[Catalogue] = None,
+    rules: Optional[ContentRules] = None,
+    today: Optional[dt.date] = None,
+    contacts_file: Optional[Path] = None,
+) -> List[Finding]:
     """Every finding for the catalogue (by default the project's own files, today in the UK)."""
-    return ContentChecker(catalogue or load_catalogue(), rules or load_rules(), today or today_uk(), contacts_file).run()
+    return ContentChecker(
+        catalogue or load_catalogue(), rules or load_rules(), today or today_uk(), contacts_file
+    ).run()

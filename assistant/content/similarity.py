@@ -5,6 +5,7 @@ Why: the content check must spot the same question written under two answers ("w
 hundreds of single lines. Character n-grams (TF-IDF, scikit-learn, already installed with Rasa) are
 robust to typos, punctuation and word order, and fast enough for thousands of questions.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,7 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> List[Tuple[int, int
     """Index pairs (i < j) whose similarity reaches ``threshold``, most alike first."""
     matrix = similarity_matrix(texts)
     rows, cols = np.where(np.triu(matrix, k=1) >= threshold)
-    pairs = [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
+    pairs = [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols, strict=False)]
     return sorted(pairs, key=lambda p: -p[2])
 
 
@@ -88,7 +89,7 @@ def near_same(first: str, second: str) -> bool:
         return bool(a)
     if len(a) != len(b):
         return False
-    differing = [(x, y) for x, y in zip(a, b) if x != y]
+    differing = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
     if len(differing) > 2:
         return False
     unmatched_a = sorted(set(a) - set(b))

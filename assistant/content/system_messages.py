@@ -5,6 +5,7 @@ same texts the same way, and the action server must not load the Rasa server's c
 text may use the contacts' placeholders (``{hotline_phone}``, see :mod:`assistant.content.contacts`) and
 ``{urgent_routes}``: the one text that says where to get urgent help, written once in that file.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,10 +18,22 @@ from assistant.content import CONTENT_DIR
 from assistant.content.contacts import Contacts
 
 SYSTEM_MESSAGES_PATH = CONTENT_DIR / "system_messages.yml"
+# How the widget, the end-to-end scenarios and the trial recognise two replies the assistant makes itself (by
+# their metadata, not their wording): "I'm not sure, did you mean…?" and the "reach a person" message sent
+# when a turn would otherwise get no reply.
+CLARIFY_ANSWER_ID = "clarify"
+DEGRADED_ANSWER_ID = "service_degraded"
 URGENT_ROUTES = "urgent_routes"
 # The values the code gives a message where it renders it, besides the placeholders every text may use.
-_HANDOFF_VALUES = ("contact_name", "contact_phone", "contact_url", "contact_hours", "contact_how", "next_opening",
-                   "team_name")
+_HANDOFF_VALUES = (
+    "contact_name",
+    "contact_phone",
+    "contact_url",
+    "contact_hours",
+    "contact_how",
+    "next_opening",
+    "team_name",
+)
 EXTRA_VALUES: Dict[str, Tuple[str, ...]] = {
     "input_too_long": ("max_characters",),
     "handoff_open": _HANDOFF_VALUES,

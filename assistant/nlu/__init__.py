@@ -1,14 +1,14 @@
 """Custom Rasa NLU components of the assistant, listed by module path in ``config.yml``."""
+
 from __future__ import annotations
 
 from typing import Any, Dict
 
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
-from rasa.shared.nlu.training_data.message import Message
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
 
 # The closest catalogue answers of a turn (the question matcher writes them; the NLG offers them as
 # "Did you mean…?" buttons when the turn is unsure).

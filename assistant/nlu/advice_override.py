@@ -4,6 +4,7 @@ Why: the kind refusal (with the team's contacts) must not depend on the trained 
 see :mod:`assistant.nlu.personal_advice` for what counts as a clear request. It runs just before the
 urgent-symptom detector, so "can I take paracetamol for my temperature of 38.5?" still gets urgent help.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -12,8 +13,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu import ConfiguredComponent, force_intent
 from assistant.content import project_path
+from assistant.nlu import ConfiguredComponent, force_intent
 from assistant.nlu.personal_advice import PersonalAdviceDetector, load_lexicon
 
 ADVICE_INTENT = "personal_advice"

@@ -4,6 +4,7 @@ Why: NLU memory grows with the square of the message length (one 30 KB message t
 server to 3.9 GB here). The chat channels already refuse long messages politely
 (``assistant/server/channels.py``); this is the second line for any other way text reaches the model.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -11,9 +12,9 @@ from typing import Any, Dict, List
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.nlu import ConfiguredComponent
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 TRUNCATED_KEY = "text_truncated"
 

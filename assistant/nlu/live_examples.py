@@ -19,6 +19,7 @@ kept: a half-read file must never silently drop an answer's examples. Refused:
 Only a model trained from this same folder learns live (not a cross-validation fold or a model trained on
 other data), and only in the process that loaded it for answering.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 
 from assistant.content.catalogue import live_responses_dir, read_answers, read_yaml, yaml_files
-from assistant.nlu.matcher_model import Example, sorted_examples
 from assistant.content.similarity import normalise
+from assistant.nlu.matcher_model import Example, sorted_examples
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.nlu.question_matcher import QuestionMatcher
@@ -65,8 +66,10 @@ def _line_of(text: str, label: str) -> int:
 
 def _rasa_complaints(error: Exception) -> List[Tuple[int, str]]:
     """Rasa's schema messages ("in Line 3: Key 'intnt' was not defined. Path: '/nlu/0'") as (line, words)."""
-    found = [(int(line), re.sub(r"\s*(?:Value )?[Pp]ath: .*$", "", detail.strip()).rstrip("."))
-             for line, detail in re.findall(r"in Line (\d+):\s*\n\s*(.+)", str(error))]
+    found = [
+        (int(line), re.sub(r"\s*(?:Value )?[Pp]ath: .*$", "", detail.strip()).rstrip("."))
+        for line, detail in re.findall(r"in Line (\d+):\s*\n\s*(.+)", str(error))
+    ]
     return found or [(0, str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)]
 
 
@@ -86,9 +89,11 @@ def read_example_files(directory: Path) -> ExampleFiles:
         text = path.read_text(encoding="utf-8")
         try:
             data = RasaYAMLReader().reads(text)
-        except Exception as error:  # Rasa raises several kinds; each means "not a training-data file"
-            found.problems.extend(f"{_shown(path)}:{line}: this is not in Rasa's format for example questions ({detail})"
-                                  for line, detail in _rasa_complaints(error))
+        except Exception as not_rasa:  # Rasa raises several kinds; each means "not a training-data file"
+            found.problems.extend(
+                f"{_shown(path)}:{line}: this is not in Rasa's format for example questions ({detail})"
+                for line, detail in _rasa_complaints(not_rasa)
+            )
             continue
         for message in data.intent_examples:
             label = message.get("intent_response_key") or message.get("intent")
@@ -97,9 +102,11 @@ def read_example_files(directory: Path) -> ExampleFiles:
     return found
 
 
-def check_examples(found: ExampleFiles, known_labels: Set[str], retrieval_intents: Set[str],
-                   answers: Set[str]) -> List[str]:
+def check_examples(
+    found: ExampleFiles, known_labels: Set[str], retrieval_intents: Set[str], answers: Set[str]
+) -> List[str]:
     """The problems that stop a set of examples going live, in plain words."""
+
     def at(label: str) -> str:
         path, line = found.where.get(label, (None, 0))
         return f"{_shown(path)}:{line}" if path else "data/nlu"
@@ -109,20 +116,27 @@ def check_examples(found: ExampleFiles, known_labels: Set[str], retrieval_intent
     labels = {label for _, label in found.examples}
     for label in sorted(labels - usable):
         if "/" in label:
-            problems.append(f"{at(label)}: '{label}' is not an answer in data/responses/ (check the spelling, or add the "
-                            "answer there first)")
+            problems.append(
+                f"{at(label)}: '{label}' is not an answer in data/responses/ (check the spelling, or add the "
+                "answer there first)"
+            )
         else:
-            problems.append(f"{at(label)}: '{label}' is not a kind of message the assistant knows (check the spelling; "
-                            "a new kind of message needs a retrain: make train)")
+            problems.append(
+                f"{at(label)}: '{label}' is not a kind of message the assistant knows (check the spelling; "
+                "a new kind of message needs a retrain: make train)"
+            )
     first_label: Dict[str, Tuple[str, str]] = {}
     for text, label in found.examples:
         earlier = first_label.setdefault(normalise(text) or text, (label, text))
         if earlier[0] != label:
-            problems.append(f"{at(label)}: the example \"{text}\" is also an example of {earlier[0]}; keep it under one "
-                            "answer only")
-    for label in sorted((known_labels - labels) & ({l for l in known_labels if "/" not in l} | answers)):
-        problems.append(f"data/nlu: '{label}' has no example questions left, so the assistant could never find it; "
-                        "add some back (or remove the answer from data/responses/ first)")
+            problems.append(
+                f'{at(label)}: the example "{text}" is also an example of {earlier[0]}; keep it under one answer only'
+            )
+    for label in sorted((known_labels - labels) & ({label for label in known_labels if "/" not in label} | answers)):
+        problems.append(
+            f"data/nlu: '{label}' has no example questions left, so the assistant could never find it; "
+            "add some back (or remove the answer from data/responses/ first)"
+        )
     return problems
 
 
@@ -139,7 +153,9 @@ class ExampleWatcher:
         self.thread = threading.Thread(target=self._run, name="live-examples", daemon=True)
 
     @classmethod
-    def start_if_trained_from(cls, directory: Path, matcher: "QuestionMatcher", interval: float) -> Optional["ExampleWatcher"]:
+    def start_if_trained_from(
+        cls, directory: Path, matcher: "QuestionMatcher", interval: float
+    ) -> Optional["ExampleWatcher"]:
         if not matcher.trained_from_examples_dir:
             logger.info("Live learning of example questions is off: this model was not trained from %s", directory)
             return None
@@ -176,12 +192,17 @@ class ExampleWatcher:
         self._seen = snapshot
         found = read_example_files(self.directory)
         if not found.problems:
-            found.problems = check_examples(found, set(self.matcher.model.labels), set(self.matcher.retrieval_intents),
-                                            _answer_ids())
+            found.problems = check_examples(
+                found, set(self.matcher.trained.labels), set(self.matcher.retrieval_intents), _answer_ids()
+            )
         if found.problems:
             if tuple(found.problems) != self._refused:
-                logger.error("The changed example questions in %s are NOT used (the assistant keeps the ones it had) "
-                             "until these are fixed:\n  %s", _shown(self.directory), "\n  ".join(found.problems))
+                logger.error(
+                    "The changed example questions in %s are NOT used (the assistant keeps the ones it had) "
+                    "until these are fixed:\n  %s",
+                    _shown(self.directory),
+                    "\n  ".join(found.problems),
+                )
             self._refused = tuple(found.problems)
             return False
         self._refused = None
@@ -191,9 +212,14 @@ class ExampleWatcher:
         before = set(self.matcher.examples)
         started = time.monotonic()
         self.matcher.learn(examples)
-        logger.info("Now using the example questions saved in %s: %d added, %d removed or moved, %d in all "
-                    "(learnt in %.1f s)", _shown(self.directory), len(set(examples) - before),
-                    len(before - set(examples)), len(examples), time.monotonic() - started)
+        logger.info(
+            "Now using the example questions saved in %s: %d added, %d removed or moved, %d in all (learnt in %.1f s)",
+            _shown(self.directory),
+            len(set(examples) - before),
+            len(before - set(examples)),
+            len(examples),
+            time.monotonic() - started,
+        )
         return True
 
 

@@ -15,6 +15,7 @@ reshuffle the others). A confidence of 0.8 then means about 8 answers in 10 are 
 
 Nothing here knows Rasa: :mod:`assistant.nlu.question_matcher` wraps it as a pipeline component.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,13 @@ class MatcherSettings:
         if folds < 2:
             raise ValueError("calibration_folds must be at least 2")
         low, high = (int(n) for n in config["char_ngrams"])
-        return cls(tuple(int(layer) for layer in config["layers"]), (low, high), float(config["regularisation"]),
-                   folds, tuple((str(p), str(r)) for p, r in (config.get("rewrites") or {}).items()))
+        return cls(
+            tuple(int(layer) for layer in config["layers"]),
+            (low, high),
+            float(config["regularisation"]),
+            folds,
+            tuple((str(p), str(r)) for p, r in (config.get("rewrites") or {}).items()),
+        )
 
     def normalise(self, text: str) -> str:
         """The text as the matcher reads it: rewrites applied (e.g. "cart", "car t" → "CAR-T")."""
@@ -79,8 +85,16 @@ def calibration_fold(example: Example, folds: int) -> int:
 class TrainedMatcher:
     """A fitted matcher: character n-gram vocabulary, classifier weights, labels and temperature."""
 
-    def __init__(self, settings: MatcherSettings, labels: List[str], vocabulary: Dict[str, int], idf: np.ndarray,
-                 coef: np.ndarray, intercept: np.ndarray, temperature: float) -> None:
+    def __init__(
+        self,
+        settings: MatcherSettings,
+        labels: List[str],
+        vocabulary: Dict[str, int],
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        temperature: float,
+    ) -> None:
         self.settings = settings
         self.labels = labels
         self.coef = coef
@@ -105,13 +119,22 @@ class TrainedMatcher:
         folds = np.array([calibration_fold(example, settings.calibration_folds) for example in examples])
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
             fitted = pool.submit(_fit_classifier, texts, labels, vectors, settings)
-            held_out = [pool.submit(_held_out_scores, folds == fold, texts, labels, vectors, settings)
-                        for fold in range(settings.calibration_folds)]
+            held_out = [
+                pool.submit(_held_out_scores, folds == fold, texts, labels, vectors, settings)
+                for fold in range(settings.calibration_folds)
+            ]
             vectorizer, classifier = fitted.result()
-            temperature = _best_temperature([h.result() for h in held_out if h.result() is not None])
+            temperature = _best_temperature([scores for scores in (h.result() for h in held_out) if scores is not None])
         coef, intercept = _one_row_per_label(classifier.coef_, classifier.intercept_)
-        return cls(settings, list(classifier.classes_), dict(vectorizer.vocabulary_), vectorizer.idf_,
-                   coef, intercept, temperature)
+        return cls(
+            settings,
+            list(classifier.classes_),
+            dict(vectorizer.vocabulary_),
+            vectorizer.idf_,
+            coef,
+            intercept,
+            temperature,
+        )
 
     # -- answering --------------------------------------------------------------------------------
     def probabilities(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
@@ -131,21 +154,35 @@ class TrainedMatcher:
     def load(cls, directory: Path, settings: MatcherSettings) -> "TrainedMatcher":
         arrays = np.load(directory / MODEL_FILE)
         meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
-        return cls(settings, list(meta["labels"]), {str(k): int(v) for k, v in meta["vocabulary"].items()},
-                   arrays["idf"], arrays["coef"], arrays["intercept"], float(meta["temperature"]))
+        return cls(
+            settings,
+            list(meta["labels"]),
+            {str(k): int(v) for k, v in meta["vocabulary"].items()},
+            arrays["idf"],
+            arrays["coef"],
+            arrays["intercept"],
+            float(meta["temperature"]),
+        )
 
 
-def _vectorizer(settings: MatcherSettings, vocabulary: Dict[str, int] = None) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, sublinear_tf=True,
-                           lowercase=True, dtype=np.float64, vocabulary=vocabulary)
+def _vectorizer(settings: MatcherSettings, vocabulary: Optional[Dict[str, int]] = None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=settings.char_ngrams,
+        sublinear_tf=True,
+        lowercase=True,
+        dtype=np.float64,
+        vocabulary=vocabulary,
+    )
 
 
 def _features(vectorizer: TfidfVectorizer, texts: Sequence[str], vectors: np.ndarray) -> sparse.csr_matrix:
     return sparse.hstack([sparse.csr_matrix(vectors, dtype=np.float64), vectorizer.transform(texts)], format="csr")
 
 
-def _fit_classifier(texts: Sequence[str], labels: Sequence[str], vectors: np.ndarray,
-                    settings: MatcherSettings) -> Tuple[TfidfVectorizer, LogisticRegression]:
+def _fit_classifier(
+    texts: Sequence[str], labels: Sequence[str], vectors: np.ndarray, settings: MatcherSettings
+) -> Tuple[TfidfVectorizer, LogisticRegression]:
     vectorizer = _vectorizer(settings).fit(texts)
     # lbfgs from zero to convergence: no randomness anywhere (random_state is unused by this solver).
     classifier = LogisticRegression(C=settings.regularisation, max_iter=2000)
@@ -160,8 +197,9 @@ def _one_row_per_label(coef: np.ndarray, intercept: np.ndarray) -> Tuple[np.ndar
     return coef, intercept
 
 
-def _held_out_scores(held_out: np.ndarray, texts: Sequence[str], labels: Sequence[str], vectors: np.ndarray,
-                     settings: MatcherSettings) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+def _held_out_scores(
+    held_out: np.ndarray, texts: Sequence[str], labels: Sequence[str], vectors: np.ndarray, settings: MatcherSettings
+) -> Optional[Tuple[np.ndarray, np.ndarray]]:
     """Scores of the examples in one held-out fold by a classifier trained without them, and their true columns."""
     train = np.flatnonzero(~held_out)
     train_labels = [labels[i] for i in train]
@@ -183,7 +221,15 @@ def _best_temperature(held_out: List[Tuple[np.ndarray, np.ndarray]]) -> float:
         return 1.0
 
     def log_loss(temperature: float) -> float:
-        return float(np.mean(np.concatenate([
-            -log_softmax(scores / temperature, axis=1)[np.arange(len(truth)), truth] for scores, truth in held_out])))
+        return float(
+            np.mean(
+                np.concatenate(
+                    [
+                        -log_softmax(scores / temperature, axis=1)[np.arange(len(truth)), truth]
+                        for scores, truth in held_out
+                    ]
+                )
+            )
+        )
 
     return float(minimize_scalar(log_loss, bounds=TEMPERATURE_BOUNDS, method="bounded", options={"xatol": 1e-4}).x)

@@ -20,6 +20,7 @@ checked on every English example, test message and red-flag message (tests/assis
 A language detected but not supported gets the English notice. It runs before the urgent-symptom detector,
 so an English red flag in a mixed message still gets urgent help first.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,15 @@ _NON_LATIN_SCRIPTS = {"ar", "ur", "zh"}
 class LanguageGuess:
     """Lingua restricted to a few languages, with the thresholds that keep English messages English."""
 
-    def __init__(self, languages: List[str], also_detect: List[str], min_words: int, min_words_with_accents: int,
-                 min_confidence_latin: float, min_confidence_script: float) -> None:
+    def __init__(
+        self,
+        languages: List[str],
+        also_detect: List[str],
+        min_words: int,
+        min_words_with_accents: int,
+        min_confidence_latin: float,
+        min_confidence_script: float,
+    ) -> None:
         self._detector, self._codes = _detector([ENGLISH, *languages])
         self._which, self._which_codes = _detector([*languages, *also_detect])
         self.min_words = min_words
@@ -75,8 +83,12 @@ def _detector(codes: List[str]) -> Tuple[Any, Dict[Any, str]]:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     languages = {code: Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in sorted(set(codes))}
-    detector = (LanguageDetectorBuilder.from_languages(*languages.values())
-                .with_preloaded_language_models().with_low_accuracy_mode().build())
+    detector = (
+        LanguageDetectorBuilder.from_languages(*languages.values())
+        .with_preloaded_language_models()
+        .with_low_accuracy_mode()
+        .build()
+    )
     return detector, {language: code for code, language in languages.items()}
 
 
@@ -89,15 +101,27 @@ class OtherLanguageDetector(ConfiguredComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"languages": ["pl", "ar", "zh", "ur", "es", "cy"], "also_detect": ["fr", "de", "it", "pt", "ro"],
-                "min_words": 5, "min_words_with_accents": 3, "min_confidence_latin": 0.99,
-                "min_confidence_script": 0.9}
+        return {
+            "languages": ["pl", "ar", "zh", "ur", "es", "cy"],
+            "also_detect": ["fr", "de", "it", "pt", "ro"],
+            "min_words": 5,
+            "min_words_with_accents": 3,
+            "min_confidence_latin": 0.99,
+            "min_confidence_script": 0.9,
+        }
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "OtherLanguageDetector":
-        return cls(LanguageGuess(list(config["languages"]), list(config["also_detect"]), int(config["min_words"]),
-                                 int(config["min_words_with_accents"]), float(config["min_confidence_latin"]),
-                                 float(config["min_confidence_script"])))
+        return cls(
+            LanguageGuess(
+                list(config["languages"]),
+                list(config["also_detect"]),
+                int(config["min_words"]),
+                int(config["min_words_with_accents"]),
+                float(config["min_confidence_latin"]),
+                float(config["min_confidence_script"]),
+            )
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -7,6 +7,7 @@ a catalogue answer or on "not sure". This detector, like the urgent-symptom one,
 deterministic for the clear cases, from a word list the clinical team owns (``content/personal_advice.yml``).
 Anything it does not catch still goes through the classifier as before.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,17 +21,28 @@ import yaml
 from assistant.content import CONTENT_DIR
 
 DEFAULT_LEXICON_PATH = CONTENT_DIR / "personal_advice.yml"
-_LISTS = ("medicines", "dose_words", "medicine_actions", "results", "result_judgements", "choices", "asking",
-          "personal")
+_LISTS = (
+    "medicines",
+    "dose_words",
+    "medicine_actions",
+    "results",
+    "result_judgements",
+    "choices",
+    "asking",
+    "personal",
+)
 # A value someone read off a result ("platelets are 30", "crp 50"), not a time span ("for 28 days").
-_VALUE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\d.])(?!\s*(?:days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?)\b)")
+_VALUE = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)?(?![\d.])(?!\s*(?:days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?)\b)"
+)
 _SENTENCE_END = re.compile(r"[.?!;\n]+")
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> Pattern[str]:
     """One regex for a word list: whole words, any run of spaces between the words of a phrase."""
-    alternatives = sorted({re.escape(p.strip().lower()).replace(r"\ ", r"\s+") for p in phrases if p.strip()},
-                          key=len, reverse=True)
+    alternatives = sorted(
+        {re.escape(p.strip().lower()).replace(r"\ ", r"\s+") for p in phrases if p.strip()}, key=len, reverse=True
+    )
     return re.compile(r"(?<![\w'-])(?:" + "|".join(alternatives) + r")(?![\w'-])")
 
 
@@ -85,7 +97,7 @@ class PersonalAdviceDetector:
             return "medicine"
         result = self.lexicon.first("results", sentence)
         if result is not None:
-            after = sentence[result.end():]
+            after = sentence[result.end() :]
             if _VALUE.search(sentence) or (has("personal") and self.lexicon.first("result_judgements", after)):
                 return "result"
         if has("choices") and has("asking"):

@@ -18,6 +18,7 @@ unchanged:
 - ``answer_candidates``: the closest catalogue answers, offered as buttons when the turn ends up unsure
   (Rasa's FallbackClassifier, next in ``config.yml``, decides that from the confidence).
 """
+
 from __future__ import annotations
 
 import logging
@@ -61,7 +62,9 @@ logger = logging.getLogger(__name__)
 
 # Rasa's recipe validator looks for its own ResponseSelector class and, not finding it, warns at every training
 # that the catalogue's example questions will not be used. They are: this component is the answer selector.
-warnings.filterwarnings("ignore", message="You have defined training data with examples for training a response selector")
+warnings.filterwarnings(
+    "ignore", message="You have defined training data with examples for training a response selector"
+)
 
 EXAMPLES_FILE = "examples.npz"
 # The running assistant serves from this folder of example files (relative to where it was started) unless
@@ -70,7 +73,7 @@ EXAMPLES_DIR_ENV = "CONTENT_NLU_DIR"
 
 
 def label_of(message: Message) -> Optional[str]:
-    """"cart/what_is" for an example of a catalogue answer, "greet" for one of an intent."""
+    """ "cart/what_is" for an example of a catalogue answer, "greet" for one of an intent."""
     return message.get(INTENT_RESPONSE_KEY) or message.get(INTENT)
 
 
@@ -100,9 +103,16 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
             "check_every_seconds": 2.0,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[TrainedMatcher] = None, examples: Sequence[Example] = (),
-                 vectors: Optional[np.ndarray] = None, retrieval_intents: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[TrainedMatcher] = None,
+        examples: Sequence[Example] = (),
+        vectors: Optional[np.ndarray] = None,
+        retrieval_intents: Sequence[str] = (),
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self.settings = MatcherSettings.from_config(self.config)
         self._model_storage = model_storage
@@ -113,12 +123,20 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         self.retrieval_intents = sorted(retrieval_intents)
         # Live learning only for a model trained on exactly the examples of the folder it would watch.
         self.trained_from_examples_dir = False
-        self.watcher = None
+        self.watcher: Optional[ExampleWatcher] = None
 
+    # Rasa's constructor interface (create and load), kept on two lines each.
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "QuestionMatcher":
+               execution_context: ExecutionContext) -> "QuestionMatcher":  # fmt: skip
         return cls(config, model_storage, resource)
+
+    @property
+    def trained(self) -> TrainedMatcher:
+        """The model in service; Rasa trains or loads a component before it asks it anything."""
+        if self.model is None:
+            raise RuntimeError("the question matcher was asked before it was trained or loaded")
+        return self.model
 
     @property
     def encoder(self) -> SentenceEncoder:
@@ -126,7 +144,9 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
 
     # -- training ---------------------------------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [(m.get(TEXT), label_of(m)) for m in training_data.intent_examples if m.get(TEXT) and label_of(m)]
+        examples = [
+            (str(m.get(TEXT)), str(label_of(m))) for m in training_data.intent_examples if m.get(TEXT) and label_of(m)
+        ]
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         self.learn(examples)
         folder = self.examples_dir()
@@ -137,11 +157,14 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
     def learn(self, examples: Sequence[Example]) -> TrainedMatcher:
         """Fit a model on ``examples`` and put it in service (training, and live learning in the server)."""
         examples = sorted_examples(examples)
-        known = {text: vector for text, vector in zip((t for t, _ in self.examples), self.vectors)} \
-            if self.vectors is not None else {}
+        known = (
+            {text: vector for text, vector in zip((t for t, _ in self.examples), self.vectors, strict=False)}
+            if self.vectors is not None
+            else {}
+        )
         new = sorted({t for t, _ in examples if t not in known})
         if new:
-            known.update(zip(new, self.encoder.encode([self.settings.normalise(t) for t in new])))
+            known.update(zip(new, self.encoder.encode([self.settings.normalise(t) for t in new]), strict=False))
         vectors = np.vstack([known[t] for t, _ in examples]) if examples else np.zeros((0, self.encoder.dimension))
         model = TrainedMatcher.fit(examples, vectors, self.settings)
         self.model, self.examples, self.vectors = model, examples, vectors
@@ -149,24 +172,28 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
-            self.model.save(directory)
-            np.savez_compressed(directory / EXAMPLES_FILE, texts=np.array([t for t, _ in self.examples], dtype=str),
-                                labels=np.array([label for _, label in self.examples], dtype=str),
-                                vectors=self.vectors, retrieval_intents=np.array(self.retrieval_intents, dtype=str),
-                                trained_from_examples_dir=self.trained_from_examples_dir)
+            self.trained.save(directory)
+            np.savez_compressed(
+                directory / EXAMPLES_FILE,
+                texts=np.array([t for t, _ in self.examples], dtype=str),
+                labels=np.array([label for _, label in self.examples], dtype=str),
+                vectors=self.vectors if self.vectors is not None else np.zeros((0, self.encoder.dimension)),
+                retrieval_intents=np.array(self.retrieval_intents, dtype=str),
+                trained_from_examples_dir=self.trained_from_examples_dir,
+            )
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "QuestionMatcher":
+             execution_context: ExecutionContext, **kwargs: Any) -> "QuestionMatcher":  # fmt: skip
         component = cls(config, model_storage, resource)
         with model_storage.read_from(resource) as directory:
             component.model = TrainedMatcher.load(directory, component.settings)
             stored = np.load(directory / EXAMPLES_FILE)
-            component.examples = list(zip(stored["texts"].tolist(), stored["labels"].tolist()))
+            component.examples = list(zip(stored["texts"].tolist(), stored["labels"].tolist(), strict=False))
             component.vectors = stored["vectors"]
             component.retrieval_intents = stored["retrieval_intents"].tolist()
             component.trained_from_examples_dir = bool(stored["trained_from_examples_dir"])
-        component.encoder  # load the sentence encoder now, not on the first patient's message
+        _ = component.encoder  # load the sentence encoder now, not on the first patient's message
         component.start_live_learning()
         return component
 
@@ -183,10 +210,10 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
 
     # -- answering --------------------------------------------------------------------------------
     def process(self, messages: List[Message]) -> List[Message]:
-        model = self.model  # one consistent model per batch, even if live learning swaps it meanwhile
+        model = self.trained  # one consistent model per batch, even if live learning swaps it meanwhile
         texts = [message.get(TEXT) or "" for message in messages]
         probabilities = model.probabilities(texts, self.encoder.encode([model.settings.normalise(t) for t in texts]))
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=False):
             self._set_prediction(message, model.labels, row)
         return messages
 
@@ -194,13 +221,19 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         order = np.argsort(-probabilities, kind="stable")
         ranked = [(labels[i], float(probabilities[i])) for i in order]
         best_label, best = ranked[0]
-        message.set(INTENT, {INTENT_NAME_KEY: intent_of(best_label), PREDICTED_CONFIDENCE_KEY: best}, add_to_output=True)
+        message.set(
+            INTENT, {INTENT_NAME_KEY: intent_of(best_label), PREDICTED_CONFIDENCE_KEY: best}, add_to_output=True
+        )
         intents: Dict[str, float] = {}
         for label, confidence in ranked:
             intents.setdefault(intent_of(label), confidence)
-        message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
-                                         for name, confidence in intents.items()][: int(self.config["ranking_length"])],
-                    add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY,
+            [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence} for name, confidence in intents.items()][
+                : int(self.config["ranking_length"])
+            ],
+            add_to_output=True,
+        )
         answers = [(label, confidence) for label, confidence in ranked if is_answer(label)]
         selector: Dict[str, Any] = {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: self.retrieval_intents}
         if is_answer(best_label):
@@ -211,11 +244,14 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
                     INTENT_RESPONSE_KEY: best_label,
                     RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{best_label}",
                 },
-                RESPONSE_SELECTOR_RANKING_KEY: [{INTENT_RESPONSE_KEY: label, PREDICTED_CONFIDENCE_KEY: confidence}
-                                                for label, confidence in answers[: int(self.config["ranking_length"])]],
+                RESPONSE_SELECTOR_RANKING_KEY: [
+                    {INTENT_RESPONSE_KEY: label, PREDICTED_CONFIDENCE_KEY: confidence}
+                    for label, confidence in answers[: int(self.config["ranking_length"])]
+                ],
             }
             selector[intent_of(best_label)] = selected
             selector[RESPONSE_SELECTOR_DEFAULT_INTENT] = selected
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
-        message.set(ANSWER_CANDIDATES_KEY, [label for label, _ in answers[: int(self.config["candidates"])]],
-                    add_to_output=True)
+        message.set(
+            ANSWER_CANDIDATES_KEY, [label for label, _ in answers[: int(self.config["candidates"])]], add_to_output=True
+        )

@@ -10,6 +10,7 @@ It separates a *report* ("my dad is confused") from a *question about* a symptom
 mention ("no fever") or a hypothetical one ("if I get a fever") is only a *mention*: the assistant
 answers it and adds the Hotline line. When unsure, it errs towards urgent.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -20,11 +21,11 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
-
-from assistant.content import CONTENT_DIR
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
+
+from assistant.content import CONTENT_DIR
 
 DEFAULT_LEXICON_PATH = CONTENT_DIR / "red_flags.yml"
 
@@ -107,8 +108,8 @@ class Lexicon:
             signs={sign: [str(p) for p in phrases] for sign, phrases in data["signs"].items()},
             high_celsius=float(temperature["high_celsius"]),
             low_celsius=float(temperature["low_celsius"]),
-            celsius_range=tuple(temperature["celsius_range"]),  # type: ignore[arg-type]
-            fahrenheit_range=tuple(temperature["fahrenheit_range"]),  # type: ignore[arg-type]
+            celsius_range=tuple(temperature["celsius_range"]),
+            fahrenheit_range=tuple(temperature["fahrenheit_range"]),
             temperature_cues={str(c).lower() for c in temperature["cues"]},
             pulse_high=float(vital["pulse_high"]),
             pulse_cues=[str(c).lower() for c in vital["pulse_cues"]],
@@ -222,7 +223,7 @@ class RedFlagDetector:
             # that my dad is confused?"), not in "is confusion a side effect?".
             about_someone = (
                 not general_question
-                or any(key in self.lexicon.personal for key in keys[match.clause_start:match.start])
+                or any(key in self.lexicon.personal for key in keys[match.clause_start : match.start])
                 or (reports_from is not None and self._reported_after(doc, reports_from, match.start))
             )
             as_topic = bool(topical.intersection(range(match.start, match.end)))
@@ -244,8 +245,8 @@ class RedFlagDetector:
         clause_end = end
         while clause_end < len(doc) and not _ends_clause(doc[clause_end]):
             clause_end += 1
-        before = keys[max(clause_start, start - 3):start]
-        after = keys[end:min(clause_end, end + 5)]
+        before = keys[max(clause_start, start - 3) : start]
+        after = keys[end : min(clause_end, end + 5)]
         negated = any(self._negates(before, i, keys[start:end], after) for i in range(len(before)))
         # "fever has gone", "his speech is back to normal", "tremor went away"; but "is that normal?" asks.
         if "not" not in after:
@@ -278,23 +279,24 @@ class RedFlagDetector:
             return False
         # "I've never felt so ill", "never had chest pain like this": a comparison with every earlier
         # time, not a negation.
-        compared = self.lexicon.compared_after_never.intersection([*before[i + 1:], *sign])
+        compared = self.lexicon.compared_after_never.intersection([*before[i + 1 :], *sign])
         if key == "never" and (compared or list(after[:2]) in (["like", "this"], ["like", "that"])):
             return False
-        if key == "not" and (i > 0 and before[i - 1] in _INABILITY or before[i + 1:i + 2] == ["stop"]):
+        if key == "not" and (i > 0 and before[i - 1] in _INABILITY or before[i + 1 : i + 2] == ["stop"]):
             return False
-        between = before[i + 1:]
+        between = before[i + 1 :]
         return "or" in between or "nor" in between or all(w in self.lexicon.negation_reaches_over for w in between)
 
     def _is_hypothetical(self, clause: Sequence[str]) -> bool:
-        """"if I get a fever" is hypothetical; "not sure if he's confused" is a report, unless it looks
+        """ "if I get a fever" is hypothetical; "not sure if he's confused" is a report, unless it looks
         ahead ("I wonder if I'll get a fever")."""
         for i, key in enumerate(clause):
             if key not in self.lexicon.hypothetical:
                 continue
-            rest = clause[i + 1:]
+            rest = clause[i + 1 :]
             reports = (
-                i > 0 and clause[i - 1] in self.lexicon.unsure_before_if
+                i > 0
+                and clause[i - 1] in self.lexicon.unsure_before_if
                 and any(w in self.lexicon.personal for w in rest[:2])
                 and not any(w in self.lexicon.future for w in rest)
             )
@@ -314,14 +316,14 @@ class RedFlagDetector:
         return doc.text.rstrip().endswith("?") or self._asks_what_treatment_causes(doc)
 
     def _asks_what_treatment_causes(self, doc: Doc) -> bool:
-        """"can car t cause seizures", "does crs make you shaky": the treatment is the subject of a
+        """ "can car t cause seizures", "does crs make you shaky": the treatment is the subject of a
         causing verb, so it asks about a risk even without a question mark. Only when nobody is named
         anywhere in the message ("can car t cause the shivering my dad has" stays a report)."""
         keys = [token._.red_flag_key for token in doc if token.is_alpha]
         if any(key in self.lexicon.personal for key in keys):
             return False
-        subject = next((i for i in (1, 2) if keys[i:i + 1] and keys[i] in self.lexicon.treatment_subjects), None)
-        return subject is not None and any(key in self.lexicon.causal_verbs for key in keys[subject + 1:subject + 4])
+        subject = next((i for i in (1, 2) if keys[i : i + 1] and keys[i] in self.lexicon.treatment_subjects), None)
+        return subject is not None and any(key in self.lexicon.causal_verbs for key in keys[subject + 1 : subject + 4])
 
     def _end_of_contact_question(self, doc: Doc) -> Optional[int]:
         """The comma ending a question about whom to contact ("whats the number, struggling to breathe"),
@@ -339,7 +341,7 @@ class RedFlagDetector:
         """Is a sign at ``sign_start`` reported after the contact question ending at ``comma``? Not when
         the words before it ask ("what number do i ring, want to ask about fever", "who do i call, is chest
         pain a 999 thing")."""
-        between = doc[comma + 1:sign_start]
+        between = doc[comma + 1 : sign_start]
         lex = self.lexicon
         return sign_start > comma and not (
             between[:1].text in lex.question_words | lex.question_words_with_mark  # as typed, like those lists
@@ -354,10 +356,10 @@ class RedFlagDetector:
         text = _digits_for_number_words(text)
         for match in _NUMBER_IN_TEXT.finditer(text):
             raw, unit = match.group(1), (match.group(2) or "").replace(" ", "")
-            if _NOT_A_READING_AFTER.match(text[match.end():]) and not unit:
+            if _NOT_A_READING_AFTER.match(text[match.end() :]) and not unit:
                 continue
             value = float(raw.replace(",", "."))
-            window = text[max(0, match.start() - 40):match.start()]
+            window = text[max(0, match.start() - 40) : match.start()]
             oxygen_cue = _has_cue(window, lex.oxygen_cues)
             if unit == "%" or oxygen_cue:
                 if oxygen_cue and value <= lex.oxygen_low:
@@ -412,7 +414,7 @@ _NUMBER_WORDS = re.compile(
 
 
 def _digits_for_number_words(text: str) -> str:
-    """"temp thirty eight point five" → "temp 38.5", "pulse a hundred and ten" → "pulse 110": readings
+    """ "temp thirty eight point five" → "temp 38.5", "pulse a hundred and ten" → "pulse 110": readings
     typed in words. A single digit's word ("one", "nine") is left alone: readings have two or three digits."""
 
     def digits(match: re.Match) -> str:

@@ -12,6 +12,7 @@ The vector is the model's own mean pooling (over every token, [CLS] and [SEP] in
 sentence-transformers does) of the last layer, and of any earlier layers asked for: the middle layers
 keep more of the wording, which helps tell apart questions about neighbouring answers.
 """
+
 from __future__ import annotations
 
 import importlib.util

@@ -6,6 +6,7 @@ package on PyPI) still gives real lemmas, so the urgent-symptom matcher (:mod:`a
 reads "shivering", "shivered" and "shivers" as one word. It is built in memory when the detector loads
 (a fraction of a second); nothing is written to disk or downloaded.
 """
+
 from __future__ import annotations
 
 import spacy

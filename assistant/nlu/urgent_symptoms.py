@@ -6,6 +6,7 @@ This component runs last in the pipeline and overrides the intent when
 It also records harmless *mentions* ("is confusion a side effect?") under ``symptom_mentions`` so
 the answer can carry the Hotline line (see ``assistant/server/nlg.py``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -14,8 +15,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu import ConfiguredComponent, force_intent
 from assistant.content import project_path
+from assistant.nlu import ConfiguredComponent, force_intent
 from assistant.nlu.red_flags import Lexicon, RedFlagDetector, RedFlagResult
 from assistant.nlu.spacy_pipeline import build_pipeline
 

@@ -10,11 +10,12 @@ session id, which travels with every message, is not enough to delete the conver
 (also when nothing was stored, so the answer reveals nothing), 400 on bad input; the route lives in
 ``assistant/server/channels.py`` and calls :func:`erase_conversation`.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from assistant.privacy.redacting_store import unwrap
 
@@ -26,7 +27,7 @@ class ErasureUnavailable(RuntimeError):
     """The server cannot erase conversations (model not loaded yet, or another tracker store)."""
 
 
-def is_valid_secret(secret: Any) -> bool:
+def is_valid_secret(secret: Any) -> TypeGuard[str]:
     return isinstance(secret, str) and bool(_SECRET.match(secret))
 
 

@@ -7,6 +7,7 @@ log *record factory*: every record, from any logger, is redacted once, when it i
 handler or formatter sees it. Installed by the tracker store (Rasa server) and by
 ``assistant.server.action_server`` (action server); calling it again does nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,5 +50,3 @@ def install_log_redaction() -> None:
 
 def is_installed() -> bool:
     return bool(getattr(logging.getLogRecordFactory(), _MARK, False))
-
-

@@ -20,6 +20,7 @@ Configured in ``endpoints.yml``::
 On SQLite, deletions overwrite the freed space (``PRAGMA secure_delete``), so an erased conversation
 cannot be read back from the database file.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,19 @@ logger = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 30
 SECONDS_PER_DAY = 86400
 # Parts of an event that hold only model output or staff content: kept as they are.
-_MODEL_OUTPUT_KEYS = frozenset({"event", "name", "policy", "timestamp", "input_channel", "message_id",
-                                "intent", "intent_ranking", "response_selector"})
+_MODEL_OUTPUT_KEYS = frozenset(
+    {
+        "event",
+        "name",
+        "policy",
+        "timestamp",
+        "input_channel",
+        "message_id",
+        "intent",
+        "intent_ranking",
+        "response_selector",
+    }
+)
 _STAFF_CONTENT_EVENTS = frozenset({"bot"})
 _PERSON_ENTITY = re.compile(r"name|person", re.IGNORECASE)
 

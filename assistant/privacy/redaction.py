@@ -23,6 +23,7 @@ reviewing a conversation need them. When unsure, this module redacts: a placehol
 stored conversation costs little, a name kept in clear is a breach. It only changes what is *kept*:
 NLU and the urgent-symptom detector see the patient's own words for the current turn.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -104,7 +105,9 @@ _RELATIONS = (
     r"neighbour|neighbor|consultant|doctor|nurse|gp|stepson|stepdaughter|cousin|spouse"
 )
 _TITLES = r"mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|nurse|sister"
-_STRONG_NAME = re.compile(rf"(?P<cue>\b(?:{_STRONG_NAME_CUES})\s*)(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})", re.IGNORECASE)
+_STRONG_NAME = re.compile(
+    rf"(?P<cue>\b(?:{_STRONG_NAME_CUES})\s*)(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})", re.IGNORECASE
+)
 _WEAK_NAME = re.compile(rf"(?P<cue>\b(?:{_WEAK_NAME_CUES})[\s,]+)(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})", re.IGNORECASE)
 _RELATION_NAME = re.compile(
     rf"(?P<cue>\b(?:my|our|his|her|their)\s+(?:(?:late|little|eldest|youngest|older|younger|dear|step)\s+)?"
@@ -153,7 +156,7 @@ def nhs_number_is_valid(digits: str) -> bool:
     """The NHS number's modulus-11 check (NHS Data Dictionary): weights 10..2, check = 11 - sum % 11."""
     if len(digits) != 10 or not digits.isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=False))
     check = 11 - total % 11
     if check == 11:
         check = 0
@@ -194,7 +197,7 @@ def _looks_like_a_phone_number(text: str, start: int, end: int) -> bool:
     raw = text[start:end]
     if sum(ch.isdigit() for ch in raw) < MIN_PHONE_DIGITS or _IP_ADDRESS.fullmatch(raw) or _DECIMAL.fullmatch(raw):
         return False
-    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
     inside_decimal = (before[-1:] == "." and before[:1].isdigit()) or (after[:1] == "." and after[1:].isdigit())
     inside_token = before[-1:].isalnum() or after[:1].isalnum()
     return not (inside_decimal or inside_token)

@@ -6,6 +6,7 @@ of someone's health worries; the default is 30 days (``retention_days`` of the t
 cron: ``0 3 * * * cd /srv/cart-assistant && make purge``; or call :func:`purge_expired` from any
 scheduler in Python.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,9 @@ def load_store(endpoints: Path = DEFAULT_ENDPOINTS) -> RedactingSQLTrackerStore:
     config = read_endpoints_from_path(str(endpoints)).tracker_store
     store = unwrap(TrackerStore.create(config))
     if store is None:
-        raise SystemExit(f"{endpoints}: tracker_store must be assistant.privacy.redacting_store.RedactingSQLTrackerStore")
+        raise SystemExit(
+            f"{endpoints}: tracker_store must be assistant.privacy.redacting_store.RedactingSQLTrackerStore"
+        )
     return store
 
 

@@ -14,6 +14,7 @@ Sanic app and:
 
 Run: ``python -m assistant.server.action_server --actions actions --port 5055``.
 """
+
 from __future__ import annotations
 
 import argparse

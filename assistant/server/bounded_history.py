@@ -21,12 +21,13 @@ setting is absent, ``HISTORY_TURNS`` in the environment or 5. The window must ho
 tests/assistant/server/test_bounded_history.py checks both against config.yml and data/rules). ``0`` loads whole
 sessions, as Rasa does (the benchmarks compare both).
 """
+
 from __future__ import annotations
 
 import itertools
 import json
 import os
-from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -47,7 +48,7 @@ def _state_at(events: List[Dict[str, Any]]) -> Tuple[Dict[str, Any], Optional[st
     for event in events:
         kind = event.get("event")
         if kind == "slot":
-            slots[event.get("name")] = event.get("value")
+            slots[str(event.get("name"))] = event.get("value")
         elif kind == "reset_slots":
             slots = {}
         elif kind == "restart":
@@ -74,15 +75,16 @@ def bounded_events(events: List[Dict[str, Any]], history_turns: int) -> List[Dic
     cut = users[-history_turns]
     if cut > 0 and _is_listen(events[cut - 1]):
         cut -= 1
-    return window(events[:users[0]], events[:cut], events[cut:])
+    return window(events[: users[0]], events[:cut], events[cut:])
 
 
 def _is_listen(event: Dict[str, Any]) -> bool:
     return event.get("event") == "action" and event.get("name") == ACTION_LISTEN
 
 
-def window(session_block: List[Dict[str, Any]], head: List[Dict[str, Any]],
-           tail: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def window(
+    session_block: List[Dict[str, Any]], head: List[Dict[str, Any]], tail: List[Dict[str, Any]]
+) -> List[Dict[str, Any]]:
     """The session-start block, events restoring the state left by ``head`` (at its last timestamp), the tail.
 
     ``head`` may hold only its state events (``STATE_EVENTS``) and its last event: nothing else is read.
@@ -90,7 +92,9 @@ def window(session_block: List[Dict[str, Any]], head: List[Dict[str, Any]],
     slots, loop, paused = _state_at(head)
     timestamp = head[-1].get("timestamp")
     carried: List[Dict[str, Any]] = [{"event": "reset_slots", "timestamp": timestamp}]
-    carried += [{"event": "slot", "name": name, "value": value, "timestamp": timestamp} for name, value in slots.items()]
+    carried += [
+        {"event": "slot", "name": name, "value": value, "timestamp": timestamp} for name, value in slots.items()
+    ]
     if loop:
         carried.append({"event": "active_loop", "name": loop, "timestamp": timestamp})
     if paused:
@@ -102,7 +106,13 @@ def _decoded(rows: List[Any]) -> List[Dict[str, Any]]:
     return [json.loads(row.data) for row in rows]
 
 
-class BoundedHistoryMixin:
+if TYPE_CHECKING:  # what the mixin is put in front of, for the type checker
+    from rasa.core.tracker_store import SQLTrackerStore as _TrackerStore
+else:
+    _TrackerStore = object
+
+
+class BoundedHistoryMixin(_TrackerStore):
     """Put before an ``SQLTrackerStore`` subclass: ``retrieve`` returns a bounded window of the session."""
 
     def __init__(self, *args: Any, history_turns: Any = None, **kwargs: Any) -> None:

@@ -17,13 +17,14 @@ formats and fix those:
   channel locks the server down when it starts (``assistant/server/http_guard.py``);
 - ``POST /webhooks/rest/erase`` deletes the caller's own conversation (``assistant/privacy/erasure.py``).
 """
+
 from __future__ import annotations
 
 import logging
 import re
 import uuid
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -32,6 +33,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.content.system_messages import DEGRADED_ANSWER_ID
 from assistant.privacy.erasure import ErasureUnavailable, erase_conversation, is_valid_secret, session_id_for
 from assistant.server.http_guard import allowed_origins, client_ip, harden, request_max_bytes
 from assistant.server.nlg import system_messages
@@ -39,8 +41,6 @@ from assistant.server.rate_limit import chat_rate_limiter
 
 logger = logging.getLogger(__name__)
 
-# The answer id of the "reach a person" message sent when a turn would otherwise get no reply.
-DEGRADED_ANSWER_ID = "service_degraded"
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 
@@ -72,8 +72,14 @@ def message_limit(agent: Any) -> int:
     from assistant.nlu.length_guard import LengthGuard
 
     config = dict(LengthGuard.get_default_config())
-    nodes = getattr(getattr(getattr(getattr(agent, "processor", None), "model_metadata", None), "predict_schema", None),
-                    "nodes", {}) or {}
+    nodes = (
+        getattr(
+            getattr(getattr(getattr(agent, "processor", None), "model_metadata", None), "predict_schema", None),
+            "nodes",
+            {},
+        )
+        or {}
+    )
     for node in nodes.values():
         if isinstance(node.uses, type) and issubclass(node.uses, LengthGuard):
             config.update(node.config)
@@ -123,20 +129,21 @@ class PatientRestInput(RestInput):
                     [{"recipient_id": sender, "text": system_text("input_too_long", max_characters=limit)}],
                     status=413,
                 )
-            metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
+            metadata = payload.get("metadata") if payload and isinstance(payload.get("metadata"), dict) else None
             collector = PatientCollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-                )
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             except CancelledError:
                 logger.error("A message from the REST channel timed out")
             except Exception:
                 logger.exception("A message from the REST channel could not be handled")
             if not collector.messages:
                 collector.messages.append(
-                    {"recipient_id": sender, "text": system_text("service_degraded"),
-                     "metadata": {"answer_id": DEGRADED_ANSWER_ID}}
+                    {
+                        "recipient_id": sender,
+                        "text": system_text("service_degraded"),
+                        "metadata": {"answer_id": DEGRADED_ANSWER_ID},
+                    }
                 )
             return response.json(collector.messages)
 
@@ -208,7 +215,10 @@ class PatientSocketIOInput(SocketIOInput):
         sio.eio.max_http_buffer_size = request_max_bytes()
         handlers = sio.handlers.get(self.namespace or "/", {})
         rasa_connect, rasa_disconnect, rasa_session_request = (
-            handlers["connect"], handlers["disconnect"], handlers["session_request"])
+            handlers["connect"],
+            handlers["disconnect"],
+            handlers["session_request"],
+        )
         client_ips: Dict[str, str] = {}
 
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
@@ -242,7 +252,8 @@ class PatientSocketIOInput(SocketIOInput):
                 return
             if not chat_rate_limiter().allow(sender, client_ips.get(sid)):
                 await output._send_message(
-                    room, {"text": system_text("rate_limited"), "metadata": {"answer_id": "rate_limited"}})
+                    room, {"text": system_text("rate_limited"), "metadata": {"answer_id": "rate_limited"}}
+                )
                 return
             limit = message_limit(getattr(getattr(server.get("app"), "ctx", None), "agent", None))
             if len(text) > limit:
@@ -252,8 +263,13 @@ class PatientSocketIOInput(SocketIOInput):
             collector = _CountingOutput(output)
             try:
                 await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=self.name(),
-                                metadata=metadata if isinstance(metadata, dict) else None)
+                    UserMessage(
+                        text,
+                        collector,
+                        sender,
+                        input_channel=self.name(),
+                        metadata=metadata if isinstance(metadata, dict) else None,
+                    )
                 )
             except Exception:
                 logger.exception("A message from the socket.io channel could not be handled")

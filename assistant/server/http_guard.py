@@ -1,7 +1,7 @@
 """Lock down the Rasa server's HTTP surface: body size, the ``/model`` routes, allowed origins.
 
 Why: the Rasa server is reachable from patients' browsers. Sanic accepts 100 MB request bodies by
-default; the HTTP API (off unless ``make run`` is told otherwise, see ``scripts/run.sh``) includes
+default; the HTTP API (off unless ``make run`` is told otherwise, see ``assistant/server/launcher.py``) includes
 ``PUT /model``, which loads a model from a path or URL given in the request, a known remote code
 execution route in Rasa 3.6 (CVE-2024-49375) that version pins fix only in part. The REST channel
 calls :func:`harden` when the server starts (a blueprint listener), so these hold however the
@@ -14,6 +14,7 @@ Settings from the environment:
 - ``CORS_ORIGINS`` (space-separated; default the demo page of ``make run``): the web pages allowed to
   call the chat endpoints, used by ``rasa run --cors`` for REST and by the socket.io channel.
 """
+
 from __future__ import annotations
 
 import logging

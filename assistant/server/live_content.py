@@ -12,6 +12,7 @@ version; an answer missing from the files falls back to the text the model was t
 The content directory is ``responses_dir`` under ``nlg:`` in ``endpoints.yml``, else
 ``$CONTENT_RESPONSES_DIR``, else ``data/responses``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,8 +53,13 @@ class LiveAnswers:
             if not errors:
                 responses[name] = [answer.response]
                 continue
-            logger.error("Not serving the edit of %s (%s:%s): %s", answer.key, answer.path, answer.line,
-                         "; ".join(f.message for f in errors))
+            logger.error(
+                "Not serving the edit of %s (%s:%s): %s",
+                answer.key,
+                answer.path,
+                answer.line,
+                "; ".join(f.message for f in errors),
+            )
             if name in previous:
                 responses[name] = previous[name]
         return responses
@@ -73,8 +79,12 @@ class LiveAnswers:
             changed = True
             answers, error = read_answers(path)
             if error is not None:
-                logger.error("Content file %s:%s cannot be read after an edit (%s); serving its last good version",
-                             path, error.line, error.message)
+                logger.error(
+                    "Content file %s:%s cannot be read after an edit (%s); serving its last good version",
+                    path,
+                    error.line,
+                    error.message,
+                )
                 self._files[path] = _FileState(mtime, state.responses if state else {})
                 continue
             self._files[path] = _FileState(mtime, self._servable(answers, state.responses if state else {}))

@@ -13,6 +13,7 @@ it extends Rasa's own templated generator:
 - an answer whose review-by date has passed is never shown: the patient is told the information is
   being updated and given the team's contact (``answer_under_review`` in content/system_messages.yml).
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,7 +22,6 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Generic, List, Optional, Text, TypeVar
 
 import yaml
-
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -38,11 +38,11 @@ from assistant.content.catalogue import (
     today_uk,
 )
 from assistant.content.contacts import contacts_path, load_contacts
-from assistant.server.live_content import LiveAnswers
+from assistant.content.system_messages import CLARIFY_ANSWER_ID, fill, load_system_messages, placeholder_values
 from assistant.nlu import ANSWER_CANDIDATES_KEY
 from assistant.nlu.other_language import LANGUAGE_KEY
 from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY
-from assistant.content.system_messages import fill, load_system_messages, placeholder_values
+from assistant.server.live_content import LiveAnswers
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,9 +50,6 @@ T = TypeVar("T")
 CLARIFY_RESPONSE = "utter_clarify"
 OTHER_LANGUAGE_RESPONSE = "utter_other_language"
 URGENT_RESPONSE = "utter_urgent_help"
-# The "I'm not sure, did you mean…?" reply is marked like a catalogue answer, so the widget and the
-# end-to-end scenarios recognise it by its metadata rather than by its wording.
-CLARIFY_ANSWER_ID = "clarify"
 UNDER_REVIEW_MESSAGE = "answer_under_review"
 
 
@@ -138,8 +135,11 @@ def shown_sources(listed: Dict[str, Source], metadata: Dict[str, Any]) -> List[D
     shown = []
     for item in source_items(metadata):
         source = listed.get(item)
-        shown.append({"title": source.title, "publisher": source.publisher, "url": source.url} if source
-                     else {"title": item, "publisher": "", "url": item if item.startswith("https://") else ""})
+        shown.append(
+            {"title": source.title, "publisher": source.publisher, "url": source.url}
+            if source
+            else {"title": item, "publisher": "", "url": item if item.startswith("https://") else ""}
+        )
     return shown
 
 
@@ -161,7 +161,7 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         self.sources = WatchedFile(SOURCES_PATH, _sources)
         self.translations = WatchedFile(OTHER_LANGUAGES_PATH, _translations)
 
-    @property  # type: ignore[override]
+    @property
     def responses(self) -> Dict[str, Any]:
         """The model's responses with the answers as staff last saved them on top."""
         return self._responses
@@ -183,8 +183,9 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     def placeholder_values(self) -> Dict[str, str]:
         return self.system.placeholder_values()
 
-    def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
-                       **kwargs: Any) -> Dict[Text, Any]:
+    def _fill_response(
+        self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None, **kwargs: Any
+    ) -> Dict[Text, Any]:
         """Every text is filled by the one renderer the system messages use (a placeholder without a value stays
         as it is; Rasa's own interpolation would then fill none of them)."""
         values = self._response_variables(filled_slots or {}, kwargs)
@@ -249,8 +250,11 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
             return
         response["text"] = fill(str(translation["text"]), values)
         meta = translation.get("metadata") or {}
-        response["metadata"] = {**(response.get("metadata") or {}), "language": language,
-                                "translation": str(meta.get("translation") or "awaiting review")}
+        response["metadata"] = {
+            **(response.get("metadata") or {}),
+            "language": language,
+            "translation": str(meta.get("translation") or "awaiting review"),
+        }
 
     def _add_suggestions(self, response: Dict[str, Any], candidates: List[str]) -> None:
         questions = [q for q in (self.answer_question(key) for key in candidates) if q]

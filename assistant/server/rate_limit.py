@@ -11,6 +11,7 @@ Settings come from the environment, as ``<count>/<seconds>``:
 - ``RATE_LIMIT_PER_IP`` (default ``300/60``): messages per client address (a hospital or care home
   may put many patients behind one address, hence generous).
 """
+
 from __future__ import annotations
 
 import os
@@ -83,10 +84,12 @@ class ChatRateLimiter:
         return True
 
     @classmethod
-    def from_settings(cls, per_session: str, per_ip: str,
-                      clock: Callable[[], float] = time.monotonic) -> "ChatRateLimiter":
-        return cls(SlidingWindow(*parse_limit(per_session), clock=clock),
-                   SlidingWindow(*parse_limit(per_ip), clock=clock))
+    def from_settings(
+        cls, per_session: str, per_ip: str, clock: Callable[[], float] = time.monotonic
+    ) -> "ChatRateLimiter":
+        return cls(
+            SlidingWindow(*parse_limit(per_session), clock=clock), SlidingWindow(*parse_limit(per_ip), clock=clock)
+        )
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 details redacted before anything is written, erasure, retention: :mod:`assistant.privacy.redacting_store`)
 that gives the policies only the recent turns (:mod:`assistant.server.bounded_history`).
 """
+
 from __future__ import annotations
 
 from assistant.privacy.redacting_store import RedactingSQLTrackerStore

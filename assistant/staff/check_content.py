@@ -4,6 +4,7 @@ words, with file and line; exit 1 on errors (part of ``make test``).
 The rules themselves are :mod:`assistant.content.rules`, which the running assistant also applies to each
 answer staff save; this is only their command line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,11 @@ def print_report(findings: List[Finding], answers: int, verbose: bool, out=sys.s
         chosen = [f for f in findings if f.severity == severity]
         if not chosen:
             continue
-        print(f"\n{severity.upper()}S ({len(chosen)}){'' if severity == WARNING else ': must be fixed before publishing'}", file=out)
+        print(
+            f"\n{severity.upper()}S ({len(chosen)})"
+            + ("" if severity == WARNING else ": must be fixed before publishing"),
+            file=out,
+        )
         by_kind: Dict[str, List[Finding]] = defaultdict(list)
         for finding in chosen:
             by_kind[finding.kind].append(finding)
@@ -36,8 +41,11 @@ def print_report(findings: List[Finding], answers: int, verbose: bool, out=sys.s
             group = by_kind[finding.kind]
             if severity == WARNING and not verbose and len(group) > 5:
                 if finding is group[0]:
-                    print(f"  {len(group)} answers: {finding.kind} (first: {finding.location()} {finding.answer}); "
-                          "`make check-content ARGS=--all` lists each", file=out)
+                    print(
+                        f"  {len(group)} answers: {finding.kind} (first: {finding.location()} {finding.answer}); "
+                        "`make check-content ARGS=--all` lists each",
+                        file=out,
+                    )
                 continue
             print(f"  {finding}", file=out)
     print(f"\n{summary(findings, answers)}", file=out)
@@ -50,8 +58,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     catalogue = load_catalogue()
     findings = check_content(catalogue, today=args.today)
-    print(f"Checked {len(catalogue.answers)} answers, {len(catalogue.texts)} other patient-facing texts, "
-          f"{len(catalogue.examples)} example questions and {len(catalogue.tests)} conversation tests.")
+    print(
+        f"Checked {len(catalogue.answers)} answers, {len(catalogue.texts)} other patient-facing texts, "
+        f"{len(catalogue.examples)} example questions and {len(catalogue.tests)} conversation tests."
+    )
     print_report(findings, len(catalogue.answers), args.all)
     return 1 if any(f.severity == ERROR for f in findings) else 0
 

@@ -5,6 +5,7 @@ patient sees it (contact details filled in from ``content/contacts.yml``), with 
 date, reviewer, approval date, review-by date, reading grade and status, the problems the content
 check found, charts of answers by status and by review-by month, and a signature block.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ from assistant.content.catalogue import (
     source_items,
     today_uk,
 )
+from assistant.content.contacts import ContactsError, load_contacts
 from assistant.content.rules import (
     PLACEHOLDER,
     ContentRules,
@@ -36,20 +38,51 @@ from assistant.content.rules import (
     reading_grade,
     word_count,
 )
-from assistant.content.contacts import ContactsError, load_contacts
 from assistant.content.system_messages import load_system_messages, placeholder_values
 from assistant.staff.report_html import STATUS_COLOURS, bar_chart_svg, render_html, write_csv
 
 RESULTS = ROOT / "results"
-CSV_COLUMNS = ["answer_id", "kind", "topic", "question", "text", "source", "checked", "reviewer", "approved", "review_by",
-               "reading_grade", "words", "status", "errors", "warnings", "file"]
-KIND_TOPIC = {RESPONSE: "Conversation response (domain.yml)", SYSTEM_MESSAGE: "Added by the assistant (system message)",
-              TRANSLATION: "Other-language notice (translation)"}
-STATUS_ORDER = ["approved", "review due soon", "awaiting sign-off", "translation awaiting review",
-                "review overdue (hidden)", "review overdue (still shown)", "metadata to fix"]
-STATUS_CLASS = {"approved": "approved", "review due soon": "soon", "awaiting sign-off": "pending",
-                "translation awaiting review": "pending", "review overdue (hidden)": "hidden",
-                "review overdue (still shown)": "hidden", "metadata to fix": "fix"}
+CSV_COLUMNS = [
+    "answer_id",
+    "kind",
+    "topic",
+    "question",
+    "text",
+    "source",
+    "checked",
+    "reviewer",
+    "approved",
+    "review_by",
+    "reading_grade",
+    "words",
+    "status",
+    "errors",
+    "warnings",
+    "file",
+]
+KIND_TOPIC = {
+    RESPONSE: "Conversation response (domain.yml)",
+    SYSTEM_MESSAGE: "Added by the assistant (system message)",
+    TRANSLATION: "Other-language notice (translation)",
+}
+STATUS_ORDER = [
+    "approved",
+    "review due soon",
+    "awaiting sign-off",
+    "translation awaiting review",
+    "review overdue (hidden)",
+    "review overdue (still shown)",
+    "metadata to fix",
+]
+STATUS_CLASS = {
+    "approved": "approved",
+    "review due soon": "soon",
+    "awaiting sign-off": "pending",
+    "translation awaiting review": "pending",
+    "review overdue (hidden)": "hidden",
+    "review overdue (still shown)": "hidden",
+    "metadata to fix": "fix",
+}
 
 
 def _placeholder_values() -> Dict[str, str]:
@@ -64,7 +97,14 @@ def fill(text: str, values: Dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
 
-def answer_rows(catalogue: Catalogue, rules: ContentRules, today: dt.date, findings: List[Finding]) -> List[Dict[str, Any]]:
+def shown_path(path: Path) -> Path:
+    """A file as staff find it: from the project folder when it is inside it."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+def answer_rows(
+    catalogue: Catalogue, rules: ContentRules, today: dt.date, findings: List[Finding]
+) -> List[Dict[str, Any]]:
     """One row per answer, then per other patient-facing text, in file order, with what the patient sees
     and where it stands."""
     values = _placeholder_values()
@@ -73,31 +113,36 @@ def answer_rows(catalogue: Catalogue, rules: ContentRules, today: dt.date, findi
         meta = answer.metadata
         problems = [f for f in findings if f.answer == answer.key and f.path == answer.path]
         status = answer_status(answer, today, rules)
-        if (answer.kind == TRANSLATION and status == "awaiting sign-off"
-                and str(meta.get("translation") or "").strip().lower() != "reviewed"):
+        if (
+            answer.kind == TRANSLATION
+            and status == "awaiting sign-off"
+            and str(meta.get("translation") or "").strip().lower() != "reviewed"
+        ):
             status = "translation awaiting review"
         english = answer.kind != TRANSLATION
-        rows.append({
-            "answer_id": answer.key,
-            "kind": answer.kind,
-            "topic": str(meta.get("topic") or KIND_TOPIC.get(answer.kind, answer.topic)),
-            "question": str(meta.get("question") or ""),
-            "text": fill(answer.text, values),
-            "source": str(meta.get("source") or ""),
-            "sources": source_items(meta),
-            "checked": str(meta.get("checked") or ""),
-            "reviewer": str(meta.get("reviewer") or ""),
-            "approved": str(meta.get("approved") or ""),
-            "review_by": str(meta.get("review_by") or ""),
-            "reading_grade": reading_grade(answer.text) if english else "",
-            "words": word_count(answer.text) if english else "",
-            "status": status,
-            "status_class": STATUS_CLASS.get(status, "fix"),
-            "problems": problems,
-            "errors": sum(p.severity == "error" for p in problems),
-            "warnings": sum(p.severity == "warning" for p in problems),
-            "file": f"{answer.path.relative_to(ROOT) if answer.path.is_relative_to(ROOT) else answer.path}:{answer.line}",
-        })
+        rows.append(
+            {
+                "answer_id": answer.key,
+                "kind": answer.kind,
+                "topic": str(meta.get("topic") or KIND_TOPIC.get(answer.kind, answer.topic)),
+                "question": str(meta.get("question") or ""),
+                "text": fill(answer.text, values),
+                "source": str(meta.get("source") or ""),
+                "sources": source_items(meta),
+                "checked": str(meta.get("checked") or ""),
+                "reviewer": str(meta.get("reviewer") or ""),
+                "approved": str(meta.get("approved") or ""),
+                "review_by": str(meta.get("review_by") or ""),
+                "reading_grade": reading_grade(answer.text) if english else "",
+                "words": word_count(answer.text) if english else "",
+                "status": status,
+                "status_class": STATUS_CLASS.get(status, "fix"),
+                "problems": problems,
+                "errors": sum(p.severity == "error" for p in problems),
+                "warnings": sum(p.severity == "warning" for p in problems),
+                "file": f"{shown_path(answer.path)}:{answer.line}",
+            }
+        )
     return rows
 
 
@@ -109,7 +154,9 @@ def review_months(rows: List[Dict[str, Any]]) -> Counter:
     return months
 
 
-def build_report(out_dir: Path = RESULTS, today: Optional[dt.date] = None, catalogue: Optional[Catalogue] = None) -> Dict[str, Path]:
+def build_report(
+    out_dir: Path = RESULTS, today: Optional[dt.date] = None, catalogue: Optional[Catalogue] = None
+) -> Dict[str, Path]:
     """Write ``content-report.html`` and ``content-report.csv`` into ``out_dir``; return their paths."""
     today = today or today_uk()
     catalogue = catalogue or load_catalogue()
@@ -123,16 +170,26 @@ def build_report(out_dir: Path = RESULTS, today: Optional[dt.date] = None, catal
     months = sorted(review_months(rows).items())
     csv_path = write_csv(out_dir / "content-report.csv", rows, CSV_COLUMNS)
     html_path = render_html(
-        "content_report.html", out_dir / "content-report.html",
+        "content_report.html",
+        out_dir / "content-report.html",
         title="CAR-T assistant: approved answers for sign-off",
-        subtitle=f"The Clatterbridge Cancer Centre · {len(catalogue.answers)} answers and {len(rows) - len(catalogue.answers)} "
-                 f"other patient-facing texts · {today.strftime('%d %B %Y')}",
-        generated=today.isoformat(), csv_name=csv_path.name, answers=rows, status_counts=status_counts,
-        errors=sum(f.severity == "error" for f in findings), warnings=sum(f.severity == "warning" for f in findings),
-        status_chart=bar_chart_svg("Answers by status", chart_statuses, [statuses[s] for s in chart_statuses],
-                                   [STATUS_COLOURS[s] for s in chart_statuses]),
-        month_chart=bar_chart_svg("Answers by review-by month", [m for m, _ in months], [c for _, c in months],
-                                  ylabel="answers"),
+        subtitle=f"The Clatterbridge Cancer Centre · {len(catalogue.answers)} answers and "
+        f"{len(rows) - len(catalogue.answers)} other patient-facing texts · {today.strftime('%d %B %Y')}",
+        generated=today.isoformat(),
+        csv_name=csv_path.name,
+        answers=rows,
+        status_counts=status_counts,
+        errors=sum(f.severity == "error" for f in findings),
+        warnings=sum(f.severity == "warning" for f in findings),
+        status_chart=bar_chart_svg(
+            "Answers by status",
+            chart_statuses,
+            [statuses[s] for s in chart_statuses],
+            [STATUS_COLOURS[s] for s in chart_statuses],
+        ),
+        month_chart=bar_chart_svg(
+            "Answers by review-by month", [m for m, _ in months], [c for _, c in months], ylabel="answers"
+        ),
     )
     return {"html": html_path, "csv": csv_path}
 

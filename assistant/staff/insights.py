@@ -8,12 +8,12 @@ classes, so the SQLite default, PostgreSQL or any store Rasa supports), groups a
 (with charts of conversations per day, answers served by topic and handoffs by reason) and
 ``results/insights.csv``. Personal details typed by patients are redacted before anything is written.
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import datetime as dt
-import re
 import sys
 import warnings
 from collections import Counter, defaultdict
@@ -21,18 +21,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
-from assistant.privacy import redaction
 from assistant.content.catalogue import ROOT, today_uk
 from assistant.content.opening_hours import UK_TZ
-from assistant.staff.report_html import bar_chart_svg, render_html, write_csv
 from assistant.content.similarity import group_similar
+from assistant.privacy import redaction
+from assistant.staff.report_html import bar_chart_svg, render_html, write_csv
 
 RESULTS = ROOT / "results"
 LOW_CONFIDENCE = 0.5  # the answer gate's threshold (config.yml): below it an answer was a "clear winner" only
-GROUPING_SIMILARITY = 0.5  # character n-gram cosine (assistant.content.similarity): same wording give or take a few words
+GROUPING_SIMILARITY = (
+    0.5  # character n-gram cosine (assistant.content.similarity): same wording give or take a few words
+)
 
 FALLBACK, LOW, OUT_OF_SCOPE, ADVICE, HANDOFF, WITHHELD = (
-    "fallback", "low confidence", "out of scope", "advice refused", "handoff", "answer withheld (review overdue)")
+    "fallback",
+    "low confidence",
+    "out of scope",
+    "advice refused",
+    "handoff",
+    "answer withheld (review overdue)",
+)
 CATEGORIES = [FALLBACK, LOW, OUT_OF_SCOPE, ADVICE, HANDOFF, WITHHELD]
 CATEGORY_HELP = {
     FALLBACK: "The assistant was not sure what was asked and offered the closest answers or a person.",
@@ -70,7 +78,11 @@ class Turn:
     @property
     def categories(self) -> List[str]:
         found = []
-        if "utter_clarify" in self.actions or "action_default_fallback" in self.actions or self.intent == "nlu_fallback":
+        if (
+            "utter_clarify" in self.actions
+            or "action_default_fallback" in self.actions
+            or self.intent == "nlu_fallback"
+        ):
             found.append(FALLBACK)
         if self.answer and min(self.confidence, self.selector_confidence or 1.0) < LOW_CONFIDENCE:
             found.append(LOW)
@@ -97,8 +109,15 @@ def turns_from_events(sender: str, events: Iterable[Dict[str, Any]]) -> List[Tur
         if kind == "user":
             parse = event.get("parse_data") or {}
             intent = parse.get("intent") or {}
-            turns.append(Turn(sender, _when(event), redact(str(event.get("text") or "")),
-                              str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)))
+            turns.append(
+                Turn(
+                    sender,
+                    _when(event),
+                    redact(str(event.get("text") or "")),
+                    str(intent.get("name") or ""),
+                    float(intent.get("confidence") or 0.0),
+                )
+            )
             turns[-1].selector_confidence = _selector_confidence(parse)
         elif not turns:
             continue
@@ -113,8 +132,8 @@ def turns_from_events(sender: str, events: Iterable[Dict[str, Any]]) -> List[Tur
             if answer_meta.get("withheld"):
                 turns[-1].withheld = True
             elif utter.startswith("utter_") and "/" in utter:
-                turns[-1].answer = utter[len("utter_"):]
-                turns[-1].answer_topic = str(answer_meta.get("topic") or utter[len("utter_"):].split("/")[0])
+                turns[-1].answer = utter[len("utter_") :]
+                turns[-1].answer_topic = str(answer_meta.get("topic") or utter[len("utter_") :].split("/")[0])
     return turns
 
 
@@ -135,7 +154,9 @@ async def read_conversations(endpoints: Path, domain_path: Path) -> Dict[str, Li
         warnings.simplefilter("ignore")  # after the imports: importing Rasa installs its own warning filters
         config = read_endpoint_config(str(endpoints), "tracker_store")
         if config is None:
-            raise SystemExit(f"{endpoints} names no tracker_store: conversations are not being kept, so there is nothing to report")
+            raise SystemExit(
+                f"{endpoints} names no tracker_store: conversations are not being kept, so there is nothing to report"
+            )
         store = TrackerStore.create(config, domain=Domain.load(str(domain_path)))
     conversations: Dict[str, List[Dict[str, Any]]] = {}
     for sender in await store.keys():
@@ -156,8 +177,11 @@ class QuestionGroup:
         return [text for text, _ in Counter(t.text for t in self.turns).most_common()]
 
     def row(self) -> Dict[str, Any]:
-        details = Counter(t.handoff_reason or "reason not recorded" for t in self.turns) if self.category == HANDOFF \
+        details = (
+            Counter(t.handoff_reason or "reason not recorded" for t in self.turns)
+            if self.category == HANDOFF
             else Counter(t.answer for t in self.turns if t.answer)
+        )
         return {
             "category": self.category,
             "asked": len(self.turns),
@@ -184,10 +208,17 @@ def in_period(turns: List[Turn], since: Optional[dt.date], until: Optional[dt.da
     return [t for t in turns if (since is None or t.when.date() >= since) and (until is None or t.when.date() <= until)]
 
 
-def build_insights(conversations: Dict[str, List[Dict[str, Any]]], out_dir: Path = RESULTS,
-                   since: Optional[dt.date] = None, until: Optional[dt.date] = None, source: str = "") -> Dict[str, Path]:
+def build_insights(
+    conversations: Dict[str, List[Dict[str, Any]]],
+    out_dir: Path = RESULTS,
+    since: Optional[dt.date] = None,
+    until: Optional[dt.date] = None,
+    source: str = "",
+) -> Dict[str, Path]:
     """Write ``insights.html`` and ``insights.csv`` for these conversations."""
-    turns = in_period([t for sender, events in conversations.items() for t in turns_from_events(sender, events)], since, until)
+    turns = in_period(
+        [t for sender, events in conversations.items() for t in turns_from_events(sender, events)], since, until
+    )
     groups = group_questions(turns)
     rows = [g.row() for g in groups]
     per_day: Dict[str, set] = defaultdict(set)
@@ -200,22 +231,36 @@ def build_insights(conversations: Dict[str, List[Dict[str, Any]]], out_dir: Path
     csv_path = write_csv(out_dir / "insights.csv", rows, CSV_COLUMNS)
     period = f"{days[0]} to {days[-1]}" if days else "no conversations yet"
     html_path = render_html(
-        "insights.html", out_dir / "insights.html",
-        title="CAR-T assistant: what patients asked", subtitle=f"{period} · generated {today_uk().isoformat()}",
-        source=source, csv_name=csv_path.name, conversations=len({t.sender for t in turns}), questions=len(turns),
-        answered=sum(1 for t in turns if t.answer and not t.categories), category_counts=category_counts,
-        category_help=CATEGORY_HELP, sections=[(c, [r for r in rows if r["category"] == c]) for c in CATEGORIES],
-        daily_chart=bar_chart_svg("Conversations per day", days, [len(per_day[d]) for d in days], ylabel="conversations"),
-        topic_chart=bar_chart_svg("Answers served by topic", [t for t, _ in topics], [n for _, n in topics], horizontal=True),
-        handoff_chart=bar_chart_svg("Handoffs to a person, by reason", [r for r, _ in reasons], [n for _, n in reasons],
-                                    horizontal=True),
+        "insights.html",
+        out_dir / "insights.html",
+        title="CAR-T assistant: what patients asked",
+        subtitle=f"{period} · generated {today_uk().isoformat()}",
+        source=source,
+        csv_name=csv_path.name,
+        conversations=len({t.sender for t in turns}),
+        questions=len(turns),
+        answered=sum(1 for t in turns if t.answer and not t.categories),
+        category_counts=category_counts,
+        category_help=CATEGORY_HELP,
+        sections=[(c, [r for r in rows if r["category"] == c]) for c in CATEGORIES],
+        daily_chart=bar_chart_svg(
+            "Conversations per day", days, [len(per_day[d]) for d in days], ylabel="conversations"
+        ),
+        topic_chart=bar_chart_svg(
+            "Answers served by topic", [t for t, _ in topics], [n for _, n in topics], horizontal=True
+        ),
+        handoff_chart=bar_chart_svg(
+            "Handoffs to a person, by reason", [r for r, _ in reasons], [n for _, n in reasons], horizontal=True
+        ),
     )
     return {"html": html_path, "csv": csv_path}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Report what patients asked that the assistant could not answer.")
-    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints.yml", help="where the tracker store is configured")
+    parser.add_argument(
+        "--endpoints", type=Path, default=ROOT / "endpoints.yml", help="where the tracker store is configured"
+    )
     parser.add_argument("--domain", type=Path, default=ROOT / "domain.yml")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the HTML and CSV (default results/)")
     parser.add_argument("--since", type=dt.date.fromisoformat, help="first day to include (YYYY-MM-DD)")

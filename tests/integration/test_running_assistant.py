@@ -6,9 +6,9 @@ import uuid
 import pytest
 import requests
 
+
 pytestmark = pytest.mark.integration
 
-HOTLINE = "0800 169 5555"
 
 
 def new_patient() -> str:
@@ -19,16 +19,16 @@ def texts(messages) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
 
-def test_hello_gets_a_greeting_that_says_it_is_automated(assistant):
+def test_hello_gets_a_greeting_that_says_it_is_automated(assistant, hotline):
     reply = assistant.say(new_patient(), "hello")
     assert "automated assistant" in texts(reply)
-    assert HOTLINE in texts(reply)  # placeholders are filled from content/contacts.yml
+    assert hotline.phone in texts(reply)  # placeholders are filled from content/contacts.yml
     assert any(b["title"] == "Talk to a person" for m in reply for b in m.get("buttons", []))
 
 
-def test_an_urgent_symptom_gets_urgent_help_first(assistant):
+def test_an_urgent_symptom_gets_urgent_help_first(assistant, hotline):
     reply = assistant.say(new_patient(), "I have a temperature of 38.5")
-    assert HOTLINE in reply[0]["text"] and "999" in reply[0]["text"]
+    assert hotline.phone in reply[0]["text"] and "999" in reply[0]["text"]
     assert reply[0]["metadata"]["answer_id"] == "urgent_help"
 
 
@@ -60,34 +60,34 @@ def test_unreadable_requests_get_a_polite_400(assistant):
     assert assistant.say(new_patient(), "hello")  # and it keeps answering
 
 
-def test_a_very_long_message_is_refused_politely_before_nlu(assistant):
+def test_a_very_long_message_is_refused_politely_before_nlu(assistant, hotline):
     reply = requests.post(assistant.webhook, json={"sender": new_patient(), "message": "fever " * 2000}, timeout=30)
     assert reply.status_code == 413
-    assert "too long" in reply.json()[0]["text"] and HOTLINE in reply.json()[0]["text"]
+    assert "too long" in reply.json()[0]["text"] and hotline.phone in reply.json()[0]["text"]
 
 
-def test_with_the_action_server_down_answers_and_urgent_help_still_work(assistant):
+def test_with_the_action_server_down_answers_and_urgent_help_still_work(assistant, hotline):
     patient = new_patient()
     assert assistant.say(patient, "hello")
     assistant.stop_actions()
     try:
         urgent = assistant.say(patient, "I have a temperature of 38.5")
-        assert HOTLINE in urgent[0]["text"]
+        assert hotline.phone in urgent[0]["text"]
         answer = assistant.say(patient, "what is car t cell therapy")
         assert answer[0]["metadata"]["answer_id"].startswith("cart/")
         handoff = assistant.say(patient, "i want to speak to a nurse")
         assert handoff, "the patient must never see an empty reply"
-        assert HOTLINE in texts(handoff) and handoff[0]["metadata"]["answer_id"] == "service_degraded"
+        assert hotline.phone in texts(handoff) and handoff[0]["metadata"]["answer_id"] == "service_degraded"
     finally:
         assistant.start_actions()
     back = assistant.say(patient, "i want to speak to a nurse")
     assert any(m.get("custom", {}).get("type") == "contact_card" for m in back)
 
 
-def test_a_question_that_mentions_a_symptom_gets_its_answer_and_the_hotline(assistant):
+def test_a_question_that_mentions_a_symptom_gets_its_answer_and_the_hotline(assistant, hotline):
     reply = assistant.say(new_patient(), "can car-t make you confused?")
     assert reply[0]["metadata"]["answer_id"] != "urgent_help"
-    assert HOTLINE in texts(reply)
+    assert hotline.phone in texts(reply)
 
 
 def test_unsure_offers_the_closest_answers_then_a_person(assistant):

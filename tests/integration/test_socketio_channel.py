@@ -60,10 +60,10 @@ def test_answers_arrive_whole_with_provenance(widget):
     assert replies[0]["metadata"]["source"]
 
 
-def test_urgent_help_comes_first(widget):
+def test_urgent_help_comes_first(widget, hotline):
     replies = widget.say("my husband is shivering and his temp is 38.6")
     assert replies[0]["metadata"]["answer_id"] == "urgent_help"
-    assert "0800 169 5555" in replies[0]["text"]
+    assert hotline.phone in replies[0]["text"]
 
 
 def test_a_very_long_message_is_refused_politely(widget):

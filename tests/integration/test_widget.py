@@ -16,14 +16,12 @@ import threading
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from assistant.content.contacts import load_contacts
 from tests.integration.widget_browser import (  # noqa: F401 (fixtures)
     ANSWER_TIMEOUT_MS, DESKTOP, PHONE, Chat, browser, demo_site, page, run_axe, screenshot,
 )
 
 pytestmark = pytest.mark.integration
 
-HOTLINE = load_contacts()["hotline"]
 NHS_YELLOW = "rgb(255, 235, 59)"
 XSS = "<img src=x onerror=alert(1)>"
 BLOCKING = {"serious", "critical"}
@@ -86,13 +84,13 @@ def test_talk_to_a_person_shows_a_contact_card_with_a_way_to_reach_them(page: Pa
     screenshot(page, "desktop-contact-card")
 
 
-def test_an_urgent_symptom_gets_urgent_help_first_with_a_tappable_hotline(page: Page):
+def test_an_urgent_symptom_gets_urgent_help_first_with_a_tappable_hotline(page: Page, hotline):
     chat = Chat(page).open()
     answer = chat.ask("my husband is shivering and his temp is 38.6")
     expect(answer).to_have_attribute("data-answer-id", "urgent_help")
     expect(answer).to_have_class("cc-msg cc-msg--bot cc-msg--urgent")
-    expect(answer).to_contain_text(HOTLINE.phone)
-    expect(answer.get_by_role("link", name=HOTLINE.phone)).to_have_attribute("href", HOTLINE.tel_link)
+    expect(answer).to_contain_text(hotline.phone)
+    expect(answer.get_by_role("link", name=hotline.phone)).to_have_attribute("href", hotline.tel_link)
 
 
 def test_the_conversation_survives_a_reload_in_the_same_tab_only(page: Page, assistant):
@@ -343,7 +341,7 @@ def test_bot_text_is_text_with_only_bold_breaks_and_safe_links(browser, demo_sit
     hostile = {
         "text": "**Bold** <img src=x onerror=alert(1)>\nline two\n\n[click](javascript:alert(1)) "
                 "[data](data:text/html,hi) [ok](https://www.nhs.uk/) see https://www.clatterbridgecc.nhs.uk/. "
-                "<script>alert(2)</script> call 0800 169 5555",
+                "<script>alert(2)</script> call 0800 000 0001",
         "quick_replies": [{"title": "<b>x</b>", "payload": "javascript:alert(3)"}],
         "custom": {"type": "contact_card", "contacts": [
             {"name": "<i>Team</i>", "phone": "1", "tel": "javascript:alert(4)", "email": "a@b.c",
@@ -370,9 +368,8 @@ def test_bot_text_is_text_with_only_bold_breaks_and_safe_links(browser, demo_sit
     assert all(h[0].startswith(("https:", "tel:", "mailto:")) for h in hrefs), hrefs
     assert ["https://www.nhs.uk/", "_blank", "noopener noreferrer"] in hrefs
     assert ["https://www.clatterbridgecc.nhs.uk/", "_blank", "noopener noreferrer"] in hrefs  # the full stop stays text
-    assert ["tel:08001695555", "", ""] in hrefs
+    assert ["tel:08000000001", "", ""] in hrefs  # a number in the text becomes a link
     expect(message).to_contain_text("click")  # an unsafe link keeps its words, loses its target
-    expect(message).to_contain_text("We are still confirming these details.")
     assert page.locator("#cart-chat a[href^='javascript:'], #cart-chat a[href^='data:']").count() == 0
     assert message.locator("a[href^='http:']").count() == 0  # only https for bot links
     assert dialogs == []

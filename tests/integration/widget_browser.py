@@ -21,7 +21,8 @@ from typing import Any, Dict, Iterator, List
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from testkit.servers import ROOT, RunningAssistant
+from assistant.content import ROOT
+from assistant.server.launcher import RunningAssistant
 
 WEB = ROOT / "web"
 RESULTS = ROOT / "results" / "widget"

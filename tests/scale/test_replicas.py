@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import threading
 import time
 from collections import defaultdict
@@ -26,7 +25,8 @@ import sqlalchemy as sa
 
 from benchmarks.bots import UNLIMITED
 from testkit.local_services import postgres_server, redis_server
-from testkit.servers import ROOT, RunningAssistant, free_port
+from assistant.content import ROOT
+from assistant.server.launcher import RunningAssistant, free_port, server_env
 
 pytestmark = pytest.mark.scale
 
@@ -71,11 +71,10 @@ class Replicas:
 
 
 def scale_env(pg_port: int, redis_port: int, action_port: int) -> Dict[str, str]:
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT),
-            "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_SERVER_TOKEN": secrets.token_hex(24),
-            "CORS_ORIGINS": "http://127.0.0.1:8080", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_port), "DB_DATABASE": "postgres", "DB_USER": "postgres",
-            "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), **UNLIMITED}
+    return server_env({
+        "CORS_ORIGINS": "http://127.0.0.1:8080", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_port), "DB_DATABASE": "postgres", "DB_USER": "postgres",
+        "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), **UNLIMITED})
 
 
 def stored_user_turns(pg_port: int) -> Dict[str, List[str]]:
@@ -102,9 +101,7 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
         for number in range(2):
             workdir = tmp_path / f"replica-{number}"
             workdir.mkdir()
-            (workdir / "endpoints.yml").write_text((ROOT / "endpoints.scale.yml").read_text(encoding="utf-8"),
-                                                   encoding="utf-8")
-            replicas.append(RunningAssistant(workdir, free_port(), action_port, env, measured=True))
+            replicas.append(RunningAssistant(workdir, free_port(), action_port, env, ROOT / "endpoints.scale.yml"))
         router = Replicas(replicas)
         done = [0]
         try:

@@ -11,7 +11,8 @@ from testkit.loader import ProjectFacts, ScenarioFileError, load_scenarios
 from testkit.scenario import STOPPED
 
 FACTS = ProjectFacts(answers={"cart/what_is", "cart/crs", "jacie/what_is", "urgent_help", "clarify", "service_degraded"},
-                     contacts={"hotline", "pals", "haematology"})
+                     contacts={"hotline", "pals", "haematology"},
+                     details={"hotline_phone": "0800 000 0001", "hotline_name": "Test Hotline"})
 
 
 def write(tmp_path: Path, text: str, name: str = "example.yml") -> Path:
@@ -24,6 +25,35 @@ def problems(tmp_path: Path, text: str) -> list:
     with pytest.raises(ScenarioFileError) as error:
         load_scenarios([write(tmp_path, text)], FACTS)
     return [str(p) for p in error.value.problems]
+
+
+def test_contact_details_are_filled_from_the_contacts_and_a_wrong_one_is_named(tmp_path):
+    path = write(tmp_path, """
+        scenarios:
+        - name: Urgent help names the Hotline
+          steps:
+          - say: i have a fever
+            expect:
+              says: ["{hotline_name} on {hotline_phone}", "999"]
+              does_not_say: "{hotline_phone} is closed"
+    """)
+    [scenario] = load_scenarios([path], FACTS)
+    assert scenario.steps[0].expect.says == ("Test Hotline on 0800 000 0001", "999")
+    assert scenario.steps[0].expect.does_not_say == ("0800 000 0001 is closed",)
+    found = problems(tmp_path, """
+        scenarios:
+        - name: A typo in a detail
+          steps:
+          - say: hello
+            expect:
+              says: ["{hotline_phon}", "{pals_fax}"]
+    """)
+    assert found == [
+        f"{tmp_path / 'example.yml'}, line 6: step 1 of scenario 'A typo in a detail': there is no contact detail "
+        "'{hotline_phon}' in content/contacts.yml; did you mean '{hotline_phone}'?",
+        f"{tmp_path / 'example.yml'}, line 6: step 1 of scenario 'A typo in a detail': there is no contact detail "
+        "'{pals_fax}' in content/contacts.yml; write '{<contact>_<name, phone, email, hours or url>}', e.g. '{hotline_phone}'",
+    ]
 
 
 def test_a_full_scenario_is_read_with_its_settings_steps_and_expectations(tmp_path):

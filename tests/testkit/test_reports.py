@@ -1,11 +1,10 @@
-"""Given scenario results, testers see failures clearly in HTML, and CI systems read the JUnit XML."""
+"""Given scenario results, testers see failures clearly in HTML and in the console's transcript."""
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 
 from testkit.html_report import write_html
-from testkit.junit_report import write_junit
+from testkit.runner import transcript
 from testkit.summary import write_results_json
 from tests.testkit.results import sample_results, sample_summary
 
@@ -38,16 +37,13 @@ def test_the_html_report_shows_the_conversation_safely_as_the_patient_saw_it(tmp
     assert "<link" not in page and "http://" not in page and "https://" not in page  # self-contained, no CDN
 
 
-def test_junit_xml_has_a_suite_per_file_a_failure_with_its_reason_and_known_issues_as_skipped(tmp_path):
-    write_junit(sample_results(), tmp_path / "junit.xml")
-    root = ET.parse(tmp_path / "junit.xml").getroot()
-    assert root.tag == "testsuites" and root.get("tests") == "3" and root.get("failures") == "1" and root.get("skipped") == "1"
-    assert sorted(s.get("name") for s in root.iter("testsuite")) == ["e2e.cart", "e2e.service"]
-    [failure] = root.iter("failure")
-    assert failure.get("message") == "step 1 (types “what is car-t <b>now</b>”): expected answer cart/what_is; answer ids served: “clarify”"
-    assert "[FAIL] answer cart/what_is" in failure.text and "buttons: Talk to a person" in failure.text and "2. patient clicks “Talk to a person”" in failure.text
-    [skipped] = root.iter("skipped")
-    assert skipped.get("message") == "known issue: relay placeholder"
+def test_the_transcript_marks_each_expectation_and_says_which_steps_were_not_run():
+    failed = sample_results()[1]
+    text = transcript(failed)
+    assert "1. patient types “what is car-t <b>now</b>”" in text
+    assert "[FAIL] answer cart/what_is: answer ids served: “clarify”" in text
+    assert "buttons: Talk to a person" in text
+    assert "2. patient clicks “Talk to a person”\n   !! not run" in text
 
 
 def test_results_json_keeps_what_the_testing_report_needs(tmp_path):

@@ -2,25 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, List
 
 import pytest
 
-from testkit.runner import FAILED, KNOWN_ISSUE, NOT_RUN, PASSED, SKIPPED, Player, check_reply, click_payload, run_scenarios
-from testkit.scenario import STOPPED, Expectations, Scenario, Settings, Step
-
-URGENT = {"text": "**Please get help now.** Call the **Clatterbridge Hotline** on **0800 169 5555**.",
-          "metadata": {"answer_id": "urgent_help"}}
-ANSWER = {"text": "CAR-T cell therapy is a type of immunotherapy.", "metadata": {"answer_id": "cart/what_is"},
-          "buttons": [{"title": "How does it work?", "payload": "How does CAR-T work?"}]}
-UNSURE = {"text": "I'm not sure I understood. Did you mean one of these?", "metadata": {"answer_id": "clarify"},
-          "buttons": [{"title": "What is CRS?", "payload": "What is CRS?"}, {"title": "Talk to a person", "payload": "/handoff"}]}
-HANDOFF = {"text": "Call the Hotline.", "buttons": [{"title": "Call Clatterbridge Hotline", "payload": "tel:08001695555"}],
-           "custom": {"type": "contact_card", "contacts": [{"key": "hotline"}]}}
+from testkit.runner import FAILED, KNOWN_ISSUE, NOT_RUN, PASSED, Player, check_reply, click_payload
+from testkit.scenario import Expectations, Scenario, Settings, Step
+from tests.testkit.fake_assistant import ANSWER, HANDOFF, UNSURE, URGENT, FakeAssistant
 
 
 def failed(checks) -> List[str]:
@@ -35,7 +24,7 @@ def test_a_matching_reply_passes_every_expectation():
 
 
 def test_bold_markers_do_not_hide_words_the_patient_reads():
-    assert failed(check_reply(Expectations(says=("Call the Clatterbridge Hotline on 0800 169 5555",)), 200, [URGENT])) == []
+    assert failed(check_reply(Expectations(says=("Call the Test Hotline on 0800 000 0001",)), 200, [URGENT])) == []
 
 
 def test_each_failed_expectation_says_what_was_seen_instead():
@@ -78,38 +67,8 @@ def test_a_click_sends_the_buttons_payload_and_refuses_what_cannot_be_clicked():
     assert click_payload("talk to a person", [UNSURE]) == "/handoff"
     with pytest.raises(ValueError, match="no button “Email us”.*“What is CRS\\?”, “Talk to a person”"):
         click_payload("Email us", [UNSURE])
-    with pytest.raises(ValueError, match="opens tel:08001695555"):
-        click_payload("Call Clatterbridge Hotline", [HANDOFF])
-
-
-class FakeAssistant(BaseHTTPRequestHandler):
-    """A stand-in REST webhook: replies from ``REPLIES`` by message text, records every request."""
-
-    REPLIES: Dict[str, Any] = {"what is car-t": [ANSWER], "How does CAR-T work?": [UNSURE], "/handoff": [HANDOFF]}
-    requests: List[Dict[str, Any]] = []
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        FakeAssistant.requests.append(body)
-        payload = json.dumps(self.REPLIES.get(body["message"], [])).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def fake_webhook():
-    FakeAssistant.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeAssistant)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/webhooks/rest/webhook"
-    server.shutdown()
-    server.server_close()
+    with pytest.raises(ValueError, match="opens tel:08000000001"):
+        click_payload("Call the Test Hotline", [HANDOFF])
 
 
 def scenario(*steps: Step, name: str = "s", **kwargs: Any) -> Scenario:
@@ -143,16 +102,6 @@ def test_a_known_issue_that_fails_is_not_a_failure_and_one_that_passes_says_so(f
     assert still.status == KNOWN_ISSUE and "NLU bug" in still.note
     fixed = player.play(scenario(Step(1, Expectations(), say="what is car-t"), known_issue="NLU bug"))
     assert fixed.status == PASSED and "remove 'known_issue'" in fixed.note
-
-
-def test_action_server_stopped_scenarios_run_last_after_stopping_it_or_are_skipped(fake_webhook):
-    stops: List[int] = []
-    normal = scenario(Step(1, Expectations(), say="what is car-t"), name="normal")
-    degraded = scenario(Step(1, Expectations(), say="what is car-t"), name="degraded", settings=Settings(action_server=STOPPED))
-    results = run_scenarios([degraded, normal], fake_webhook, lambda: stops.append(len(FakeAssistant.requests)))
-    assert [r.status for r in results] == [PASSED, PASSED] and stops == [1]  # stopped after the normal one ran
-    results = run_scenarios([degraded, normal], fake_webhook, None)
-    assert [r.status for r in results] == [SKIPPED, PASSED]
 
 
 def test_an_assistant_that_does_not_answer_fails_the_step_in_plain_words():

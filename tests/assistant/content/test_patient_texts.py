@@ -16,10 +16,9 @@ import yaml
 from assistant.content.catalogue import load_catalogue
 from assistant.content.contacts import load_contacts
 from assistant.content.system_messages import fill, load_system_messages, placeholder_values
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import CONTACTS_FIXTURE, PROJECT_ROOT
 
-FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "contacts.yml"
-CONTACTS = load_contacts(FIXTURE)
+CONTACTS = load_contacts(CONTACTS_FIXTURE)
 HOTLINE, NHS111 = CONTACTS["hotline"], CONTACTS["nhs111"]
 UNCONFIRMED = [c for c in CONTACTS.by_key.values() if not c.confirmed]
 

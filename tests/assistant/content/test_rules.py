@@ -131,7 +131,7 @@ def test_review_soon_and_awaiting_sign_off_are_warnings(project):
         ("You should stop your tablets.", ERROR, 'uses the phrase "you should stop"'),
         ("Read more at https://www.example.com/cart.", ERROR, "not on the list of approved web sites"),
         ("Read more at http://www.nhs.uk/cart.", ERROR, "use the secure address (https://)"),
-        ("Call the hotline on 0800 169 5555.", ERROR, "typed in; write a placeholder"),
+        ("Call the hotline on 0800 000 0001.", ERROR, "typed in; write a placeholder"),
         ("Call {hotline_telephone} now.", ERROR, "not a contact detail in content/contacts.yml"),
         ("Call PALS on {pals_phone}.", ERROR, "is not confirmed in content/contacts.yml, so its phone must not reach patients"),
         ("Email PALS at {pals_email}.", ERROR, "its email must not reach patients"),

@@ -76,7 +76,7 @@ def test_the_component_overrides_a_wrong_intent_and_says_why():
     message = Message(data={"text": "how much paracetamol can i take after my car-t?",
                             "intent": {"name": "nlu_fallback", "confidence": 0.4},
                             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}]})
-    PersonalAdviceOverride.from_config({}).process([message])
+    PersonalAdviceOverride.from_config(PersonalAdviceOverride.get_default_config()).process([message])
     assert message.get("intent") == {"name": ADVICE_INTENT, "confidence": 1.0}
     assert message.get("intent_ranking")[0]["name"] == ADVICE_INTENT
     assert message.get("personal_advice_kind") == "medicine"
@@ -84,5 +84,5 @@ def test_the_component_overrides_a_wrong_intent_and_says_why():
 
 def test_the_component_leaves_other_questions_alone():
     message = Message(data={"text": "how does referral work?", "intent": {"name": "referral", "confidence": 0.9}})
-    PersonalAdviceOverride.from_config({}).process([message])
+    PersonalAdviceOverride.from_config(PersonalAdviceOverride.get_default_config()).process([message])
     assert message.get("intent")["name"] == "referral" and message.get("personal_advice_kind") is None

@@ -41,7 +41,7 @@ def conversation(sender: str, text: str = PATIENT_TEXT, at: float | None = None)
                                       "entities": [{"entity": "person", "value": "Eleanora Quigley"}]},
                     metadata={"note": "from 07700 900123"}, timestamp=at),
         SlotSet("contact_note", "call me on 07700 900123, my name is Eleanora Quigley", timestamp=at),
-        BotUttered("Call the Hotline on 0800 169 5555.", timestamp=at),
+        BotUttered("Call the Hotline on 0800 000 0001.", timestamp=at),
     ]:
         tracker.update(event)
     return tracker
@@ -68,7 +68,7 @@ async def test_the_stored_conversation_is_still_a_usable_rasa_tracker(store):
     assert tracker.latest_message.text == "my name is [NAME], NHS [NHS_NUMBER], call [PHONE]"
     assert tracker.get_slot("contact_note") == "call me on [PHONE], my name is [NAME]"
     assert tracker.latest_message.entities[0]["value"] == "[NAME]"
-    assert tracker.latest_bot_utterance.text == "Call the Hotline on 0800 169 5555."  # staff content kept
+    assert tracker.latest_bot_utterance.text == "Call the Hotline on 0800 000 0001."  # staff content kept
 
 
 async def test_saving_again_adds_only_the_new_events(store):
@@ -81,7 +81,7 @@ async def test_saving_again_adds_only_the_new_events(store):
 
 
 def test_model_output_and_bot_messages_are_stored_as_they_are():
-    bot = {"event": "bot", "text": "Call 0800 169 5555"}
+    bot = {"event": "bot", "text": "Call 0800 000 0001"}
     assert redact_event(bot) == bot
     user = {"event": "user", "text": "call me on 07700 900123",
             "parse_data": {"intent": {"name": "handoff"}, "intent_ranking": [{"name": "handoff"}]}}

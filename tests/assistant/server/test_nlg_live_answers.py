@@ -15,8 +15,9 @@ from rasa.utils.endpoints import EndpointConfig
 from assistant.content.contacts import load_contacts
 from assistant.server.nlg import ContentNaturalLanguageGenerator
 from assistant.content.opening_hours import UK_TZ
+from tests.conftest import CONTACTS_FIXTURE
 
-HOTLINE = load_contacts()["hotline"].phone
+HOTLINE = load_contacts(CONTACTS_FIXTURE)["hotline"].phone
 
 
 def answer_file(text: str, review_by: str = "2027-05-26") -> str:
@@ -104,7 +105,7 @@ async def test_a_file_broken_by_an_edit_keeps_its_last_good_version(nlg, content
     assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
 
 
-@pytest.mark.parametrize("unsafe", ["It is guaranteed to work.", "Call 0800 169 5555 now.", "Call {hotline_telephone}.",
+@pytest.mark.parametrize("unsafe", ["It is guaranteed to work.", "Call 0800 000 0001 now.", "Call {hotline_telephone}.",
                                     "See https://www.example.com/cart for more."])
 @time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
 async def test_an_edit_that_breaks_a_content_rule_is_not_served(nlg, content, unsafe):

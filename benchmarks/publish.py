@@ -26,14 +26,11 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List
+from typing import Dict, Iterator, List
 
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from testkit.runner import answer_ids  # noqa: E402
-from testkit.servers import MODEL, RASA, free_port, say_to, stop, wait_for  # noqa: E402
+from assistant.content import ROOT
+from assistant.server.launcher import MODEL, RASA, running_assistant, say_to, server_env
+from testkit.runner import answer_ids
 
 ANSWER_FILE = "cart.yml"
 ANSWER_KEY = "utter_cart/what_is:"
@@ -43,9 +40,9 @@ QUESTION = "What is CAR-T cell therapy?"
 NEW_EXAMPLE = ("who pays for the hotel near the hospital", "cart/accommodation_support")
 
 
-def server_env(workdir: Path) -> dict:
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT),
-            "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_CACHE_DIRECTORY": str(workdir / "cache")}
+def cache_env(workdir: Path) -> Dict[str, str]:
+    """Rasa's training cache in the benchmark's own folder (a full train is timed from an empty one)."""
+    return {"RASA_CACHE_DIRECTORY": str(workdir / "cache")}
 
 
 def edit_wording(path: Path, marker: str) -> None:
@@ -71,34 +68,15 @@ def answer_of(webhook: str, sender: str, text: str) -> str:
 
 @contextmanager
 def assistant_on_copies(workdir: Path) -> Iterator[str]:
-    """The real Rasa server answering from copies of data/responses and data/nlu; yields its webhook."""
+    """The real Rasa server (no action server: the questions asked need none) answering from copies of
+    data/responses and data/nlu; yields its webhook."""
     content, examples = workdir / "responses", workdir / "nlu"
     shutil.copytree(ROOT / "data" / "responses", content)
     shutil.copytree(ROOT / "data" / "nlu", examples)
-    rasa_port = free_port()
-    (workdir / "endpoints.yml").write_text(
-        f"""action_endpoint:
-  url: "http://127.0.0.1:{free_port()}/webhook"
-tracker_store:
-  type: SQL
-  dialect: "sqlite"
-  db: "{workdir / 'tracker.db'}"
-nlg:
-  type: assistant.server.nlg.ContentNaturalLanguageGenerator
-  responses_dir: "{content}"
-""", encoding="utf-8")
-    log = open(workdir / "rasa.log", "ab")
-    server = subprocess.Popen(
-        [RASA, "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(rasa_port),
-         "--endpoints", str(workdir / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
-        cwd=ROOT, env={**server_env(workdir), "CONTENT_NLU_DIR": str(examples), "CONTENT_RESPONSES_DIR": str(content)},
-        stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", 300, server)
-        yield f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-    finally:
-        stop(server)
-        log.close()
+    env = {**cache_env(workdir), "CONTENT_NLU_DIR": str(examples), "CONTENT_RESPONSES_DIR": str(content)}
+    with running_assistant(workdir / "servers", debug=False, extra_env=env, responses_dir=content,
+                           action_server=False) as assistant:
+        yield assistant.webhook
 
 
 def measure_edit_to_live(workdir: Path, webhook: str, rounds: int) -> List[float]:
@@ -112,7 +90,7 @@ def measure_edit_to_live(workdir: Path, webhook: str, rounds: int) -> List[float
         edit_wording(workdir / "responses" / ANSWER_FILE, marker)
         while marker not in reply_text(webhook, f"bench-{number}"):
             if time.monotonic() - saved > 120:
-                raise SystemExit(f"the edit was not live after 120 s (see {workdir / 'rasa.log'})")
+                raise SystemExit(f"the edit was not live after 120 s (see {workdir / 'servers' / 'rasa.log'})")
             time.sleep(0.05)
         times.append(time.monotonic() - saved)
         print(f"edit {number}: live after {times[-1]:.3f} s", flush=True)
@@ -140,7 +118,7 @@ def measure_new_example_live(workdir: Path, webhook: str) -> float:
         if got == answer:
             break
         if time.monotonic() - saved > 300:
-            raise SystemExit(f"the new example was not used after 300 s (see {workdir / 'rasa.log'})")
+            raise SystemExit(f"the new example was not used after 300 s (see {workdir / 'servers' / 'rasa.log'})")
         time.sleep(0.5)
     seconds = time.monotonic() - saved
     print(f"new example question: {before or 'a reply that is not an answer'} before the edit, {answer} {seconds:.1f} s after saving it",
@@ -165,7 +143,7 @@ def cpu_lock() -> Iterator[None]:
 
 
 def timed_train(workdir: Path, data: Path, name: str) -> float:
-    env = server_env(workdir)
+    env = server_env(cache_env(workdir))
     started = time.monotonic()
     subprocess.run([RASA, "train", "--data", str(data), "--out", str(workdir / "models"), "--fixed-model-name", name,
                     "--quiet"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
