@@ -206,12 +206,18 @@ def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional
             kind=kind,
         )
         if isinstance(first, dict):
-            answer.field_lines = {str(k): _line(first, k) for k in first}
-            meta = first.get("metadata")
-            if isinstance(meta, dict):
-                answer.field_lines.update({f"metadata.{k}": _line(meta, k) for k in meta})
+            answer.field_lines = _field_lines(first)
         answers.append(answer)
     return answers, None
+
+
+def _field_lines(entry: Dict[Any, Any]) -> Dict[str, int]:
+    """The line of each field of a text and of its metadata (``metadata.source``), for messages to staff."""
+    lines = {str(k): _line(entry, k) for k in entry}
+    meta = entry.get("metadata")
+    if isinstance(meta, dict):
+        lines.update({f"metadata.{k}": _line(meta, k) for k in meta})
+    return lines
 
 
 def read_translations(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
@@ -227,10 +233,7 @@ def read_translations(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
         if not isinstance(entry, dict):
             continue
         text = Answer(f"other_language:{code}", path, _line(languages, code), plain(entry), kind=TRANSLATION)
-        text.field_lines = {str(k): _line(entry, k) for k in entry}
-        meta = entry.get("metadata")
-        if isinstance(meta, dict):
-            text.field_lines.update({f"metadata.{k}": _line(meta, k) for k in meta})
+        text.field_lines = _field_lines(entry)
         texts.append(text)
     return texts, None
 

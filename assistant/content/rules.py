@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Protocol, Sequence
 from urllib.parse import urlparse
 
 import yaml
@@ -139,6 +139,16 @@ def answer_status(answer: Answer, today: dt.date, rules: ContentRules) -> str:
     return "approved"
 
 
+class InAFile(Protocol):
+    """An answer, example question or conversation test: what a finding is about, and where."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
+
+
 class ContentChecker:
     """Runs every rule over a :class:`Catalogue` and collects :class:`Finding` s."""
 
@@ -154,6 +164,10 @@ class ContentChecker:
 
     def add(self, path: Path, line: int, severity: str, answer: str, message: str, kind: str = "") -> None:
         self.findings.append(Finding(path, line, severity, answer, message, kind or message))
+
+    def flag(self, about: InAFile, line: int, severity: str, message: str, kind: str = "") -> None:
+        """A finding about an answer (or one of its examples or tests), at ``line`` of its file."""
+        self.add(about.path, line, severity, about.key, message, kind)
 
     def run(self) -> List[Finding]:
         for error in self.catalogue.file_errors:
@@ -218,78 +232,66 @@ class ContentChecker:
     def check_metadata(self, answer: Answer) -> None:
         key, meta = answer.key, answer.metadata
         if not meta:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line,
                 ERROR,
-                key,
                 "has no 'metadata:' (answer_id, source, checked, reviewer, approved, review_by); "
                 "copy it from another answer",
             )
             return
         for name in METADATA_FIELDS:
             if name not in meta:
-                self.add(answer.path, answer.line_of("metadata"), ERROR, key, f"the metadata has no '{name}:' line")
+                self.flag(answer, answer.line_of("metadata"), ERROR, f"the metadata has no '{name}:' line")
         if "answer_id" in meta and str(meta["answer_id"]) != key:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line_of("metadata.answer_id"),
                 ERROR,
-                key,
                 f"answer_id is '{meta['answer_id']}' but must be '{key}' (the name after utter_)",
             )
         for name in ("topic", "question", "source"):
             if name in meta and not str(meta[name] or "").strip():
-                self.add(answer.path, answer.line_of(f"metadata.{name}"), ERROR, key, f"'{name}' is empty")
+                self.flag(answer, answer.line_of(f"metadata.{name}"), ERROR, f"'{name}' is empty")
         if answer.variations > 1:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line,
                 WARNING,
-                key,
                 f"has {answer.variations} versions of the text; patients get one at random. Keep one approved text",
             )
         self.check_dates(answer)
         self.check_sources(answer)
 
     def check_dates(self, answer: Answer) -> None:
-        key, meta = answer.key, answer.metadata
+        meta = answer.metadata
         dates: Dict[str, Optional[dt.date]] = {}
         for name in ("checked", "approved", "review_by"):
             raw = str(meta.get(name) or "").strip()
             date = dates[name] = as_date(raw)
             if raw and date is None:
-                self.add(
-                    answer.path,
+                self.flag(
+                    answer,
                     answer.line_of(f"metadata.{name}"),
                     ERROR,
-                    key,
                     f"'{name}: {raw}' is not a date; write it as YYYY-MM-DD, e.g. {self.today.isoformat()}",
                 )
             elif date and name != "review_by" and date > self.today:
-                self.add(
-                    answer.path,
-                    answer.line_of(f"metadata.{name}"),
-                    ERROR,
-                    key,
-                    f"'{name}' is {raw}, a date in the future",
-                )
+                self.flag(answer, answer.line_of(f"metadata.{name}"), ERROR, f"'{name}' is {raw}, a date in the future")
         if "checked" in meta and not str(meta.get("checked") or "").strip():
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line_of("metadata.checked"),
                 ERROR,
-                key,
                 "'checked' is empty: give the date the facts were checked against the source",
             )
         review_by = dates["review_by"]
         review_line = answer.line_of("metadata.review_by")
         if "review_by" in meta and not str(meta.get("review_by") or "").strip():
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 review_line,
                 ERROR,
-                key,
                 "'review_by' is empty: every answer needs a date by which it is checked again",
             )
         elif review_by is not None and review_by < self.today:
@@ -298,50 +300,45 @@ class ContentChecker:
                 if answer.kind == ANSWER
                 else "patients still see this text, unchecked"
             )
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 review_line,
                 ERROR,
-                key,
                 f"its review-by date ({review_by.isoformat()}) has passed: {hidden}. Check it against its source, "
                 "then set 'checked' and a new 'review_by'",
                 kind=REVIEW_PASSED,
             )
         elif review_by is not None and (review_by - self.today).days <= self.rules.review_soon_days:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 review_line,
                 WARNING,
-                key,
                 f"is due for review by {review_by.isoformat()} ({(review_by - self.today).days} days): "
                 "after that date it is hidden from patients",
             )
         reviewer = str(meta.get("reviewer") or "").strip()
         approved_raw = str(meta.get("approved") or "").strip()
         if not reviewer and not approved_raw:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line_of("metadata.reviewer"),
                 WARNING,
-                key,
                 "is awaiting clinical sign-off (no reviewer or approval date yet)",
                 kind="awaiting clinical sign-off",
             )
         elif not reviewer or not approved_raw:
             missing = "reviewer" if not reviewer else "approved"
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line_of(f"metadata.{missing}"),
                 ERROR,
-                key,
                 "sign-off needs both the reviewer's name and the approval date",
             )
         elif dates["approved"] and dates["checked"] and dates["checked"] > dates["approved"]:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line_of("metadata.approved"),
                 WARNING,
-                key,
                 f"was checked again on {dates['checked'].isoformat()}, after its approval on "
                 f"{dates['approved'].isoformat()}: it needs signing off again",
             )
@@ -354,31 +351,28 @@ class ContentChecker:
         for item in source_items(answer.metadata):
             if not LINK.fullmatch(item):
                 if shown_to_patients:
-                    self.add(
-                        answer.path,
+                    self.flag(
+                        answer,
                         line,
                         ERROR,
-                        answer.key,
                         f"its source '{item}' is not a web page patients can open: cite the public page instead "
                         "(listed in content/sources.yml with its title)",
                     )
                 continue
             if not self.rules.link_allowed(item):
-                self.add(
-                    answer.path,
+                self.flag(
+                    answer,
                     line,
                     WARNING,
-                    answer.key,
                     f"its source {item} is not on the list of approved web sites; cite an approved site, or ask "
                     "the clinical safety officer to add this one to content/content_rules.yml",
                     kind="source not on the approved web sites",
                 )
             if item not in self.catalogue.sources:
-                self.add(
-                    answer.path,
+                self.flag(
+                    answer,
                     line,
                     ERROR,
-                    answer.key,
                     f"its source {item} is not in content/sources.yml: add it there with its title, publisher and "
                     "date, so that patients see what it is",
                 )
@@ -388,19 +382,18 @@ class ContentChecker:
         (source, checked, reviewer, approved, review_by) and the same rules for its wording."""
         meta = text.metadata
         if not meta:
-            self.add(
-                text.path,
+            self.flag(
+                text,
                 text.line,
                 ERROR,
-                text.key,
                 f"has no 'metadata:' ({', '.join(TEXT_METADATA_FIELDS)}); copy it from another text",
             )
             return
         for name in TEXT_METADATA_FIELDS:
             if name not in meta:
-                self.add(text.path, text.line_of("metadata"), ERROR, text.key, f"the metadata has no '{name}:' line")
+                self.flag(text, text.line_of("metadata"), ERROR, f"the metadata has no '{name}:' line")
         if "source" in meta and not str(meta["source"] or "").strip():
-            self.add(text.path, text.line_of("metadata.source"), ERROR, text.key, "'source' is empty")
+            self.flag(text, text.line_of("metadata.source"), ERROR, "'source' is empty")
         self.check_dates(text)
         self.check_sources(text)
         if text.kind == TRANSLATION:
@@ -413,24 +406,22 @@ class ContentChecker:
         English), and a warning until a qualified translator has reviewed it."""
         line = text.line_of("text")
         if not text.text.strip():
-            self.add(text.path, line, ERROR, text.key, "has no text")
+            self.flag(text, line, ERROR, "has no text")
             return
         without_placeholders = PLACEHOLDER.sub(" ", text.text)
         for typed in TYPED_PHONE.findall(without_placeholders) + TYPED_EMAIL.findall(without_placeholders):
-            self.add(
-                text.path,
+            self.flag(
+                text,
                 line,
                 ERROR,
-                text.key,
                 f"has '{typed}' typed in; keep the placeholder such as {{hotline_phone}} from the English text",
             )
         self.check_placeholders(text)
         if str(text.metadata.get("translation") or "").strip().lower() != "reviewed":
-            self.add(
-                text.path,
+            self.flag(
+                text,
                 text.line_of("metadata.translation"),
                 WARNING,
-                text.key,
                 "translation awaiting review by a qualified translator (compare with the English text and the "
                 "back-translation, then set translation: reviewed)",
                 kind="translation awaiting review",
@@ -438,55 +429,51 @@ class ContentChecker:
 
     # -- the text ----------------------------------------------------------------------------------
     def check_text(self, answer: Answer, extra: Sequence[str] = ()) -> None:
-        key, text, line = answer.key, answer.text, answer.line_of("text")
+        text, line = answer.text, answer.line_of("text")
         if not text.strip():
-            self.add(answer.path, line, ERROR, key, "has no text")
+            self.flag(answer, line, ERROR, "has no text")
             return
         grade = reading_grade(text)
         if grade > self.rules.reading_grade_target:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 line,
                 WARNING,
-                key,
                 f"reads at grade {grade}, above the target of {self.rules.reading_grade_target:g}: use shorter "
                 "sentences and everyday words",
                 kind="reading grade above the target",
             )
         words = word_count(text)
         if words > self.rules.max_words:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 line,
                 WARNING,
-                key,
                 f"is {words} words long; keep it to {self.rules.max_words} or fewer",
                 kind="longer than the word limit",
             )
         for phrase, why in self.rules.banned_phrases.items():
             if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.IGNORECASE):
-                self.add(answer.path, line, ERROR, key, f'uses the phrase "{phrase}": {why}')
+                self.flag(answer, line, ERROR, f'uses the phrase "{phrase}": {why}')
         payloads = " ".join(
             str(b.get("payload") or "") for b in answer.response.get("buttons") or [] if isinstance(b, dict)
         )
         for url in LINK.findall(f"{text} {payloads}"):
             if not self.rules.link_allowed(url):
-                self.add(
-                    answer.path,
+                self.flag(
+                    answer,
                     line,
                     ERROR,
-                    key,
                     f"links to {url}, which is not on the list of approved web sites (content/content_rules.yml)",
                 )
             elif url.lower().startswith("http://"):
-                self.add(answer.path, line, ERROR, key, f"links to {url}: use the secure address (https://)")
+                self.flag(answer, line, ERROR, f"links to {url}: use the secure address (https://)")
         without_placeholders = PLACEHOLDER.sub(" ", text)
         for typed in TYPED_PHONE.findall(without_placeholders) + TYPED_EMAIL.findall(without_placeholders):
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 line,
                 ERROR,
-                key,
                 f"has '{typed}' typed in; write a placeholder such as {{hotline_phone}} "
                 "so the number comes from content/contacts.yml",
             )
@@ -505,30 +492,27 @@ class ContentChecker:
             contact_key, _, field_name = name.rpartition("_")
             entry = self.contacts.get(contact_key)
             if entry is None or field_name not in fields:
-                self.add(
-                    answer.path,
+                self.flag(
+                    answer,
                     answer.line_of("text"),
                     ERROR,
-                    answer.key,
                     f"uses {{{name}}}, which is not a contact detail in content/contacts.yml: patients would see "
                     f"'{{{name}}}'. Use <contact>_<{'|'.join(fields)}>, e.g. {{hotline_phone}}, or {{urgent_routes}}",
                 )
             elif entry.get("confirmed") is not True and field_name in ("phone", "email", "hours"):
-                self.add(
-                    answer.path,
+                self.flag(
+                    answer,
                     answer.line_of("text"),
                     ERROR,
-                    answer.key,
                     f"uses {{{name}}}, but '{contact_key}' is not confirmed in content/contacts.yml, so its "
                     f"{field_name} must not reach patients: use {{{contact_key}_how}} (its confirmed fallback is "
                     "given until it is confirmed)",
                 )
             elif field_name in ("phone", "email", "url") and not str(entry.get(field_name) or "").strip():
-                self.add(
-                    answer.path,
+                self.flag(
+                    answer,
                     answer.line_of("text"),
                     ERROR,
-                    answer.key,
                     f"uses {{{name}}}, but content/contacts.yml has no {field_name} for '{contact_key}'",
                 )
 
@@ -538,52 +522,47 @@ class ContentChecker:
         examples = self.catalogue.examples_for(key)
         tests = self.catalogue.tests_for(key)
         if not examples:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line,
                 ERROR,
-                key,
                 f"has no example questions: add at least {self.rules.min_examples} "
                 f"under '- intent: {key}' in data/nlu/{answer.topic}.yml",
             )
         elif len(examples) < self.rules.min_examples:
-            self.add(
-                examples[0].path,
+            self.flag(
+                examples[0],
                 examples[0].line,
                 WARNING,
-                key,
                 f"has only {len(examples)} example questions; "
                 f"add at least {self.rules.min_examples - len(examples)} more, "
                 "written the way patients and carers type",
                 kind="too few example questions",
             )
         if not tests:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line,
                 WARNING,
-                key,
                 "has no conversation test: add one to tests/test_catalogue.yml with a wording that is not an example",
                 kind="no conversation test",
             )
         wordings = {normalise(e.text) for e in examples}
         if tests and all(normalise(t.text) in wordings for t in tests):
-            self.add(
-                tests[0].path,
+            self.flag(
+                tests[0],
                 tests[0].line,
                 WARNING,
-                key,
                 "its conversation tests only use wordings that are already example questions; add one to "
                 "tests/test_catalogue.yml with a new wording",
                 kind="tested only with known wordings",
             )
         question = str(answer.metadata.get("question") or "").strip()
         if examples and question and normalise(question) not in wordings:
-            self.add(
-                answer.path,
+            self.flag(
+                answer,
                 answer.line_of("metadata.question"),
                 WARNING,
-                key,
                 f'its question "{question}" is not among its example questions; add it to data/nlu/{answer.topic}.yml',
             )
 
@@ -593,11 +572,10 @@ class ContentChecker:
         known = set(self.catalogue.answers)
         for item in list(self.catalogue.examples) + list(self.catalogue.tests):
             if item.key not in known:
-                self.add(
-                    item.path,
+                self.flag(
+                    item,
                     item.line,
                     ERROR,
-                    item.key,
                     f"is not an answer in data/responses/ (check the spelling of '{item.key}', or add the answer)",
                 )
                 known.add(item.key)  # once per unknown name is enough
@@ -613,20 +591,18 @@ class ContentChecker:
             )
             where = f"{earlier.path.name}:{earlier.line}"
             if normalise(first.text) == normalise(second.text):
-                self.add(
-                    later.path,
+                self.flag(
+                    later,
                     later.line,
                     ERROR,
-                    later.key,
                     f'the example "{later.text}" is also an example of {earlier.key} ({where}); '
                     "keep it under one answer only",
                 )
             elif near_same(first.text, second.text):
-                self.add(
-                    later.path,
+                self.flag(
+                    later,
                     later.line,
                     WARNING,
-                    later.key,
                     f'the example "{later.text}" is almost the same as "{earlier.text}" under {earlier.key} '
                     f"({where}); the assistant cannot tell them apart",
                 )
