@@ -15,7 +15,8 @@ What it finds, and the placeholder it leaves:
 - ``[PHONE]``: UK (and international) phone numbers, found by Google's ``phonenumbers`` library;
 - ``[POSTCODE]``: full UK postcodes (``CH63 4JY``);
 - ``[NAME]``: names introduced by a phrase (``my name is…``, ``call me…``, ``I'm Sarah``,
-  ``this is Priya``, ``my husband John…``, ``Mrs Jones``);
+  ``this is Priya``, ``my husband John…``, ``Mrs Jones``), and names typed with no such phrase
+  (``sarah jones, my dad has a fever``), found from name lists (:mod:`assistant.privacy.names`);
 - ``[NUMBER]``: any other run of 8 or more digits (hospital numbers, a mistyped NHS number).
 
 Temperatures, pulse rates and other short numbers are kept: they carry no identity, and staff
@@ -35,12 +36,13 @@ from typing import Any, Callable, FrozenSet, List, Match, Pattern, Tuple
 
 import phonenumbers
 
+from assistant.privacy.names import NAME, is_listed_name, not_names, replace_names_without_cue
+
 EMAIL = "[EMAIL]"
 NHS_NUMBER = "[NHS_NUMBER]"
 DATE = "[DATE]"
 PHONE = "[PHONE]"
 POSTCODE = "[POSTCODE]"
-NAME = "[NAME]"
 NUMBER = "[NUMBER]"
 PLACEHOLDERS = (EMAIL, NHS_NUMBER, DATE, PHONE, POSTCODE, NAME, NUMBER)
 
@@ -117,7 +119,7 @@ _RELATION_NAME = re.compile(
 _TITLE_NAME = re.compile(rf"(?P<cue>\b(?:{_TITLES})\.?\s+)(?P<name>{_WORD}(?:\s+{_WORD}){{0,1}})", re.IGNORECASE)
 
 # Words that end a name or can never be one ("my name is John and I...", "I'm not sure").
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     """a an the and or but so if then than that this these those there here where when why how what who
     whom which whose is am are was were be been being do does did done has have had having will would
     shall should can could may might must not no yes ok okay okey i me my mine you your he him his she
@@ -127,13 +129,10 @@ _FUNCTION_WORDS = frozenset(
     one two three four five six seven eight nine ten lot lots bit little much many more most less
     going gonna wanna got get getting feeling feel felt worried scared anxious unsure sure afraid
     currently recently currently being having after before during since until while because as
-    asking wondering calling writing trying looking hoping new here's there's it's i'm""".split()
-)
-# Capitalised words that are not names in this service's conversations.
-_NOT_NAMES = frozenset(
-    """i car cart car-t nhs jacie clatterbridge liverpool wirral hospital hotline macmillan
-    monday tuesday wednesday thursday friday saturday sunday january february march april june july
-    august september october november december covid cancer centre center""".split()
+    asking wondering calling writing trying looking hoping new here's there's it's i'm back later today
+    tonight tomorrow soon asap yet properly isn't isnt doesn't doesnt don't dont can't cant won't wont
+    wasn't wasnt didn't didnt hasn't hasnt haven't havent aren't arent weren't couldn't wouldn't
+    shouldn't""".split()
 )
 
 
@@ -147,9 +146,9 @@ def english_words() -> FrozenSet[str]:
         path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             table = json.load(handle)
-        return frozenset(w.lower() for pair in table.items() for w in pair) | _FUNCTION_WORDS
+        return frozenset(w.lower() for pair in table.items() for w in pair) | FUNCTION_WORDS
     except Exception:  # without the table, any lowercase word after a relation counts as a name
-        return _FUNCTION_WORDS
+        return FUNCTION_WORDS
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -203,30 +202,31 @@ def _looks_like_a_phone_number(text: str, start: int, end: int) -> bool:
     return not (inside_decimal or inside_token)
 
 
-def _name_words(words: List[str], capitalised_only: bool, vocabulary: FrozenSet[str]) -> int:
+def _name_words(words: List[str], capitalised_only: Any, is_name: Callable[[str], bool]) -> int:
     """How many of ``words`` (the words after a cue) make up the name."""
     count = 0
     for word in words:
         bare = word.strip("'’-").lower()
-        if not bare or bare in _FUNCTION_WORDS or bare in _NOT_NAMES or word.startswith("["):
+        if not bare or bare in FUNCTION_WORDS or bare in not_names().words or word.startswith("["):
             break
         is_capitalised = word[0].isupper() and not (len(word) > 1 and word.isupper())
         if capitalised_only and not is_capitalised:
             break
-        if capitalised_only is None and not is_capitalised and bare in vocabulary:
-            break  # "my son is", "my wife has": lowercase English words are not names
+        if capitalised_only is None and not is_capitalised and not is_name(bare):
+            break  # "my son is", "my mum's aftercare": a lowercase word is a name only if the lists say so
         count += 1
         if capitalised_only is None:
             capitalised_only = True  # "my son Tom Jones": a surname after a relation is capitalised
     return count
 
 
-def _name_replacer(capitalised_only: Any) -> Callable[[Match[str]], str]:
-    """``capitalised_only``: True (weak cues), False (strong cues), None (relations: English words stop)."""
+def _name_replacer(capitalised_only: Any, is_name: Callable[[str], bool]) -> Callable[[Match[str]], str]:
+    """``capitalised_only``: True (weak cues), False (strong cues), None (relations: a lowercase word only
+    if ``is_name`` says it is one)."""
 
     def replace(match: Match[str]) -> str:
         words = match.group("name").split()
-        count = _name_words(words, capitalised_only, english_words())
+        count = _name_words(words, capitalised_only, is_name)
         if count == 0:
             return match.group()
         rest = match.group("name").split(None, count)
@@ -236,11 +236,16 @@ def _name_replacer(capitalised_only: Any) -> Callable[[Match[str]], str]:
     return replace
 
 
-def _replace_names(text: str) -> str:
-    text = _STRONG_NAME.sub(_name_replacer(False), text)
-    text = _RELATION_NAME.sub(_name_replacer(None), text)
-    text = _TITLE_NAME.sub(_name_replacer(True), text)
-    return _WEAK_NAME.sub(_name_replacer(True), text)
+def replace_names_after_cues(text: str, is_name: Callable[[str], bool] = is_listed_name) -> str:
+    """Names after a phrase that introduces one (the cue-free names are :mod:`assistant.privacy.names`).
+
+    ``is_name`` decides for a lowercase word after a relation ("my son tom", not "my son isnt"): the name
+    lists by default; the lists themselves are built with "not an English word", which needs no lists.
+    """
+    text = _STRONG_NAME.sub(_name_replacer(False, is_name), text)
+    text = _RELATION_NAME.sub(_name_replacer(None, is_name), text)
+    text = _TITLE_NAME.sub(_name_replacer(True, is_name), text)
+    return _WEAK_NAME.sub(_name_replacer(True, is_name), text)
 
 
 def redact(text: str) -> str:
@@ -252,7 +257,8 @@ def redact(text: str) -> str:
     text = _replace_dates(text)
     text = _replace_phones(text)
     text = _POSTCODE.sub(POSTCODE, text)
-    text = _replace_names(text)
+    text = replace_names_after_cues(text)
+    text = replace_names_without_cue(text)
     return _LONG_DIGITS.sub(NUMBER, text)
 
 
