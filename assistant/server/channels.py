@@ -33,11 +33,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.content.system_messages import DEGRADED_ANSWER_ID
 from assistant.privacy.erasure import ErasureUnavailable, erase_conversation, is_valid_secret, session_id_for
 from assistant.server.http_guard import allowed_origins, client_ip, harden, request_max_bytes
 from assistant.server.nlg import system_messages
 from assistant.server.rate_limit import chat_rate_limiter
+from assistant.server.storage_failure import reply_without_store, surface_store_errors
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,8 @@ class PatientRestInput(RestInput):
                     status=413,
                 )
             metadata = payload.get("metadata") if payload and isinstance(payload.get("metadata"), dict) else None
+            agent = getattr(request.app.ctx, "agent", None)
+            surface_store_errors(agent)
             collector = PatientCollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
@@ -138,13 +140,7 @@ class PatientRestInput(RestInput):
             except Exception:
                 logger.exception("A message from the REST channel could not be handled")
             if not collector.messages:
-                collector.messages.append(
-                    {
-                        "recipient_id": sender,
-                        "text": system_text("service_degraded"),
-                        "metadata": {"answer_id": DEGRADED_ANSWER_ID},
-                    }
-                )
+                collector.messages.extend(await reply_without_store(agent, sender, text))
             return response.json(collector.messages)
 
         @webhook.route("/erase", methods=["POST"])
@@ -260,6 +256,8 @@ class PatientSocketIOInput(SocketIOInput):
                 await output._send_message(room, {"text": system_text("input_too_long", max_characters=limit)})
                 return
             metadata = data.get(self.metadata_key)
+            agent = getattr(getattr(server.get("app"), "ctx", None), "agent", None)
+            surface_store_errors(agent)
             collector = _CountingOutput(output)
             try:
                 await on_new_message(
@@ -274,9 +272,8 @@ class PatientSocketIOInput(SocketIOInput):
             except Exception:
                 logger.exception("A message from the socket.io channel could not be handled")
             if not collector.sent:
-                await output._send_message(
-                    room, {"text": system_text("service_degraded"), "metadata": {"answer_id": DEGRADED_ANSWER_ID}}
-                )
+                for reply in await reply_without_store(agent, sender, text):
+                    await output._send_message(room, {k: v for k, v in reply.items() if k != "recipient_id"})
 
         sio.on("connect", handler=connect, namespace=self.namespace)
         sio.on("disconnect", handler=disconnect, namespace=self.namespace)
