@@ -74,7 +74,7 @@ bench-names: setup  ## names typed with no cue: recall on seeded British names, 
 bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench/ (~15 min; BENCH_QUICK=1: shorter)
 	@scripts/bench.sh $(ARGS)
 
-test-scale: setup  ## two Rasa replicas on PostgreSQL + Redis, 200 conversations, one restart: no turn lost
+test-scale: setup  ## two Rasa replicas on PostgreSQL + Redis, 200 conversations, one restart: no turn lost; then PostgreSQL, then Redis stopped: urgent help still first
 	@scripts/test_scale.sh $(ARGS)
 
 lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)

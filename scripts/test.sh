@@ -44,6 +44,6 @@ command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null 2>&1 
 python -m pytest -m integration
 step "end-to-end scenarios (tests/e2e) on the running assistant: results/e2e/report.html"
 python -m pytest tests/e2e
-step "scale-out: 2 replicas on PostgreSQL + Redis, 200 conversations, a restart (~4 min)"
+step "scale-out: 2 replicas on PostgreSQL + Redis, 200 conversations, a restart; PostgreSQL and Redis stopped (~2 min)"
 scripts/test_scale.sh
 step "all tests passed"

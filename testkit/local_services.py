@@ -12,7 +12,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterator, List
 
 from assistant.server.launcher import free_port
 
@@ -30,9 +31,18 @@ def pg_tool(name: str) -> str:
     return str(found[-1])
 
 
+@dataclass
+class LocalServer:
+    """A running throw-away server: its port, and a way to stop it and start it again (its data kept)."""
+
+    port: int
+    stop: Callable[[], None]
+    start: Callable[[], None]
+
+
 @contextlib.contextmanager
-def postgres_server(settings: str = "") -> Iterator[int]:
-    """A private PostgreSQL (user ``postgres``, no password, database ``postgres``); yields its port."""
+def postgres_server(settings: str = "") -> Iterator[LocalServer]:
+    """A private PostgreSQL (user ``postgres``, no password, database ``postgres``)."""
     initdb, pg_ctl = pg_tool("initdb"), pg_tool("pg_ctl")
     base = Path(tempfile.mkdtemp(prefix="local-pg-"))  # pytest's tmp_path is private to root
     base.chmod(0o755)
@@ -41,36 +51,55 @@ def postgres_server(settings: str = "") -> Iterator[int]:
     shutil.chown(data, "postgres")
     port = free_port()
     as_postgres = ["runuser", "-u", "postgres", "--"]
-    try:
-        subprocess.run([*as_postgres, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
-                       capture_output=True)
+
+    def start() -> None:
         subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-o",
                         f"-p {port} -k {data} -c listen_addresses=127.0.0.1 {settings}",
                         "-l", str(data / "log"), "-w", "start"], check=True, capture_output=True)
-        yield port
+
+    def stop() -> None:
+        subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
+
+    try:
+        subprocess.run([*as_postgres, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
+                       capture_output=True)
+        start()
+        yield LocalServer(port, stop, start)
     finally:
-        subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+        stop()
         shutil.rmtree(base, ignore_errors=True)
 
 
 @contextlib.contextmanager
-def redis_server() -> Iterator[int]:
-    """A private Redis without persistence on a free loopback port; yields its port."""
+def redis_server() -> Iterator[LocalServer]:
+    """A private Redis without persistence on a free loopback port."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise MissingService("Redis is not installed (apt-get install -y redis-server)")
     base = Path(tempfile.mkdtemp(prefix="local-redis-"))
     port = free_port()
-    process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(base),
-                                "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    running: List[subprocess.Popen] = []
+
+    def start() -> None:
+        process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(base),
+                                    "--save", "", "--appendonly", "no"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        running.append(process)
         deadline = time.monotonic() + 20
         while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.2)
-        yield port
+
+    def stop() -> None:
+        while running:
+            process = running.pop()
+            process.terminate()
+            process.wait(timeout=10)
+
+    try:
+        start()
+        yield LocalServer(port, stop, start)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop()
         shutil.rmtree(base, ignore_errors=True)

@@ -5,6 +5,11 @@ that gives the policies only the recent turns (:mod:`assistant.server.bounded_hi
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import create_engine_kwargs
+
 from assistant.privacy.redacting_store import RedactingSQLTrackerStore
 from assistant.server.bounded_history import BoundedHistoryMixin
 
@@ -15,3 +20,14 @@ class BoundedRedactingSQLTrackerStore(BoundedHistoryMixin, RedactingSQLTrackerSt
     The one configured in ``endpoints.yml`` and ``endpoints.scale.yml``: redaction, erase and purge as in
     ``RedactingSQLTrackerStore``; every event is still stored.
     """
+
+    engine: sa.engine.Engine
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Rasa's engine keeps pooled connections that die when the database restarts, so the first turn
+        # after a restart would fail: check each connection before use (SQLAlchemy's pre-ping).
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

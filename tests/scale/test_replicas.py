@@ -94,7 +94,8 @@ def stored_user_turns(pg_port: int) -> Dict[str, List[str]]:
 @pytest.mark.skipif(os.environ.get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL, Redis and 2 replicas")
 def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
     started = time.monotonic()
-    with postgres_server("-c max_connections=400") as pg_port, redis_server() as redis_port:
+    with postgres_server("-c max_connections=400") as postgres, redis_server() as redis:
+        pg_port, redis_port = postgres.port, redis.port
         action_port = free_port()
         env = scale_env(pg_port, redis_port, action_port)
         replicas = []

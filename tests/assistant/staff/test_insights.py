@@ -159,7 +159,8 @@ def postgres_endpoints(tmp_path):
         pg_tool("initdb")
     except MissingService as missing:
         pytest.skip(str(missing))
-    with postgres_server() as port:
+    with postgres_server() as postgres:
+        port = postgres.port
         endpoints = tmp_path / "endpoints.yml"
         endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "127.0.0.1"\n  port: {port}\n'
                              f'  db: "postgres"\n  username: "postgres"\n  password: ""\n', encoding="utf-8")
