@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help setup run test lint train validate pytest test-stories test-e2e test-trial test-report crossval check-contacts lock clean \
-	web purge audit check-content content-report insights bench-publish bench bench-names test-scale
+	web purge audit check-content content-report insights bench-publish bench bench-names soak test-scale
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ insights: setup  ## what patients asked that the assistant could not answer: res
 
 bench-publish: train  ## seconds from saving a wording or an example question to a patient getting it, next to a full rasa train
 	@source scripts/env.sh && python -m benchmarks.publish $(ARGS)
+
+soak: train  ## hours of realistic traffic at 80% of saturation: per 5-minute window latency, errors, memory, database (SOAK_MINUTES=60 for the full run)
+	@source scripts/env.sh && python -m benchmarks.soak
 
 bench-names: setup  ## names typed with no cue: recall on seeded British names, words wrongly hidden in the project's messages
 	@source scripts/env.sh && python -m benchmarks.name_redaction
