@@ -17,12 +17,19 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ruamel.yaml import YAML
 
 from assistant.content import ROOT
-from assistant.privacy.names import NAME_LOCALES, NameLists, faker_names, example_questions, service_words
+from assistant.privacy.names import (
+    NAME_LOCALES,
+    NameLists,
+    example_questions,
+    faker_names,
+    service_words,
+    yaml_strings,
+)
 from assistant.privacy.redaction import redact, replace_names_after_cues
 
 SEED = 2026
@@ -91,24 +98,13 @@ def name_recall(lists: Optional[NameLists] = None, seed: int = SEED) -> Recall:
     return Recall(len(messages), hidden)
 
 
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, str):
-        yield value
-
-
 def project_messages() -> List[str]:
     """Every example question and every message in the tests (conversation tests, scenarios, trials, red flags)."""
     messages = example_questions()
     for path in sorted((ROOT / "tests").rglob("*.yml")):
         if "fixtures" not in path.parts:
             data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))  # as Rasa and the e2e loader read
-            messages += [s for s in _strings(data) if " " in s]
+            messages += [s for s in yaml_strings(data) if " " in s]
     return messages
 
 

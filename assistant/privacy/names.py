@@ -58,17 +58,17 @@ def faker_names(locale: str) -> Tuple[FrozenSet[str], FrozenSet[str]]:
     return first, last
 
 
-def _strings(value: Any, keys: FrozenSet[str] = frozenset()) -> Iterator[str]:
+def yaml_strings(value: Any, keys: FrozenSet[str] = frozenset()) -> Iterator[str]:
     """The strings in a YAML tree; with ``keys``, only those under these keys (e.g. ``text``)."""
     if isinstance(value, dict):
         for key, item in value.items():
             if not keys or key in keys:
-                yield from _strings(item)
+                yield from yaml_strings(item)
             elif isinstance(item, (dict, list)):
-                yield from _strings(item, keys)
+                yield from yaml_strings(item, keys)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item, keys)
+            yield from yaml_strings(item, keys)
     elif isinstance(value, str) and not keys:
         yield value
 
@@ -94,11 +94,11 @@ def service_words(root: Path = ROOT) -> FrozenSet[str]:
     texts = {"text", "title"}
     found: List[str] = []
     for path in [root / "domain.yml", *sorted((root / "data" / "responses").glob("*.yml"))]:
-        found += _strings(_yaml(path), frozenset(texts))
+        found += yaml_strings(_yaml(path), frozenset(texts))
     for name in ("system_messages.yml", "other_languages.yml"):
-        found += _strings(_yaml(root / "content" / name), frozenset(texts))
+        found += yaml_strings(_yaml(root / "content" / name), frozenset(texts))
     for name in ("red_flags.yml", "personal_advice.yml"):
-        found += _strings(_yaml(root / "content" / name))
+        found += yaml_strings(_yaml(root / "content" / name))
     return _words(found)
 
 
