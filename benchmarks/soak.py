@@ -6,8 +6,9 @@ saturation (turns per second with 8 patients typing at once), then sends turns a
 open loop (a turn is sent on time even when earlier ones are slow), in a mix of what patients do: long
 conversations, new ones, urgent messages (the reply must start with urgent help), handoffs and erasures
 (the widget's "Delete my conversation"). Every window (5 minutes) it reports p50 and p95 latency, errors,
-the Rasa and action servers' memory and the database's size, then runs the purge with a retention of
-``SOAK_RETENTION_MINUTES``, so the database stays bounded the way ``make purge`` keeps it in production.
+the Rasa and action servers' memory and the database's size. Beside the traffic, the purge runs every
+window with a retention of ``SOAK_RETENTION_MINUTES``, so the database stays bounded the way ``make purge``
+keeps it in production.
 
 Settings: ``SOAK_MINUTES`` (10; 60 for the full run), ``SOAK_WINDOW_SECONDS`` (300),
 ``SOAK_RETENTION_MINUTES`` (15). Output: a line per window, a summary line next to the targets, and
@@ -17,6 +18,7 @@ Settings: ``SOAK_MINUTES`` (10; 60 for the full run), ``SOAK_WINDOW_SECONDS`` (3
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import secrets
@@ -130,6 +132,43 @@ class Patients:
         return ms + (time.perf_counter() - started) * 1000, ok and _answered(reply)
 
 
+class Purger:
+    """``make purge`` in a thread of its own every ``every_seconds``, as a scheduler would run it.
+
+    Why a thread: the purge must not pause the traffic (an open-loop load that stops, then catches up in a
+    burst, would measure the burst, not the purge).
+    """
+
+    def __init__(self, endpoints: Path, retention_minutes: float, every_seconds: float) -> None:
+        self.endpoints = endpoints
+        self.days = retention_minutes / 1440
+        self.every_seconds = every_seconds
+        self.deleted = 0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="soak-purge", daemon=True)
+
+    def __enter__(self) -> "Purger":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.stopping.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.every_seconds):
+            deleted = purge_expired(self.endpoints, days=self.days)
+            with self.lock:
+                self.deleted += deleted
+
+    def take(self) -> int:
+        """Events deleted since the last call."""
+        with self.lock:
+            deleted, self.deleted = self.deleted, 0
+        return deleted
+
+
 def _answered(reply: Optional[List[Dict[str, Any]]]) -> bool:
     """A reply that is not empty and not the "can't fetch that" message of a failing assistant."""
     return bool(reply) and all((m.get("metadata") or {}).get("answer_id") != "service_degraded" for m in reply or [])
@@ -173,23 +212,25 @@ def run(minutes: float, window_seconds: float, retention_minutes: float, workdir
 
         windows: List[Window] = []
         window_start = 0
-        with ThreadPoolExecutor(max_workers=32) as pool:
+        duration = minutes * 60
+        # When each window closes: every ``window_seconds``, the last one when the traffic stops.
+        closes = [started + min(k * window_seconds, duration) for k in range(1, math.ceil(duration / window_seconds) + 1)]
+        end = started + duration
+        purger = Purger(assistant.endpoints, retention_minutes, window_seconds)
+        with ThreadPoolExecutor(max_workers=32) as pool, purger:
             next_at = started
-            end = started + minutes * 60
-            next_window = started + window_seconds
-            while time.monotonic() < end:
+            while len(windows) < len(closes):
                 now = time.monotonic()
-                if now >= next_at:
+                if now < end and now >= next_at:
                     pool.submit(one, patients.pick())
                     next_at += 1 / rate
-                if now >= next_window:
+                if now >= closes[len(windows)]:
                     with done_lock:
                         turns, window_start = done[window_start:], len(done)
-                    purged = purge_expired(assistant.endpoints, days=retention_minutes / 1440)
-                    windows.append(window_of(turns, (now - started) / 60, pids, workdir, purged))
+                    windows.append(window_of(turns, (now - started) / 60, pids, workdir, purger.take()))
                     print(f"soak: {format_window(windows[-1])}", flush=True)
-                    next_window += window_seconds
-                time.sleep(max(0.0, min(next_at, next_window) - time.monotonic()))
+                    continue
+                time.sleep(max(0.0, min(next_at if next_at < end else math.inf, closes[len(windows)]) - now))
         with done_lock:
             rest = done[window_start:]
         if rest:

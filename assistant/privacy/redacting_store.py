@@ -18,7 +18,9 @@ Configured in ``endpoints.yml``::
       retention_days: 30
 
 On SQLite, deletions overwrite the freed space (``PRAGMA secure_delete``), so an erased conversation
-cannot be read back from the database file.
+cannot be read back from the database file. The purge deletes in small batches, each its own transaction,
+through an index on the event time: one large delete held SQLite's write lock for seconds and every
+patient's turn waited behind it (the soak measured p95 peaks of ~1 s after each purge).
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 30
 SECONDS_PER_DAY = 86400
+PURGE_BATCH_ROWS = 500
+# Between two purge batches: long enough for the turns waiting on the write lock to take it.
+PURGE_PAUSE_SECONDS = 0.02
 # Parts of an event that hold only model output or staff content: kept as they are.
 _MODEL_OUTPUT_KEYS = frozenset(
     {
@@ -60,6 +65,22 @@ _MODEL_OUTPUT_KEYS = frozenset(
 )
 _STAFF_CONTENT_EVENTS = frozenset({"bot"})
 _PERSON_ENTITY = re.compile(r"name|person", re.IGNORECASE)
+
+
+def ensure_index(engine: sa.engine.Engine, table: sa.Table, name: str, *columns: Any) -> None:
+    """Create the index ``name`` on ``table`` unless the database has it.
+
+    The index is declared on the table once per process (Rasa's table is shared by every store, and a
+    second declaration under the same name would make Rasa's own ``create_all`` fail on a new database);
+    another replica creating it at the same moment is not an error.
+    """
+    index = next((found for found in table.indexes if found.name == name), None) or sa.Index(name, *columns)
+    try:
+        index.create(engine, checkfirst=True)
+    except sa.exc.DBAPIError:
+        existing = {found["name"] for found in sa.inspect(engine).get_indexes(table.name)}
+        if name not in existing:
+            raise
 
 
 def redact_event(data: Dict[str, Any]) -> Dict[str, Any]:
@@ -93,6 +114,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         install_log_redaction()
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
         self.retention_days = int(retention_days)
+        # The purge finds old events through this index instead of reading the whole table.
+        ensure_index(self.engine, self.SQLEvent.__table__, "ix_events_timestamp", self.SQLEvent.timestamp)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, redacted (same rows as Rasa's ``SQLTrackerStore.save``)."""
@@ -136,13 +159,27 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """Delete every event older than ``days`` (default: ``retention_days``); returns the count.
 
         A conversation disappears entirely once its last message is older than the retention period.
+        Deleted ``PURGE_BATCH_ROWS`` at a time, with a pause between batches, so patients' turns are
+        never held up for more than one small batch.
         """
         days = self.retention_days if days is None else days
         cutoff = (time.time() if now is None else now) - float(days) * SECONDS_PER_DAY
-        with self.session_scope() as session:
-            self._overwrite_deleted(session)
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.timestamp < cutoff).delete()
-            session.commit()
+        events = self.SQLEvent
+        deleted = 0
+        while True:
+            with self.session_scope() as session:
+                self._overwrite_deleted(session)
+                batch = sa.select(events.id).where(events.timestamp < cutoff).limit(PURGE_BATCH_ROWS)
+                count = (
+                    session.query(events)
+                    .filter(events.id.in_(batch.scalar_subquery()))
+                    .delete(synchronize_session=False)
+                )
+                session.commit()
+            deleted += count
+            if count < PURGE_BATCH_ROWS:
+                break
+            time.sleep(PURGE_PAUSE_SECONDS)
         logger.info("Purged %d events older than %s days", deleted, days)
         return deleted
 

@@ -29,8 +29,9 @@ import json
 import os
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Text, Tuple
 
-import sqlalchemy as sa
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from assistant.privacy.redacting_store import ensure_index
 
 DEFAULT_HISTORY_TURNS = 5
 ACTION_LISTEN = "action_listen"
@@ -129,13 +130,8 @@ class BoundedHistoryMixin(_TrackerStore):
         read all of its rows (with their JSON) on every turn, and a turn cost more the longer the
         conversation. Additive (Rasa's own queries are unaffected); created once, by the first replica to start.
         """
-        index = sa.Index("ix_events_sender_id_type_name", self.SQLEvent.sender_id, self.SQLEvent.type_name)
-        try:
-            index.create(self.engine, checkfirst=True)
-        except sa.exc.DBAPIError:  # another replica created it between the check and the create
-            existing = {found["name"] for found in sa.inspect(self.engine).get_indexes(self.SQLEvent.__tablename__)}
-            if index.name not in existing:
-                raise
+        events = self.SQLEvent
+        ensure_index(self.engine, events.__table__, "ix_events_sender_id_type_name", events.sender_id, events.type_name)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session's tracker, cut to the last ``history_turns`` user turns."""

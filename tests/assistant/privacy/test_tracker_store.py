@@ -115,6 +115,29 @@ async def test_purge_deletes_what_is_older_than_the_retention_period(store):
     assert await store.retrieve("recent") is None
 
 
+async def test_purge_deletes_in_small_batches_until_nothing_old_is_left(store, tmp_path, monkeypatch):
+    import assistant.privacy.redacting_store as module
+
+    monkeypatch.setattr(module, "PURGE_BATCH_ROWS", 5)
+    monkeypatch.setattr(module, "PURGE_PAUSE_SECONDS", 0)
+    now = time.time()
+    for n in range(4):
+        await store.save(conversation(f"old-{n}", text=f"zebracorn {n}", at=now - 40 * 86400))
+    await store.save(conversation("recent", at=now))
+    old_events = 4 * len(conversation("old").events)
+    assert old_events % 5  # the last batch is a partial one
+    assert store.purge_older_than(now=now) == old_events
+    assert all([await store.retrieve(f"old-{n}") is None for n in range(4)])
+    assert (await store.retrieve("recent")) is not None
+    assert b"zebracorn" not in database_bytes(tmp_path / "tracker.db")
+
+
+def test_the_purge_finds_old_events_through_an_index(store, tmp_path):
+    with sqlite3.connect(tmp_path / "tracker.db") as db:
+        plan = db.execute("EXPLAIN QUERY PLAN SELECT id FROM events WHERE timestamp < 1 LIMIT 500").fetchall()
+    assert "ix_events_timestamp" in str(plan)
+
+
 def test_unwrap_finds_the_store_inside_rasas_wrappers(store):
     from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore
 

@@ -48,12 +48,22 @@ def test_refused_messages_are_not_counted():
     assert limiter.allow("s", None) and limiter.allow("s", None)
 
 
-def test_idle_keys_are_forgotten_when_the_table_is_full(monkeypatch):
-    monkeypatch.setattr("assistant.server.rate_limit.MAX_TRACKED_KEYS", 10)
+def test_conversations_idle_for_a_window_are_forgotten_so_memory_stays_bounded():
     clock = Clock()
-    window = SlidingWindow(1, 1, clock=clock)
-    for i in range(10):
-        window.record(str(i))
-    clock.now += 2
+    window = SlidingWindow(1, 60, clock=clock)
+    for minute in range(10):
+        for i in range(100):
+            window.record(f"{minute}-{i}")  # a hundred new conversations a minute, none coming back
+        clock.now += 60
+    assert len(window) <= 200
+
+
+def test_a_conversation_still_in_its_window_is_not_forgotten():
+    clock = Clock()
+    window = SlidingWindow(1, 60, clock=clock)
+    window.record("busy")
+    clock.now += 59
+    window.record("other")
+    clock.now += 2  # a sweep happens here: "busy" is idle for 61 s, "other" for 2 s
     window.record("new")
-    assert len(window._hits) == 1
+    assert window.has_room("busy") and not window.has_room("other")
