@@ -274,7 +274,7 @@ def plot(result: Dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    windows = result["windows"]
+    windows = [w for w in result["windows"] if w["complete"]]
     minutes = [w["minute"] for w in windows]
     figure, (latency, memory) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     latency.plot(minutes, [w["p50_ms"] for w in windows], marker="o", label="p50")
