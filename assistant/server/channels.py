@@ -34,6 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.privacy.erasure import ErasureUnavailable, erase_conversation, is_valid_secret, session_id_for
+from assistant.server.gc_freeze import freeze_loaded_model
 from assistant.server.http_guard import allowed_origins, client_ip, harden, request_max_bytes
 from assistant.server.nlg import system_messages
 from assistant.server.rate_limit import chat_rate_limiter
@@ -109,6 +110,8 @@ class PatientRestInput(RestInput):
         @webhook.listener("before_server_start")
         async def lock_down(app: Any, _: Any) -> None:
             harden(app)
+
+        webhook.listener("after_server_start")(freeze_loaded_model)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
