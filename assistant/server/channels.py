@@ -38,7 +38,7 @@ from assistant.server.gc_freeze import freeze_loaded_model
 from assistant.server.http_guard import allowed_origins, client_ip, harden, request_max_bytes
 from assistant.server.nlg import system_messages
 from assistant.server.rate_limit import chat_rate_limiter
-from assistant.server.storage_failure import reply_without_store, surface_store_errors
+from assistant.server.storage_failure import reply_without_store, surface_store_errors_on_start
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,7 @@ class PatientRestInput(RestInput):
             harden(app)
 
         webhook.listener("after_server_start")(freeze_loaded_model)
+        webhook.listener("after_server_start")(surface_store_errors_on_start)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -134,7 +135,6 @@ class PatientRestInput(RestInput):
                 )
             metadata = payload.get("metadata") if payload and isinstance(payload.get("metadata"), dict) else None
             agent = getattr(request.app.ctx, "agent", None)
-            surface_store_errors(agent)
             collector = PatientCollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
@@ -206,6 +206,8 @@ class PatientSocketIOInput(SocketIOInput):
         async def remember_the_app(app: Any, _: Any) -> None:
             server["app"] = app  # its agent holds the loaded model, whose pipeline sets the message limit
 
+        webhook.listener("after_server_start")(surface_store_errors_on_start)
+
         # Rasa's channel accepts any origin. The allow-list is enforced in `connect` below rather than by
         # engine.io's own `cors_allowed_origins`: that would add a second Access-Control-Allow-Origin header
         # next to the one Rasa's `--cors` already adds, and browsers refuse a response with two.
@@ -260,7 +262,6 @@ class PatientSocketIOInput(SocketIOInput):
                 return
             metadata = data.get(self.metadata_key)
             agent = getattr(getattr(server.get("app"), "ctx", None), "agent", None)
-            surface_store_errors(agent)
             collector = _CountingOutput(output)
             try:
                 await on_new_message(

@@ -28,11 +28,17 @@ URGENT_RESPONSE = "utter_urgent_help"
 
 
 def surface_store_errors(agent: Any) -> None:
-    """Take Rasa's fail-safe wrapper off the loaded agent's tracker store (once; harmless to repeat)."""
+    """Take Rasa's fail-safe wrapper off the loaded agent's tracker store (harmless to repeat)."""
     for owner in (agent, getattr(agent, "processor", None)):
         store = getattr(owner, "tracker_store", None)
         if owner is not None and isinstance(store, FailSafeTrackerStore):
             owner.tracker_store = store._tracker_store
+
+
+async def surface_store_errors_on_start(app: Any, _: Any) -> None:
+    """Sanic ``after_server_start`` listener: Rasa's own start listener has loaded the agent by then, and
+    the server loads no other (the ``/model`` routes are blocked), so once is enough."""
+    surface_store_errors(getattr(app.ctx, "agent", None))
 
 
 async def reply_without_store(agent: Any, sender: str, text: str) -> List[Dict[str, Any]]:
