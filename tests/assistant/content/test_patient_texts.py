@@ -20,6 +20,7 @@ from tests.conftest import CONTACTS_FIXTURE, PROJECT_ROOT
 
 CONTACTS = load_contacts(CONTACTS_FIXTURE)
 HOTLINE, NHS111 = CONTACTS["hotline"], CONTACTS["nhs111"]
+EMERGENCY, RELAY, EMERGENCY_RELAY = CONTACTS["emergency"], CONTACTS["relay"], CONTACTS["emergency_relay"]
 UNCONFIRMED = [c for c in CONTACTS.by_key.values() if not c.confirmed]
 
 
@@ -51,6 +52,21 @@ def test_every_pointer_to_the_hotline_names_the_route_for_everyone_else(name):
     assert NHS111.name in text, f"{name} points to the Hotline without NHS 111"
     if not name.startswith("translation "):
         assert "own treating team" in text, f"{name} points to the Hotline without 'your own treating team'"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, t in TEXTS.items() if HOTLINE.phone in t))
+def test_every_pointer_to_the_hotline_also_gives_the_emergency_number(name):
+    assert EMERGENCY.phone in TEXTS[name], f"{name} points to the Hotline without {EMERGENCY.phone}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, t in TEXTS.items() if RELAY.phone in t))
+def test_every_text_relay_route_gives_the_emergency_text_relay_first(name):
+    """Deaf and speech-impaired callers: 999 through text relay is its own number (not the relay prefix before
+    999), and it comes before the everyday relay routes."""
+    text = TEXTS[name]
+    assert EMERGENCY_RELAY.phone in text, f"{name} gives text relay without the emergency text relay number"
+    assert text.index(EMERGENCY_RELAY.phone) < text.index(RELAY.phone), f"{name} gives the emergency route last"
+    assert f"{RELAY.phone} {EMERGENCY.phone}" not in text, f"{name} tells people to dial the relay prefix before 999"
 
 
 @pytest.mark.parametrize("name", sorted(TEXTS))
