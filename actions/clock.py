@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from typing import Any, Mapping, Optional
 
-from assistant.content.opening_hours import TEST_CLOCK_ENV, UK_TZ
+from assistant.content.opening_hours import UK_TZ
+from assistant.settings import TEST_CLOCK_VARIABLE, settings
 
 logger = logging.getLogger(__name__)
 
 TEST_CLOCK_METADATA_KEY = "test_clock"
 
 # Read once, when the action server imports its actions: a running server cannot be switched over.
-TEST_CLOCK_ENABLED = os.environ.get(TEST_CLOCK_ENV) == "1"
+TEST_CLOCK_ENABLED = settings().test_clock
 if TEST_CLOCK_ENABLED:
     logger.warning(
-        "%s=1: the test clock is ON (message metadata can set the time). Never use this in production.", TEST_CLOCK_ENV
+        "%s=1: the test clock is ON (message metadata can set the time). Never use this in production.",
+        TEST_CLOCK_VARIABLE,
     )
 
 

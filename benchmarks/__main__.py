@@ -9,13 +9,14 @@ Settings (environment); the defaults keep a run near 15 minutes on 2 cores:
   catalogue sizes to train with synthetic answers and measure (×1 is the trained model in any case);
 - ``BENCH_TURNS``: sequential turns; concurrent runs send about as many again;
 - ``BENCH_UNBOUNDED`` (default 1): also measure history growth with whole sessions loaded
-  (``HISTORY_TURNS=0``, Rasa's own behaviour), the evidence for ``assistant/server/bounded_history.py``.
+  (``history_turns: 0``, Rasa's own behaviour), the evidence for ``assistant/server/bounded_history.py``.
 """
 from __future__ import annotations
 
 import json
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -27,7 +28,9 @@ from benchmarks.bots import quiet_env, rss_gib, running_starter, train_starter, 
 from benchmarks.catalogue import count_answers, grown_project
 from benchmarks.stats import format_table, latency_summary, ratio, summary_line, window_median
 from assistant.content import ROOT
-from assistant.server.launcher import MODEL, RASA, running_assistant
+from assistant.server.processes import RASA
+from assistant.settings import settings as project_settings
+from testkit.servers import running_assistant
 
 OUT = ROOT / "results" / "bench"
 GROWTH_POINTS = (1, 50, 100, 300)
@@ -38,12 +41,13 @@ STARTER_MESSAGES = ["hello", "I am feeling great", "are you a bot?", "I am sad",
 
 
 def settings() -> Dict[str, Any]:
-    quick = os.environ.get("BENCH_QUICK") == "1"
-    catalogue = os.environ.get("BENCH_CATALOGUE", "4")
-    return {"quick": quick, "turns": int(os.environ.get("BENCH_TURNS", "80" if quick else "200")),
+    knobs = project_settings()
+    quick = knobs.get("BENCH_QUICK") == "1"
+    catalogue = knobs.get("BENCH_CATALOGUE", "4")
+    return {"quick": quick, "turns": int(knobs.get("BENCH_TURNS", "80" if quick else "200")),
             "growth_turns": max(GROWTH_POINTS),
             "catalogue": [int(x) for x in catalogue.split(",") if x.strip()],
-            "unbounded": os.environ.get("BENCH_UNBOUNDED", "1") == "1"}
+            "unbounded": knobs.get("BENCH_UNBOUNDED", "1") == "1"}
 
 
 def log(message: str) -> None:
@@ -87,13 +91,16 @@ def bench_starter(tmp: Path, config: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def bench_unbounded(tmp: Path) -> Dict[str, Any]:
-    """History growth with whole sessions loaded for prediction (``HISTORY_TURNS=0``)."""
-    with running_assistant(tmp / "assistant-unbounded", debug=False, extra_env={**UNLIMITED, "HISTORY_TURNS": "0"}) as bot:
+    """History growth with whole sessions loaded for prediction (``history_turns: 0``)."""
+    endpoints = tmp / "endpoints-unbounded.yml"
+    endpoints.write_text(re.sub(r"(?m)^(\s*history_turns:).*$", r"\1 0",
+                                project_settings().endpoints.read_text(encoding="utf-8")), encoding="utf-8")
+    with running_assistant(tmp / "assistant-unbounded", debug=False, extra_env=UNLIMITED, endpoints=endpoints) as bot:
         growth = load.conversation(bot.webhook, ASSISTANT_MESSAGES, max(GROWTH_POINTS))
     return {"growth_per_turn": growth, "growth": {str(turn): window_median(growth, turn) for turn in GROWTH_POINTS}}
 
 
-def bench_assistant(tmp: Path, config: Dict[str, Any], model: Path = MODEL, full: bool = True,
+def bench_assistant(tmp: Path, config: Dict[str, Any], model: Path = project_settings().model_path, full: bool = True,
                     examples: Path = ROOT / "data" / "nlu") -> Dict[str, Any]:
     """Measure a running assistant; ``examples`` is the folder of example questions its model was trained from."""
     started = time.monotonic()
@@ -159,7 +166,7 @@ def main() -> int:
         ours = bench_assistant(tmp, config)
         unbounded = None
         if config["unbounded"]:
-            log("measuring history growth with whole sessions loaded (HISTORY_TURNS=0)")
+            log("measuring history growth with whole sessions loaded (history_turns: 0)")
             unbounded = bench_unbounded(tmp)
         catalogue = bench_catalogue(tmp, config)
     results = {"settings": config, "machine": machine, "assistant": ours, "starter": starter, "catalogue": catalogue,
@@ -173,7 +180,7 @@ def main() -> int:
         print(f"catalogue x{row['factor']}: {row['answers']} answers, training {train}, "
               f"p50 {row['sequential']['p50']:.0f} ms, p95 {row['sequential']['p95']:.0f} ms")
     if unbounded:
-        print("history growth, whole sessions loaded (HISTORY_TURNS=0): " + ", ".join(
+        print("history growth, whole sessions loaded (history_turns: 0): " + ", ".join(
             f"turn {turn} {unbounded['growth'][str(turn)]:.0f} ms" for turn in GROWTH_POINTS)
             + f"; turn 300 / turn 1 {growth_ratio(unbounded):.2f}")
     print(f"results: {OUT}/results.json and *.png")

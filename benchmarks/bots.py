@@ -7,13 +7,13 @@ and keeps Rasa's defaults (in-memory tracker store), so it is started with the l
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import time
 from pathlib import Path
 from typing import Dict, Iterator, Optional, Tuple
 
-from assistant.server.launcher import RASA, RASA_READY, free_port, stop, wait_for, wait_for_log
+from assistant.server.processes import RASA, RASA_READY, free_port, stop, wait_for, wait_for_log
+from assistant.settings import settings
 
 # Bench traffic comes from one address and one conversation sends hundreds of messages.
 UNLIMITED = {"RATE_LIMIT_PER_SESSION": "1000000/60", "RATE_LIMIT_PER_IP": "1000000/60"}
@@ -53,6 +53,6 @@ def running_starter(workdir: Path, model: Path, env: Dict[str, str]) -> Iterator
 
 
 def quiet_env() -> Dict[str, str]:
-    """The environment every bot runs with here: no telemetry, loopback, CPU-only TensorFlow."""
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "CUDA_VISIBLE_DEVICES": "", **UNLIMITED}
+    """The environment every bot runs with here: the project's server environment (no telemetry, loopback,
+    CPU-only TensorFlow), without rate limits."""
+    return settings().server_environment(UNLIMITED)

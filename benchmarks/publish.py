@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import os
 import shutil
 import statistics
 import subprocess
@@ -29,7 +28,9 @@ from pathlib import Path
 from typing import Dict, Iterator, List
 
 from assistant.content import ROOT
-from assistant.server.launcher import MODEL, RASA, running_assistant, say_to, server_env
+from assistant.server.processes import RASA
+from assistant.settings import settings
+from testkit.servers import running_assistant, say_to
 from testkit.runner import answer_ids
 
 ANSWER_FILE = "cart.yml"
@@ -74,8 +75,7 @@ def assistant_on_copies(workdir: Path) -> Iterator[str]:
     shutil.copytree(ROOT / "data" / "responses", content)
     shutil.copytree(ROOT / "data" / "nlu", examples)
     env = {**cache_env(workdir), "CONTENT_NLU_DIR": str(examples), "CONTENT_RESPONSES_DIR": str(content)}
-    with running_assistant(workdir / "servers", debug=False, extra_env=env, responses_dir=content,
-                           action_server=False) as assistant:
+    with running_assistant(workdir / "servers", debug=False, extra_env=env, action_server=False) as assistant:
         yield assistant.webhook
 
 
@@ -129,7 +129,7 @@ def measure_new_example_live(workdir: Path, webhook: str) -> float:
 @contextmanager
 def cpu_lock() -> Iterator[None]:
     """Hold ``$CPU_LOCK`` (if set) so CPU-heavy runs of parallel sessions do not overlap."""
-    path = os.environ.get("CPU_LOCK")
+    path = settings().get("CPU_LOCK")
     if not path:
         yield
         return
@@ -143,7 +143,7 @@ def cpu_lock() -> Iterator[None]:
 
 
 def timed_train(workdir: Path, data: Path, name: str) -> float:
-    env = server_env(cache_env(workdir))
+    env = settings().server_environment(cache_env(workdir))
     started = time.monotonic()
     subprocess.run([RASA, "train", "--data", str(data), "--out", str(workdir / "models"), "--fixed-model-name", name,
                     "--quiet"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
@@ -155,8 +155,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="wording edits to time (default 5)")
     parser.add_argument("--skip-train", action="store_true", help="only time the edits going live")
     args = parser.parse_args()
-    if not MODEL.exists():
-        raise SystemExit(f"no trained model at {MODEL}: run `make train` first")
+    if not settings().model_path.exists():
+        raise SystemExit(f"no trained model at {settings().model_path}: run `make train` first")
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
         workdir = Path(tmp)
         with assistant_on_copies(workdir) as webhook:

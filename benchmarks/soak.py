@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import secrets
 import tempfile
@@ -37,7 +36,8 @@ import requests
 from assistant.content import ROOT
 from assistant.privacy.erasure import session_id_for
 from assistant.privacy.retention import purge_expired
-from assistant.server.launcher import running_assistant
+from assistant.settings import settings
+from testkit.servers import running_assistant
 from benchmarks import load
 from benchmarks.bots import UNLIMITED, rss_gib
 from benchmarks.stats import percentile
@@ -291,9 +291,9 @@ def plot(result: Dict[str, Any], path: Path) -> None:
 
 
 def main() -> int:
-    minutes = float(os.environ.get("SOAK_MINUTES", "10"))
-    window_seconds = float(os.environ.get("SOAK_WINDOW_SECONDS", "300"))
-    retention_minutes = float(os.environ.get("SOAK_RETENTION_MINUTES", "15"))
+    minutes = float(settings().get("SOAK_MINUTES", "10"))
+    window_seconds = float(settings().get("SOAK_WINDOW_SECONDS", "300"))
+    retention_minutes = float(settings().get("SOAK_RETENTION_MINUTES", "15"))
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="soak-") as name:
         result = run(minutes, window_seconds, retention_minutes, Path(name))

@@ -46,6 +46,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+source "$ROOT/scripts/env.sh"  # again: the settings (NLTK_DATA among them) come from the venv's Python
 if [ ! -f "$NLTK_DATA/corpora/cmudict/cmudict" ] || [ assistant/staff/syllable_dictionary.py -nt "$NLTK_DATA/corpora/cmudict/cmudict" ]; then
   echo "setup: writing the CMU Pronouncing Dictionary (reading grades) to ${NLTK_DATA#$ROOT/}"
   python -m assistant.staff.syllable_dictionary "$NLTK_DATA"

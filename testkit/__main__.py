@@ -34,7 +34,7 @@ def command_trial(args: argparse.Namespace) -> int:
     from functools import partial
 
     from assistant.content.catalogue import load_catalogue
-    from assistant.server.launcher import answering, running_assistant, say_to
+    from testkit.servers import answering, running_assistant, say_to
     from testkit.trial import (HELD_OUT_DIR, TrialFileError, Verdict, answer_ids_by_button, load_questions,
                                run_trial, tally_line, write_csv)
 

@@ -24,11 +24,12 @@ from typing import Iterator, List, Optional
 import pytest
 
 from assistant.content.contacts import ContactsError
-from assistant.server.launcher import RunningAssistant, answering, running_assistant
+from assistant.server.processes import RunningAssistant
 from testkit.html_report import write_html
 from testkit.loader import ROOT, ScenarioFileError, load_scenarios
 from testkit.runner import FAILED, KNOWN_ISSUE, SKIPPED, Player, ScenarioResult, skipped, transcript
 from testkit.scenario import STOPPED, Scenario
+from testkit.servers import answering, running_assistant
 from testkit.summary import RESULTS_JSON, Summary, write_results_json
 
 MARKER = "e2e"

@@ -15,7 +15,7 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable, Iterator, List
 
-from assistant.server.launcher import free_port
+from assistant.server.processes import free_port
 
 PG_BIN = Path("/usr/lib/postgresql")
 

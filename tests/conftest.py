@@ -1,19 +1,21 @@
 """Shared test helpers: trackers built per test, the way rasa-sdk's own tests do."""
 from __future__ import annotations
 
-import os
+import contextlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 import yaml
 from rasa_sdk import Tracker
 
+from assistant.settings import Settings, override
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Made-up contacts for unit tests: the staff-owned content/contacts.yml changes when a number is checked,
 # and no unit test should break (or pass) because of it. Integration and e2e tests run on the live file.
 CONTACTS_FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "contacts.yml"
-_LIVE_CONTACTS = pytest.StashKey[Optional[str]]()
+_FIXTURE_CONTACTS = pytest.StashKey[contextlib.ExitStack]()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -23,24 +25,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     A hook rather than a fixture: it also covers module- and session-scoped fixtures, which pytest sets
     up before any function-scoped one.
     """
-    from assistant.content.contacts import CONTACTS_PATH_ENV
-
-    on_live_content = any(item.get_closest_marker(marker) for marker in ("integration", "scale", "e2e"))
+    on_live_content = any(item.get_closest_marker(marker) for marker in ("integration", "scale", "e2e", "deploy"))
     if isinstance(item, pytest.Function) and not on_live_content:
-        item.stash[_LIVE_CONTACTS] = os.environ.get(CONTACTS_PATH_ENV)
-        os.environ[CONTACTS_PATH_ENV] = str(CONTACTS_FIXTURE)
+        stack = contextlib.ExitStack()
+        stack.enter_context(override(contacts_file=CONTACTS_FIXTURE))
+        item.stash[_FIXTURE_CONTACTS] = stack
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    from assistant.content.contacts import CONTACTS_PATH_ENV
+    if _FIXTURE_CONTACTS in item.stash:
+        item.stash[_FIXTURE_CONTACTS].close()
 
-    if _LIVE_CONTACTS in item.stash:
-        before = item.stash[_LIVE_CONTACTS]
-        if before is None:
-            os.environ.pop(CONTACTS_PATH_ENV, None)
-        else:
-            os.environ[CONTACTS_PATH_ENV] = before
+
+@pytest.fixture
+def configure() -> Iterator[Callable[..., Settings]]:
+    """Change settings for one test: ``configure(rate_limit_per_ip="2/60")`` (see ``assistant/settings.py``)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda **changes: stack.enter_context(override(**changes))
 
 
 def project_config() -> Dict[str, Any]:

@@ -15,7 +15,6 @@ and line a nurse should open. A file that cannot be parsed is reported, never ra
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from ruamel.yaml.error import YAMLError
 
 from assistant.content import CONTENT_DIR, ROOT
 from assistant.content.opening_hours import UK_TZ
+from assistant.settings import settings
 
 RESPONSES_DIR = ROOT / "data" / "responses"
 NLU_DIR = ROOT / "data" / "nlu"
@@ -35,7 +35,6 @@ DOMAIN_PATH = ROOT / "domain.yml"
 SYSTEM_MESSAGES_PATH = CONTENT_DIR / "system_messages.yml"
 SOURCES_PATH = CONTENT_DIR / "sources.yml"
 OTHER_LANGUAGES_PATH = CONTENT_DIR / "other_languages.yml"
-RESPONSES_DIR_ENV = "CONTENT_RESPONSES_DIR"
 UTTER_PREFIX = "utter_"
 METADATA_FIELDS = ("answer_id", "topic", "question", "source", "checked", "reviewer", "approved", "review_by")
 # Every other patient-facing text (domain responses, system messages) carries the governance part of it.
@@ -167,11 +166,10 @@ def read_yaml(path: Path) -> Tuple[Any, Optional[FileError]]:
 
 def live_responses_dir(configured: Optional[str] = None) -> Path:
     """The folder the running assistant serves answers from: ``responses_dir`` under ``nlg:`` in
-    ``endpoints.yml``, else ``$CONTENT_RESPONSES_DIR``, else ``data/responses``."""
-    chosen = configured or os.environ.get(RESPONSES_DIR_ENV)
-    if not chosen:
-        return RESPONSES_DIR
-    path = Path(chosen)
+    ``endpoints.yml``, else ``responses_dir`` in ``assistant/settings.py`` (``data/responses``)."""
+    if not configured:
+        return settings().responses_dir
+    path = Path(configured)
     return path if path.is_absolute() else ROOT / path
 
 

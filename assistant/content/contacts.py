@@ -15,7 +15,6 @@ scripts run it so that the servers refuse to start with a malformed file.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -24,11 +23,8 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 import yaml
 
-from assistant.content import CONTENT_DIR
 from assistant.content.opening_hours import DAY_TYPES, OpeningHours, parse_opening_hours
-
-DEFAULT_CONTACTS_PATH = CONTENT_DIR / "contacts.yml"
-CONTACTS_PATH_ENV = "CONTACTS_FILE"
+from assistant.settings import settings
 
 REQUIRED_FIELDS = ("name", "purpose", "phone", "email", "hours", "source", "checked", "confirmed")
 # UK numbers as people write them: 3 to 11 digits, optional spaces; 999, 111 and 18001 included.
@@ -126,8 +122,8 @@ class Contacts:
 
 
 def contacts_path() -> Path:
-    """The contacts file in use: ``$CONTACTS_FILE`` if set, else ``content/contacts.yml``."""
-    return Path(os.environ.get(CONTACTS_PATH_ENV) or DEFAULT_CONTACTS_PATH)
+    """The contacts file in use (``contacts_file`` in ``assistant/settings.py``: ``content/contacts.yml``)."""
+    return settings().contacts_file
 
 
 def _as_date(value: Any) -> Optional[dt.date]:

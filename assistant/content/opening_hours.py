@@ -20,9 +20,6 @@ UK_TZ = ZoneInfo("Europe/London")
 DAY_TYPES = ("weekdays", "saturday", "sunday", "bank_holidays")
 ALWAYS_OPEN = "24/7"
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
-# The end-to-end scenarios set the clock of the action server's handoff (actions/clock.py); the launcher
-# switches it on only for them, with this environment variable.
-TEST_CLOCK_ENV = "CART_TEST_CLOCK"
 
 TimeRange = Tuple[dt.time, dt.time]
 

@@ -22,7 +22,6 @@ unchanged:
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Text
@@ -57,6 +56,7 @@ from assistant.nlu import ANSWER_CANDIDATES_KEY
 from assistant.nlu.live_examples import ExampleWatcher, examples_in
 from assistant.nlu.matcher_model import Example, MatcherSettings, TrainedMatcher, sorted_examples
 from assistant.nlu.sentence_encoder import SentenceEncoder, load_encoder
+from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +67,6 @@ warnings.filterwarnings(
 )
 
 EXAMPLES_FILE = "examples.npz"
-# The running assistant serves from this folder of example files (relative to where it was started) unless
-# the environment names another (tests and `make bench-publish` use a copy).
-EXAMPLES_DIR_ENV = "CONTENT_NLU_DIR"
 
 
 def label_of(message: Message) -> Optional[str]:
@@ -199,7 +196,10 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
 
     def examples_dir(self) -> Optional[Path]:
         """The folder of example files this model learns from live (None: live learning off)."""
-        directory = os.environ.get(EXAMPLES_DIR_ENV) or self.config.get("examples_dir")
+        chosen = settings().examples_dir
+        if chosen is not None:
+            return chosen
+        directory = self.config.get("examples_dir")
         return Path(directory) if directory else None
 
     def start_live_learning(self) -> None:

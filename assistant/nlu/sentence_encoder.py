@@ -16,15 +16,15 @@ keep more of the wording, which helps tell apart questions about neighbouring an
 from __future__ import annotations
 
 import importlib.util
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence, Tuple
 
+from assistant.settings import apply_library_environment
+
 # Hugging Face's hub must never be asked (the weights are local; the network may be closed or slow). Set
-# before transformers or huggingface_hub is first imported: both read these once, at import.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# before transformers or huggingface_hub is first imported: both read it once, at import.
+apply_library_environment()
 
 import numpy as np  # noqa: E402
 

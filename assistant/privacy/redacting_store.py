@@ -41,10 +41,10 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from assistant.privacy.log_redaction import install_log_redaction
 from assistant.privacy.redaction import NAME, redact_value
+from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_RETENTION_DAYS = 30
 SECONDS_PER_DAY = 86400
 PURGE_BATCH_ROWS = 500
 # Between two purge batches: long enough for the turns waiting on the write lock to take it.
@@ -105,7 +105,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(
         self,
         domain: Optional[Domain] = None,
-        retention_days: Any = DEFAULT_RETENTION_DAYS,
+        retention_days: Any = None,
         event_broker: Optional[EventBroker] = None,
         **kwargs: Any,
     ) -> None:
@@ -113,7 +113,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # make sure its log lines are redacted too.
         install_log_redaction()
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
-        self.retention_days = int(retention_days)
+        self.retention_days = int(retention_days if retention_days is not None else settings().retention_days)
         # The purge finds old events through this index instead of reading the whole table.
         ensure_index(self.engine, self.SQLEvent.__table__, "ix_events_timestamp", self.SQLEvent.timestamp)
 

@@ -1,8 +1,8 @@
 """Delete conversations older than the retention period (``make purge``, or a scheduler).
 
 Why: personal data must not be kept longer than needed. Even redacted, a conversation is a record
-of someone's health worries; the default is 30 days (``retention_days`` of the tracker store in
-``endpoints.yml``, or ``RETENTION_DAYS`` in the environment, or ``--days``). Run it daily, e.g. from
+of someone's health worries; the period is ``retention_days`` of the tracker store in ``endpoints.yml`` (30
+days; ``--days`` overrides it for one run). Run it daily, e.g. from
 cron: ``0 3 * * * cd /srv/cart-assistant && make purge``; or call :func:`purge_expired` from any
 scheduler in Python.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -19,16 +18,17 @@ from typing import Optional
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import read_endpoints_from_path
 
-from assistant.content import ROOT
 from assistant.privacy.redacting_store import RedactingSQLTrackerStore, unwrap
+from assistant.settings import apply_library_environment, settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ENDPOINTS = ROOT / "endpoints.yml"
+DEFAULT_ENDPOINTS = settings().endpoints
 
 
 def load_store(endpoints: Path = DEFAULT_ENDPOINTS) -> RedactingSQLTrackerStore:
     """The tracker store ``endpoints.yml`` configures; it must be the redacting SQL store."""
+    apply_library_environment()
     config = read_endpoints_from_path(str(endpoints)).tracker_store
     store = unwrap(TrackerStore.create(config))
     if store is None:
@@ -40,10 +40,7 @@ def load_store(endpoints: Path = DEFAULT_ENDPOINTS) -> RedactingSQLTrackerStore:
 
 def purge_expired(endpoints: Path = DEFAULT_ENDPOINTS, days: Optional[float] = None) -> int:
     """Delete every stored event older than the retention period; returns how many were deleted."""
-    store = load_store(endpoints)
-    if days is None and os.environ.get("RETENTION_DAYS"):
-        days = float(os.environ["RETENTION_DAYS"])
-    return store.purge_older_than(days)
+    return load_store(endpoints).purge_older_than(days)
 
 
 def main(argv: Optional[list] = None) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
-import os
 import sys
 from typing import Any, Optional
 
@@ -32,6 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.privacy.log_redaction import install_log_redaction
+from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +72,8 @@ def create_action_app(actions_package: str, token: str) -> Sanic:
 def create_argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="The assistant's action server (rasa-sdk, locked down).")
     parser.add_argument("--actions", default="actions", help="package with the custom actions")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
-    parser.add_argument("--interface", default="127.0.0.1", help="address to bind (default loopback)")
+    parser.add_argument("--port", type=int, default=settings().action_port)
+    parser.add_argument("--interface", default=settings().bind_address, help="address to bind (default loopback)")
     return parser
 
 
@@ -82,7 +82,7 @@ def main(argv: Optional[Any] = None) -> None:
     install_log_redaction()
     utils.configure_colored_logging(logging.INFO)
     utils.update_sanic_log_level()
-    token = os.environ.get(TOKEN_ENV, "")
+    token = settings().action_server_token
     if not token:
         sys.exit(f"Refusing to start: set {TOKEN_ENV} (the Rasa server sends it; see endpoints.yml).")
     app = create_action_app(args.actions, token)

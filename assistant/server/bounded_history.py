@@ -15,8 +15,8 @@ Nothing is lost: the database keeps every event, ``retrieve_full_tracker`` (used
 the erase/purge tools) still loads everything, and new events are written after the ones already stored
 (``_additional_events`` counts from what was loaded, not from the in-memory length).
 
-Configured in ``endpoints.yml`` next to the store's other settings: ``history_turns: 5``; when the
-setting is absent, ``HISTORY_TURNS`` in the environment or 5. The window must hold at least the
+Configured in ``endpoints.yml`` next to the store's other settings: ``history_turns: 5`` (read by
+``assistant/settings.py`` too; 5 when absent). The window must hold at least the
 ``MemoizationPolicy``'s ``max_history`` (4) turns plus the current one (every rule is one user turn long;
 tests/assistant/server/test_bounded_history.py checks both against config.yml and data/rules). ``0`` loads whole
 sessions, as Rasa does (the benchmarks compare both).
@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Text, Tuple
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.privacy.redacting_store import ensure_index
+from assistant.settings import settings
 
-DEFAULT_HISTORY_TURNS = 5
 ACTION_LISTEN = "action_listen"
 # The event types ``_state_at`` reads: all the older part of a session contributes to the window.
 STATE_EVENTS = ("slot", "reset_slots", "restart", "active_loop", "pause", "resume")
@@ -118,9 +117,7 @@ class BoundedHistoryMixin(_TrackerStore):
 
     def __init__(self, *args: Any, history_turns: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if history_turns is None:
-            history_turns = os.environ.get("HISTORY_TURNS", DEFAULT_HISTORY_TURNS)
-        self.history_turns = int(history_turns)
+        self.history_turns = int(history_turns if history_turns is not None else settings().history_turns)
         self._ensure_type_index()
 
     def _ensure_type_index(self) -> None:

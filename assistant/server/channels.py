@@ -1,30 +1,28 @@
 """The chat channels patients' messages arrive on: REST (``POST /webhooks/rest/webhook``) and socket.io.
 
-Why not Rasa's own ``rest`` and ``socketio`` channels as they are: they drop each answer's
-``metadata`` (the provenance the widget shows), answer an unreadable request with a server error, pass
-any length of text to NLU (memory grows with the square of the length) and, when the action server is
-down, send nothing so the patient sees nothing. These channels keep Rasa's URLs, events and request
-formats and fix those:
+Why not Rasa's own ``rest`` and ``socketio`` channels as they are: they drop each answer's ``metadata`` (the
+provenance the widget shows), answer an unreadable request with a server error, pass any length of text to
+NLU, send nothing when the action server is down, and use the id a client sends as the conversation's stored
+id (so whoever learns it can read and write that conversation; over socket.io any connection could join any
+conversation's room). These channels keep Rasa's URLs, events and request formats and:
 
-- every bot message keeps its ``metadata`` (answer id, source, checked date, review status);
-- a request that is not JSON, or has no text message, gets HTTP 400 with a polite message;
-- a message longer than the NLU reads (``max_characters`` of the LengthGuard in ``config.yml``, the one home of
-  that limit) is refused politely before NLU, with the urgent-help routes;
-- a turn that would produce no reply gets the "reach a person" message instead;
-- a client over its rate limit gets a polite "please wait" (HTTP 429 on REST), see
-  ``assistant/server/rate_limit.py``;
-- the socket.io server accepts only the origins in ``CORS_ORIGINS`` (Rasa's accepts any), and the REST
-  channel locks the server down when it starts (``assistant/server/http_guard.py``);
-- ``POST /webhooks/rest/erase`` deletes the caller's own conversation (``assistant/privacy/erasure.py``).
+- treat what the client holds (a REST ``sender``, a socket.io ``session_id``) as its secret: the conversation
+  is stored, locked, rate-limited and broadcast only under a keyed hash of it
+  (:mod:`assistant.privacy.conversation_ids`); a socket.io connection may use only the session it asked for;
+- pass every turn through one gate (:mod:`assistant.server.turn_gate`): input checks, rate limits per
+  conversation, connection and address, the length limit, client metadata cut to what clients may send, and a
+  reply even when Rasa produced none;
+- keep every bot message's ``metadata`` (answer id, sources, checked date, review status);
+- install the server-wide start-up hooks whichever channels are enabled (:mod:`assistant.server.startup`);
+- accept socket.io connections only from the origins in ``cors_origins`` (Rasa's accepts any);
+- ``POST /webhooks/rest/erase`` deletes the caller's own conversation (:mod:`assistant.privacy.erasure`).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
-import re
-import uuid
-from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -33,16 +31,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.privacy.erasure import ErasureUnavailable, erase_conversation, is_valid_secret, session_id_for
-from assistant.server.gc_freeze import freeze_loaded_model
-from assistant.server.http_guard import allowed_origins, client_ip, harden, request_max_bytes
-from assistant.server.nlg import system_messages
+from assistant.privacy.conversation_ids import conversation_id, is_client_value, new_client_value
+from assistant.privacy.erasure import ErasureUnavailable, erase_conversation
+from assistant.server.http_guard import allowed_origins, client_ip, request_max_bytes
 from assistant.server.rate_limit import chat_rate_limiter
-from assistant.server.storage_failure import reply_without_store, surface_store_errors_on_start
+from assistant.server.startup import install_server_hooks
+from assistant.server.turn_gate import BAD_REQUEST, RATE_LIMITED, Turn, TurnGate, system_text
 
 logger = logging.getLogger(__name__)
 
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# Said to a client developer (not a patient) whose REST sender cannot name a conversation.
+SENDER_RULE = "sender must be a random string of 16 to 128 letters, digits, '-' or '_', kept by the client"
 
 
 def patient_message(message: Dict[Text, Any]) -> Dict[str, Any]:
@@ -52,6 +51,10 @@ def patient_message(message: Dict[Text, Any]) -> Dict[str, Any]:
         if message.get(key):
             entry[key] = message[key]
     return entry
+
+
+def _agent(app: Any) -> Any:
+    return getattr(getattr(app, "ctx", None), "agent", None)
 
 
 class PatientCollectingOutputChannel(CollectingOutputChannel):
@@ -67,34 +70,8 @@ class PatientCollectingOutputChannel(CollectingOutputChannel):
             await self._persist_message({"recipient_id": recipient_id, **entry})
 
 
-def message_limit(agent: Any) -> int:
-    """The longest message the assistant reads: ``max_characters`` of the LengthGuard in the loaded model's
-    pipeline (``config.yml``); the component's own default before a model is loaded."""
-    from assistant.nlu.length_guard import LengthGuard
-
-    config = dict(LengthGuard.get_default_config())
-    nodes = (
-        getattr(
-            getattr(getattr(getattr(agent, "processor", None), "model_metadata", None), "predict_schema", None),
-            "nodes",
-            {},
-        )
-        or {}
-    )
-    for node in nodes.values():
-        if isinstance(node.uses, type) and issubclass(node.uses, LengthGuard):
-            config.update(node.config)
-    return int(config["max_characters"])
-
-
-def system_text(key: str, **extra: Any) -> str:
-    """A message from ``content/system_messages.yml`` with contacts filled in (its last good rendering if the
-    contacts file broke after the server started: see :class:`assistant.server.nlg.SystemMessages`)."""
-    return system_messages().render(key, **extra)
-
-
 class PatientRestInput(RestInput):
-    """Rasa's REST channel with provenance, input checks and a never-empty reply."""
+    """Rasa's REST channel behind the turn gate, with provenance, conversation ids and erasure."""
 
     @classmethod
     def name(cls) -> Text:
@@ -106,13 +83,8 @@ class PatientRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
-
-        @webhook.listener("before_server_start")
-        async def lock_down(app: Any, _: Any) -> None:
-            harden(app)
-
-        webhook.listener("after_server_start")(freeze_loaded_model)
-        webhook.listener("after_server_start")(surface_store_errors_on_start)
+        install_server_hooks(webhook)
+        gate = TurnGate(self.name())
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -120,42 +92,29 @@ class PatientRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            payload = _json_body(request)
-            sender = payload.get("sender") if payload else None
-            text = payload.get("message") if payload else None
-            if not isinstance(sender, str) or not sender.strip() or not isinstance(text, str):
-                return response.json([{"text": system_text("bad_request")}], status=400)
-            if not chat_rate_limiter().allow(sender, client_ip(request)):
-                return response.json([{"recipient_id": sender, "text": system_text("rate_limited")}], status=429)
-            limit = message_limit(getattr(request.app.ctx, "agent", None))
-            if len(text) > limit:
-                return response.json(
-                    [{"recipient_id": sender, "text": system_text("input_too_long", max_characters=limit)}],
-                    status=413,
-                )
-            metadata = payload.get("metadata") if payload and isinstance(payload.get("metadata"), dict) else None
-            agent = getattr(request.app.ctx, "agent", None)
+            payload = _json_body(request) or {}
+            sender = payload.get("sender")
+            if not is_client_value(sender):
+                return response.json([{"text": system_text("bad_request"), "error": SENDER_RULE}], status=BAD_REQUEST)
+            turn = Turn(conversation_id(sender), payload.get("message"), payload.get("metadata"), client_ip(request))
             collector = PatientCollectingOutputChannel()
-            try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-            except CancelledError:
-                logger.error("A message from the REST channel timed out")
-            except Exception:
-                logger.exception("A message from the REST channel could not be handled")
-            if not collector.messages:
-                collector.messages.extend(await reply_without_store(agent, sender, text))
-            return response.json(collector.messages)
+            outcome = await gate.handle(
+                turn, _agent(request.app), on_new_message, collector, lambda: bool(collector.messages)
+            )
+            # The client gets its own value back as the recipient, never the stored id.
+            replies = [{**m, "recipient_id": sender} for m in [*collector.messages, *outcome.messages]]
+            return response.json(replies, status=outcome.status)
 
         @webhook.route("/erase", methods=["POST"])
         async def erase(request: Request) -> HTTPResponse:
-            payload = _json_body(request)
-            secret = payload.get("session_secret") if payload else None
-            if not is_valid_secret(secret):
-                return response.json({"erased": False, "text": system_text("bad_request")}, status=400)
-            if not chat_rate_limiter().allow(session_id_for(secret), client_ip(request)):
-                return response.json({"erased": False, "text": system_text("rate_limited")}, status=429)
+            payload = _json_body(request) or {}
+            secret = payload.get("session_secret")
+            if not is_client_value(secret):
+                return response.json({"erased": False, "text": system_text("bad_request")}, status=BAD_REQUEST)
+            if not chat_rate_limiter().allow(conversation_id(secret), client_ip(request)):
+                return response.json({"erased": False, "text": system_text("rate_limited")}, status=RATE_LIMITED)
             try:
-                await erase_conversation(getattr(request.app.ctx, "agent", None), secret)
+                await erase_conversation(_agent(request.app), secret)
             except ErasureUnavailable:
                 logger.error("Erasure requested but the tracker store cannot erase conversations")
                 return response.json({"erased": False, "text": system_text("erase_unavailable")}, status=503)
@@ -173,7 +132,12 @@ def _json_body(request: Request) -> Optional[Dict[str, Any]]:
 
 
 class PatientSocketIOOutput(SocketIOOutput):
-    """Sends each bot message whole (text, ``quick_replies``, ``custom``, ``metadata``) in one event."""
+    """Sends each bot message whole (text, ``quick_replies``, ``custom``, ``metadata``) in one event, to the
+    conversation's room (the connections that hold its secret)."""
+
+    def __init__(self, sio: Any, bot_message_evt: Text) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         entry = patient_message(message)
@@ -186,9 +150,14 @@ class PatientSocketIOOutput(SocketIOOutput):
             ]
         await self._send_message(recipient_id, entry)
 
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
+
 
 class PatientSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel with provenance kept and the same input checks as the REST channel."""
+    """Rasa's socket.io channel behind the turn gate: each connection is bound to the one conversation it asked
+    for with its secret, and only that conversation's replies reach it."""
 
     @classmethod
     def name(cls) -> Text:
@@ -199,14 +168,16 @@ class PatientSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
+        install_server_hooks(webhook)
         sio = self.sio
+        gate = TurnGate(self.name())
         server: Dict[str, Any] = {}
+        bound: Dict[str, str] = {}  # connection (sid) -> the conversation id it asked for
+        client_ips: Dict[str, str] = {}
 
         @webhook.listener("before_server_start")
         async def remember_the_app(app: Any, _: Any) -> None:
             server["app"] = app  # its agent holds the loaded model, whose pipeline sets the message limit
-
-        webhook.listener("after_server_start")(surface_store_errors_on_start)
 
         # Rasa's channel accepts any origin. The allow-list is enforced in `connect` below rather than by
         # engine.io's own `cors_allowed_origins`: that would add a second Access-Control-Allow-Origin header
@@ -214,18 +185,26 @@ class PatientSocketIOInput(SocketIOInput):
         sio.eio.cors_allowed_origins = []
         origins = set(allowed_origins())
         sio.eio.max_http_buffer_size = request_max_bytes()
-        handlers = sio.handlers.get(self.namespace or "/", {})
-        rasa_connect, rasa_disconnect, rasa_session_request = (
-            handlers["connect"],
-            handlers["disconnect"],
-            handlers["session_request"],
-        )
-        client_ips: Dict[str, str] = {}
+        rasa_connect = sio.handlers.get(self.namespace or "/", {})["connect"]
+
+        async def send_to(sid: str, messages: List[Dict[str, Any]]) -> None:
+            for message in messages:
+                await sio.emit(self.bot_message_evt, message, room=sid)
+
+        async def bind(sid: str, client_value: str) -> str:
+            """Put the connection in the room of the conversation ``client_value`` names (and only that one)."""
+            conversation = conversation_id(client_value)
+            previous = bound.get(sid)
+            if previous and previous != conversation:
+                await _maybe_await(sio.leave_room(sid, previous, namespace=self.namespace))
+            bound[sid] = conversation
+            await _maybe_await(sio.enter_room(sid, conversation, namespace=self.namespace))
+            return conversation
 
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
             if origin is not None and origin not in origins:
-                logger.warning("socket.io connection refused from an origin not in CORS_ORIGINS")
+                logger.warning("socket.io connection refused from an origin not in cors_origins")
                 return False
             request = environ.get("sanic.request")
             client_ips[sid] = client_ip(request) if request is not None else "unknown"
@@ -233,51 +212,41 @@ class PatientSocketIOInput(SocketIOInput):
 
         async def disconnect(sid: Text) -> None:
             client_ips.pop(sid, None)
-            await rasa_disconnect(sid)
+            bound.pop(sid, None)
 
         async def session_request(sid: Text, data: Any) -> None:
-            """Rasa's, but a session id that is not a short plain string gets a fresh one."""
-            session_id = data.get("session_id") if isinstance(data, dict) else None
-            if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
-                session_id = uuid.uuid4().hex
-            await rasa_session_request(sid, {"session_id": session_id})
+            """Rasa's, but the room is the keyed hash of the client's value; a missing or guessable value gets
+            a fresh one, which only this connection is told."""
+            value = data.get("session_id") if isinstance(data, dict) else None
+            if not self.session_persistence or not is_client_value(value):
+                value = new_client_value()
+            await bind(sid, value)
+            await sio.emit("session_confirm", value, room=sid)
 
         async def handle_message(sid: Text, data: Any) -> None:
-            output = PatientSocketIOOutput(sio, self.bot_message_evt)
             data = data if isinstance(data, dict) else {}
-            sender = data.get("session_id") if self.session_persistence else sid
-            text = data.get("message")
-            room = sender if self.session_persistence and sender else sid
-            if not isinstance(sender, str) or not sender or not isinstance(text, str):
-                await output._send_message(sid, {"text": system_text("bad_request")})
+            claimed = data.get("session_id")
+            conversation = bound.get(sid)
+            if conversation is None and not self.session_persistence:
+                conversation = await bind(sid, new_client_value())  # one conversation per connection
+            elif conversation is None and is_client_value(claimed):
+                conversation = await bind(sid, claimed)  # a client that skipped session_request
+            elif (
+                conversation is not None
+                and claimed is not None
+                and (not is_client_value(claimed) or conversation_id(claimed) != conversation)
+            ):
+                logger.warning("socket.io message refused: it names a conversation this connection did not ask for")
+                conversation = None
+            if conversation is None:
+                await send_to(sid, [{"text": system_text("bad_request")}])
                 return
-            if not chat_rate_limiter().allow(sender, client_ips.get(sid)):
-                await output._send_message(
-                    room, {"text": system_text("rate_limited"), "metadata": {"answer_id": "rate_limited"}}
-                )
-                return
-            limit = message_limit(getattr(getattr(server.get("app"), "ctx", None), "agent", None))
-            if len(text) > limit:
-                await output._send_message(room, {"text": system_text("input_too_long", max_characters=limit)})
-                return
-            metadata = data.get(self.metadata_key)
-            agent = getattr(getattr(server.get("app"), "ctx", None), "agent", None)
-            collector = _CountingOutput(output)
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        collector,
-                        sender,
-                        input_channel=self.name(),
-                        metadata=metadata if isinstance(metadata, dict) else None,
-                    )
-                )
-            except Exception:
-                logger.exception("A message from the socket.io channel could not be handled")
-            if not collector.sent:
-                for reply in await reply_without_store(agent, sender, text):
-                    await output._send_message(room, {k: v for k, v in reply.items() if k != "recipient_id"})
+            output = PatientSocketIOOutput(sio, self.bot_message_evt)
+            turn = Turn(conversation, data.get("message"), data.get(self.metadata_key), client_ips.get(sid), sid)
+            outcome = await gate.handle(
+                turn, _agent(server.get("app")), on_new_message, output, lambda: output.sent > 0
+            )
+            await send_to(sid if outcome.status != 200 else conversation, outcome.messages)
 
         sio.on("connect", handler=connect, namespace=self.namespace)
         sio.on("disconnect", handler=disconnect, namespace=self.namespace)
@@ -286,13 +255,7 @@ class PatientSocketIOInput(SocketIOInput):
         return webhook
 
 
-class _CountingOutput(PatientSocketIOOutput):
-    """Wraps the output so the channel knows whether the turn produced any reply."""
-
-    def __init__(self, inner: PatientSocketIOOutput) -> None:
-        super().__init__(inner.sio, inner.bot_message_evt)
-        self.sent = 0
-
-    async def _send_message(self, socket_id: Text, response: Any) -> None:
-        self.sent += 1
-        await super()._send_message(socket_id, response)
+async def _maybe_await(result: Any) -> None:
+    """python-socketio's room calls are plain before 5.10 (pinned, RasaHQ/rasa#13027) and coroutines after."""
+    if inspect.isawaitable(result):
+        await result

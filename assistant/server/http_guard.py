@@ -1,44 +1,41 @@
-"""Lock down the Rasa server's HTTP surface: body size, the ``/model`` routes, allowed origins.
+"""Lock down the Rasa server's HTTP surface: body size, the ``/model`` routes, the version banner, the proxy.
 
-Why: the Rasa server is reachable from patients' browsers. Sanic accepts 100 MB request bodies by
-default; the HTTP API (off unless ``make run`` is told otherwise, see ``assistant/server/launcher.py``) includes
-``PUT /model``, which loads a model from a path or URL given in the request, a known remote code
-execution route in Rasa 3.6 (CVE-2024-49375) that version pins fix only in part. The REST channel
-calls :func:`harden` when the server starts (a blueprint listener), so these hold however the
-server is launched with our ``credentials.yml``.
+Why: the Rasa server is reachable from patients' browsers. Sanic accepts 100 MB request bodies by default;
+Rasa's HTTP API (never enabled here) includes ``PUT /model``, which loads a model from a path or URL given in
+the request, a known remote code execution route in Rasa 3.6 (CVE-2024-49375) that version pins fix only in
+part; its root route tells anyone the exact Rasa version, which helps an attacker pick an exploit. Behind a
+reverse proxy every patient would share the proxy's address, so one abuser could use up everyone's per-address
+limit unless the server is told how many proxies to trust. :func:`harden` runs when the server starts, whichever
+chat channels are enabled (``assistant/server/startup.py``).
 
-Settings from the environment:
-
-- ``REQUEST_MAX_BYTES`` (default 65536): the largest request body accepted (a 1,000-character
-  message is at most ~6 KB of JSON); an explicit ``SANIC_REQUEST_MAX_SIZE`` wins;
-- ``CORS_ORIGINS`` (space-separated; default the demo page of ``make run``): the web pages allowed to
-  call the chat endpoints, used by ``rasa run --cors`` for REST and by the socket.io channel.
+Its settings (``assistant/settings.py``): ``request_max_bytes``, the largest request body accepted;
+``cors_origins``, the web pages allowed to call the chat endpoints (``rasa run --cors`` for REST, the socket.io
+channel's own check); ``proxies_count``, the reverse proxies in front of the server (``X-Forwarded-For``).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from typing import List, Optional
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.settings import settings
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_REQUEST_MAX_BYTES = 65536
-DEFAULT_CORS_ORIGINS = "http://127.0.0.1:8080 http://localhost:8080"
 BLOCKED_PREFIXES = ("/model",)
 
 
 def allowed_origins() -> List[str]:
     """The origins (scheme://host:port) allowed to call the chat endpoints from a browser."""
-    return os.environ.get("CORS_ORIGINS", DEFAULT_CORS_ORIGINS).split()
+    return list(settings().cors_origins)
 
 
 def request_max_bytes() -> int:
-    return int(os.environ.get("REQUEST_MAX_BYTES", DEFAULT_REQUEST_MAX_BYTES))
+    return settings().request_max_bytes
 
 
 def client_ip(request: Request) -> str:
@@ -51,15 +48,23 @@ def is_blocked(path: str) -> bool:
 
 
 async def refuse_blocked_routes(request: Request) -> Optional[HTTPResponse]:
-    """Request middleware: the ``/model`` routes do not exist, whatever the API settings."""
+    """Request middleware: the ``/model`` routes do not exist, whatever the API settings; the root route says
+    the server is up without saying which Rasa it is."""
     if is_blocked(request.path):
         return response.json({"status": "failure", "reason": "NotFound"}, status=404)
+    if request.path == "/":
+        return response.json({"status": "ok"})
     return None
 
 
 def harden(app: Sanic) -> None:
-    """Apply the body size limit and block the ``/model`` routes on ``app`` (idempotent)."""
-    if "SANIC_REQUEST_MAX_SIZE" not in os.environ:
-        app.config.REQUEST_MAX_SIZE = request_max_bytes()
+    """Apply the body size limit, block the ``/model`` routes, hide the version and trust the configured proxies."""
+    app.config.REQUEST_MAX_SIZE = request_max_bytes()
+    if settings().proxies_count:
+        app.config.PROXIES_COUNT = settings().proxies_count
     app.register_middleware(refuse_blocked_routes, "request")
-    logger.info("HTTP guard: bodies up to %d bytes, /model routes blocked", app.config.REQUEST_MAX_SIZE)
+    logger.info(
+        "HTTP guard: bodies up to %d bytes, /model routes blocked, %d trusted proxies",
+        app.config.REQUEST_MAX_SIZE,
+        settings().proxies_count,
+    )

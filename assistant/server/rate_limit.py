@@ -5,24 +5,20 @@ here) away from patients. A person types a message every few seconds at most, so
 are far above human use. Limits are counted in a sliding window, in memory (one Rasa process per
 deployment here; behind several processes, put the same limits in the reverse proxy).
 
-Settings come from the environment, as ``<count>/<seconds>``:
-
-- ``RATE_LIMIT_PER_SESSION`` (default ``30/60``): messages per conversation;
-- ``RATE_LIMIT_PER_IP`` (default ``300/60``): messages per client address (a hospital or care home
-  may put many patients behind one address, hence generous).
+Its settings (``assistant/settings.py``), as ``<count>/<seconds>``: ``rate_limit_per_session`` (default
+``30/60``: messages per conversation, and per connection) and ``rate_limit_per_ip`` (default ``300/60``:
+messages per client address; a hospital or care home may put many patients behind one, hence generous).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Deque, Dict, Optional, Tuple
 
-DEFAULT_PER_SESSION = "30/60"
-DEFAULT_PER_IP = "300/60"
+from assistant.settings import settings
 
 
 def parse_limit(setting: str) -> Tuple[int, float]:
@@ -78,20 +74,27 @@ class SlidingWindow:
 
 @dataclass
 class ChatRateLimiter:
-    """A message is accepted when both its conversation and its address are under their limits.
+    """A message is accepted when its conversation, its connection (socket.io) and its address are all under
+    their limits. A connection has the conversation's limit: a client that names a new conversation with every
+    message is still one connection.
 
     Refused messages are not counted, so a client that slows down is served again at once.
     """
 
     per_session: SlidingWindow
     per_ip: SlidingWindow
+    per_connection: SlidingWindow
 
-    def allow(self, session: str, ip: Optional[str]) -> bool:
+    def allow(self, session: str, ip: Optional[str], connection: Optional[str] = None) -> bool:
         ip_key = ip or "unknown"
         if not (self.per_session.has_room(session) and self.per_ip.has_room(ip_key)):
             return False
+        if connection is not None and not self.per_connection.has_room(connection):
+            return False
         self.per_session.record(session)
         self.per_ip.record(ip_key)
+        if connection is not None:
+            self.per_connection.record(connection)
         return True
 
     @classmethod
@@ -99,14 +102,23 @@ class ChatRateLimiter:
         cls, per_session: str, per_ip: str, clock: Callable[[], float] = time.monotonic
     ) -> "ChatRateLimiter":
         return cls(
-            SlidingWindow(*parse_limit(per_session), clock=clock), SlidingWindow(*parse_limit(per_ip), clock=clock)
+            SlidingWindow(*parse_limit(per_session), clock=clock),
+            SlidingWindow(*parse_limit(per_ip), clock=clock),
+            SlidingWindow(*parse_limit(per_session), clock=clock),
         )
 
 
-@lru_cache(maxsize=1)
 def chat_rate_limiter() -> ChatRateLimiter:
-    """The process's one limiter, shared by the REST and socket.io channels."""
-    return ChatRateLimiter.from_settings(
-        os.environ.get("RATE_LIMIT_PER_SESSION", DEFAULT_PER_SESSION),
-        os.environ.get("RATE_LIMIT_PER_IP", DEFAULT_PER_IP),
-    )
+    """The process's one limiter for its settings, shared by the REST and socket.io channels."""
+    current = settings()
+    return _limiter(current.rate_limit_per_session, current.rate_limit_per_ip)
+
+
+@lru_cache(maxsize=4)
+def _limiter(per_session: str, per_ip: str) -> ChatRateLimiter:
+    return ChatRateLimiter.from_settings(per_session, per_ip)
+
+
+def forget_all_clients() -> None:
+    """Start every count afresh (tests)."""
+    _limiter.cache_clear()

@@ -35,12 +35,6 @@ def surface_store_errors(agent: Any) -> None:
             owner.tracker_store = store._tracker_store
 
 
-async def surface_store_errors_on_start(app: Any, _: Any) -> None:
-    """Sanic ``after_server_start`` listener: Rasa's own start listener has loaded the agent by then, and
-    the server loads no other (the ``/model`` routes are blocked), so once is enough."""
-    surface_store_errors(getattr(app.ctx, "agent", None))
-
-
 async def reply_without_store(agent: Any, sender: str, text: str) -> List[Dict[str, Any]]:
     """The reply to a turn the assistant could not handle: urgent help if the message is urgent."""
     if await _is_urgent(agent, text):

@@ -25,6 +25,7 @@ from assistant.content.catalogue import ROOT, today_uk
 from assistant.content.opening_hours import UK_TZ
 from assistant.content.similarity import group_similar
 from assistant.privacy import redaction
+from assistant.settings import apply_library_environment
 from assistant.staff.report_html import bar_chart_svg, render_html, write_csv
 
 RESULTS = ROOT / "results"
@@ -149,6 +150,8 @@ async def read_conversations(endpoints: Path, domain_path: Path) -> Dict[str, Li
     from rasa.core.tracker_store import TrackerStore
     from rasa.shared.core.domain import Domain
     from rasa.utils.endpoints import read_endpoint_config
+
+    apply_library_environment()  # the endpoints file names ${VAR_DIR}
 
     with warnings.catch_warnings():  # Rasa's deprecation notes (SQLAlchemy URL, slot mappings) are not for staff
         warnings.simplefilter("ignore")  # after the imports: importing Rasa installs its own warning filters

@@ -10,7 +10,11 @@ from typing import Iterator
 import pytest
 
 from assistant.content.contacts import Contact, load_contacts
-from assistant.server.launcher import MODEL, RunningAssistant, running_assistant
+from assistant.settings import settings
+from testkit.servers import AssistantUnderTest as RunningAssistant
+from testkit.servers import running_assistant
+
+MODEL = settings().model_path
 from testkit.network_trace import NetworkTraces
 
 __all__ = ["MODEL", "RunningAssistant", "assistant"]

@@ -17,7 +17,7 @@ import socketio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.privacy.erasure import session_id_for
+from assistant.privacy.conversation_ids import conversation_id
 from tests.assistant.server.test_action_server import action_call
 from testkit.network_trace import loopback_connects, outbound_attempts
 from tests.integration.test_socketio_channel import WidgetClient
@@ -81,19 +81,18 @@ def test_the_action_server_answers_only_with_the_token(assistant):
 
 def test_delete_my_conversation_removes_it_from_the_tracker_store(assistant):
     secret = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
-    widget = WidgetClient(url(assistant, ""))
-    widget.session_id = session_id_for(secret)
-    widget.sio.emit("session_request", {"session_id": widget.session_id})
+    widget = WidgetClient(url(assistant, ""), secret)
     widget.say("what is car t cell therapy")
     widget.close()
+    stored_id = conversation_id(secret, assistant.env["CONVERSATION_KEY"].encode())
 
     def stored() -> int:
         with sqlite3.connect(assistant.db) as db:
-            return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (widget.session_id,)).fetchone()[0]
+            return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (stored_id,)).fetchone()[0]
 
     assert stored() > 0
     someone_else = requests.post(url(assistant, "/webhooks/rest/erase"),
-                                 json={"session_secret": widget.session_id}, timeout=10)  # knows only the id
+                                 json={"session_secret": stored_id}, timeout=10)  # knows only the stored id
     assert someone_else.status_code == 200 and stored() > 0
     erased = requests.post(url(assistant, "/webhooks/rest/erase"), json={"session_secret": secret},
                            headers={"Origin": ALLOWED_ORIGIN}, timeout=10)
@@ -114,7 +113,7 @@ def test_a_conversation_sending_too_fast_is_asked_politely_to_wait(assistant):
 
 
 def test_a_huge_body_is_refused_without_harm(assistant):
-    reply = requests.post(assistant.webhook, data=json.dumps({"sender": "big", "message": "x" * 200_000}),
+    reply = requests.post(assistant.webhook, data=json.dumps({"sender": uuid.uuid4().hex, "message": "x" * 200_000}),
                           headers={"Content-Type": "application/json"}, timeout=30)
     assert reply.status_code == 413
     still_answers(assistant)

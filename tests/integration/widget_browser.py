@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from assistant.content import ROOT
-from assistant.server.launcher import RunningAssistant
+from testkit.servers import AssistantUnderTest as RunningAssistant
 
 WEB = ROOT / "web"
 RESULTS = ROOT / "results" / "widget"

@@ -10,7 +10,6 @@ when missing); skipped unless ``SCALE_TEST=1``. Uses the tested production confi
 """
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -25,13 +24,17 @@ import sqlalchemy as sa
 
 from benchmarks.bots import UNLIMITED
 from testkit.local_services import postgres_server, redis_server
-from assistant.content import ROOT
-from assistant.server.launcher import RunningAssistant, free_port, server_env
+from assistant.privacy.conversation_ids import conversation_id
+from assistant.server.processes import free_port
+from assistant.settings import ROOT, settings
+from testkit.servers import AssistantUnderTest, instance_environment
 
 pytestmark = pytest.mark.scale
 
-CONVERSATIONS = int(os.environ.get("SCALE_CONVERSATIONS", "200"))
-TURNS = int(os.environ.get("SCALE_TURNS", "8"))
+CONVERSATIONS = int(settings().get("SCALE_CONVERSATIONS", "200"))
+TURNS = int(settings().get("SCALE_TURNS", "8"))
+# Every replica of a deployment shares one conversation key: the test computes the stored ids with it.
+KEY = "scale-test-shared-conversation-key"
 QUESTIONS = ["what is car t", "how does CAR-T work?", "What are the side effects of CAR-T?", "thank you"]
 MARK = re.compile(r"\(ref (\d+)\.(\d+)\)")
 
@@ -39,7 +42,7 @@ MARK = re.compile(r"\(ref (\d+)\.(\d+)\)")
 class Replicas:
     """Round-robin over the replicas in rotation; one can be drained (no new turns) and restarted."""
 
-    def __init__(self, replicas: List[RunningAssistant]) -> None:
+    def __init__(self, replicas: List[AssistantUnderTest]) -> None:
         self.replicas = replicas
         self.out_of_rotation: set = set()
         self.in_flight = [0] * len(replicas)
@@ -70,11 +73,20 @@ class Replicas:
             self.out_of_rotation.discard(index)
 
 
-def scale_env(pg_port: int, redis_port: int, action_port: int) -> Dict[str, str]:
-    return server_env({
+def scale_env(workdir: Path, pg_port: int, redis_port: int, action_port: int) -> Dict[str, str]:
+    return instance_environment(workdir / "var", action_port, free_port(), {
         "CORS_ORIGINS": "http://127.0.0.1:8080", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_port), "DB_DATABASE": "postgres", "DB_USER": "postgres",
-        "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), **UNLIMITED})
+        "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "CONVERSATION_KEY": KEY,
+        **UNLIMITED})
+
+
+def patient_id(number: int) -> str:
+    return f"scale-patient-{number:06d}"
+
+
+def stored_id(sender: str) -> str:
+    return conversation_id(sender, KEY.encode())
 
 
 def stored_user_turns(pg_port: int) -> Dict[str, List[str]]:
@@ -91,18 +103,19 @@ def stored_user_turns(pg_port: int) -> Dict[str, List[str]]:
     return turns
 
 
-@pytest.mark.skipif(os.environ.get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL, Redis and 2 replicas")
+@pytest.mark.skipif(settings().get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL, Redis and 2 replicas")
 def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
     started = time.monotonic()
     with postgres_server("-c max_connections=400") as postgres, redis_server() as redis:
         pg_port, redis_port = postgres.port, redis.port
         action_port = free_port()
-        env = scale_env(pg_port, redis_port, action_port)
+        env = scale_env(tmp_path, pg_port, redis_port, action_port)
         replicas = []
         for number in range(2):
             workdir = tmp_path / f"replica-{number}"
             workdir.mkdir()
-            replicas.append(RunningAssistant(workdir, free_port(), action_port, env, ROOT / "endpoints.scale.yml"))
+            replicas.append(AssistantUnderTest(workdir, free_port(), action_port, env, ROOT / "endpoints.scale.yml",
+                                               settings().model_path))
         router = Replicas(replicas)
         done = [0]
         try:
@@ -112,7 +125,7 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
 
             def patient(number: int) -> None:
                 for turn in range(TURNS):
-                    router.say(number + turn, f"scale-{number}", f"{QUESTIONS[turn % len(QUESTIONS)]} (ref {number}.{turn})")
+                    router.say(number + turn, patient_id(number), f"{QUESTIONS[turn % len(QUESTIONS)]} (ref {number}.{turn})")
                     with router.lock:
                         done[0] += 1
 
@@ -129,7 +142,7 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
             for replica in replicas:
                 replica.stop_all()
         stored = stored_user_turns(pg_port)
-    expected = {f"scale-{n}": [f"{n}.{t}" for t in range(TURNS)] for n in range(CONVERSATIONS)}
+    expected = {stored_id(patient_id(n)): [f"{n}.{t}" for t in range(TURNS)] for n in range(CONVERSATIONS)}
     lost = sum(len(set(expected[s]) - set(stored.get(s, []))) for s in expected)
     duplicated = sum(len(stored.get(s, [])) - len(set(stored.get(s, []))) for s in expected)
     reordered = sum(1 for s in expected if stored.get(s) != expected[s] and not lost and not duplicated)

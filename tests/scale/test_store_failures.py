@@ -8,7 +8,6 @@ Started by ``make test-scale`` (PostgreSQL and Redis from apt); skipped unless `
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 from typing import List
@@ -16,15 +15,16 @@ from typing import List
 import pytest
 import sqlalchemy as sa
 
-from assistant.content import ROOT
 from assistant.content.contacts import load_contacts
-from assistant.server.launcher import RunningAssistant, answering, free_port
+from assistant.server.processes import free_port
+from assistant.settings import ROOT, settings
+from testkit.servers import AssistantUnderTest, answering
 from testkit.local_services import postgres_server, redis_server
-from tests.scale.test_replicas import scale_env
+from tests.scale.test_replicas import scale_env, stored_id
 
 pytestmark = [
     pytest.mark.scale,
-    pytest.mark.skipif(os.environ.get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL and Redis"),
+    pytest.mark.skipif(settings().get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL and Redis"),
 ]
 
 URGENT = "my wife has a temperature of 38.7 and is shivering"
@@ -44,15 +44,16 @@ def test_a_stopped_store_still_gives_urgent_help_and_the_conversation_carries_on
     hotline = load_contacts().shown("hotline").phone
     with postgres_server() as postgres, redis_server() as redis:
         action_port = free_port()
-        assistant = RunningAssistant(tmp_path, free_port(), action_port, scale_env(postgres.port, redis.port, action_port),
-                                     ROOT / "endpoints.scale.yml")
+        assistant = AssistantUnderTest(tmp_path, free_port(), action_port,
+                                       scale_env(tmp_path, postgres.port, redis.port, action_port),
+                                       ROOT / "endpoints.scale.yml", settings().model_path)
         store = postgres if failing == "postgresql" else redis
-        sender = f"store-{uuid.uuid4().hex[:10]}"
+        sender = f"store-{uuid.uuid4().hex}"
         try:
             assistant.start_actions()
             assistant.start_rasa()
-            assert assistant.say(sender, "what is car-t")[0]["metadata"]["answer_id"].startswith("cart/")
-            before = stored_events(postgres.port, sender)
+            assert assistant.say(sender, "what is car-t")[0]["metadata"]["answer_id"] == "cart/what_is"
+            before = stored_events(postgres.port, stored_id(sender))
 
             store.stop()
             urgent = assistant.say(sender, URGENT)
@@ -66,13 +67,13 @@ def test_a_stopped_store_still_gives_urgent_help_and_the_conversation_carries_on
             again = assistant.say(sender, "what is car-t")
         finally:
             assistant.stop_all()
-        events = stored_events(postgres.port, sender)
+        events = stored_events(postgres.port, stored_id(sender))
 
     assert urgent[0]["metadata"]["answer_id"] == "urgent_help" and hotline in urgent[0]["text"], urgent
     assert [m["metadata"]["answer_id"] for m in other] == ["service_degraded"] and hotline in other[0]["text"], other
     assert up_during_outage
-    assert after[0]["metadata"]["answer_id"].startswith("referral/"), after
-    assert again[0]["metadata"]["answer_id"].startswith("cart/"), again
+    assert after[0]["metadata"]["answer_id"] == "referral/how_it_works", after
+    assert again[0]["metadata"]["answer_id"] == "cart/what_is", again
     assert events[: len(before)] == before
     assert sum(e["event"] == "session_started" for e in events) == 1
     assert [e["text"] for e in events if e["event"] == "user"] == ["what is car-t", "how does referral work", "what is car-t"]

@@ -10,9 +10,8 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 
-from assistant.content.catalogue import RESPONSES_DIR_ENV
 from assistant.nlu.live_examples import ExampleWatcher, check_examples, read_example_files
-from assistant.nlu.question_matcher import EXAMPLES_DIR_ENV, QuestionMatcher
+from assistant.nlu.question_matcher import QuestionMatcher
 from tests.assistant.nlu.matcher_data import EXAMPLES, nlu_yaml, responses_yaml, training_data, write_catalogue
 from tests.assistant.nlu.test_question_matcher import parse, served_config
 
@@ -21,11 +20,10 @@ NEW_WORDING = "is a journey in my own vehicle ok after the cells"
 
 
 @pytest.fixture()
-def catalogue(tmp_path, monkeypatch):
+def catalogue(tmp_path, configure):
     """A fresh catalogue folder and a matcher trained from it, served answers from its responses folder."""
     nlu = write_catalogue(tmp_path)
-    monkeypatch.delenv(EXAMPLES_DIR_ENV, raising=False)
-    monkeypatch.setenv(RESPONSES_DIR_ENV, str(tmp_path / "responses"))
+    configure(examples_dir=None, responses_dir=tmp_path / "responses")
     (tmp_path / "model").mkdir()
     config = {**served_config("QuestionMatcher"), "examples_dir": str(nlu)}
     matcher = QuestionMatcher.create(config, LocalModelStorage(tmp_path / "model"), Resource("m"), CONTEXT)

@@ -13,7 +13,8 @@ from rasa.nlu.classifiers.fallback_classifier import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu.question_matcher import ANSWER_CANDIDATES_KEY, EXAMPLES_DIR_ENV, QuestionMatcher
+from assistant.nlu.question_matcher import ANSWER_CANDIDATES_KEY, QuestionMatcher
+from assistant.settings import override
 from tests.assistant.nlu.matcher_data import training_data, write_catalogue
 from tests.conftest import project_config
 
@@ -35,8 +36,7 @@ def trained(tmp_path_factory):
     (folder / "model").mkdir()
     storage = LocalModelStorage(folder / "model")
     resource = Resource("question_matcher")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv(EXAMPLES_DIR_ENV, raising=False)
+    with override(examples_dir=None):
         matcher = QuestionMatcher.create(config, storage, resource, CONTEXT)
         matcher.train(training_data(nlu))
     return matcher, config, storage, resource
@@ -87,9 +87,9 @@ def test_rasas_evaluation_can_undo_not_sure_to_the_matchers_intent(trained):
     assert undo_fallback_prediction(result)["intent"] == before["intent"]
 
 
-def test_a_loaded_model_answers_exactly_as_the_trained_one(trained, monkeypatch):
+def test_a_loaded_model_answers_exactly_as_the_trained_one(trained, configure):
     matcher, config, storage, resource = trained
-    monkeypatch.delenv(EXAMPLES_DIR_ENV, raising=False)
+    configure(examples_dir=None)
     loaded = QuestionMatcher.load(config, storage, resource, CONTEXT)
     try:
         for text in ("what's jacie", "when can i drive", "good morning", "car"):
@@ -99,10 +99,10 @@ def test_a_loaded_model_answers_exactly_as_the_trained_one(trained, monkeypatch)
             loaded.watcher.stop()
 
 
-def test_live_learning_is_on_only_for_a_model_trained_from_the_watched_folder(trained, tmp_path, monkeypatch):
+def test_live_learning_is_on_only_for_a_model_trained_from_the_watched_folder(trained, tmp_path, configure):
     matcher, config, storage, resource = trained
     assert matcher.trained_from_examples_dir
-    monkeypatch.delenv(EXAMPLES_DIR_ENV, raising=False)
+    configure(examples_dir=None)
     other = write_catalogue(tmp_path, {"greet": ["hi", "hello"], "goodbye": ["bye", "see you"]})
     fold = QuestionMatcher.create({**config, "examples_dir": str(other)}, storage, Resource("fold"), CONTEXT)
     fold.train(training_data(write_catalogue(tmp_path / "fold")))  # e.g. a cross-validation fold

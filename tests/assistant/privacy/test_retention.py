@@ -11,8 +11,7 @@ from tests.assistant.privacy.test_tracker_store import conversation
 
 
 @pytest.fixture
-def endpoints(tmp_path, monkeypatch):
-    monkeypatch.delenv("RETENTION_DAYS", raising=False)
+def endpoints(tmp_path):
     path = tmp_path / "endpoints.yml"
     path.write_text(f"""tracker_store:
   type: assistant.privacy.redacting_store.RedactingSQLTrackerStore
@@ -39,11 +38,11 @@ async def test_make_purge_uses_the_configured_retention_period(endpoints, capsys
     assert await store.retrieve("recent") is not None
 
 
-async def test_the_environment_and_the_command_line_can_shorten_it(endpoints, monkeypatch):
-    store = await seed(endpoints, a=10, b=1)
-    monkeypatch.setenv("RETENTION_DAYS", "7")
-    assert retention.purge_expired(endpoints) == 6
+async def test_the_command_line_can_shorten_it_for_one_run(endpoints):
+    store = await seed(endpoints, a=40, b=10, c=1)
+    assert retention.purge_expired(endpoints, days=7) == 12
     assert retention.purge_expired(endpoints, days=0.5) == 6
+    assert await store.retrieve("c") is None
     assert await store.retrieve("b") is None
 
 

@@ -63,8 +63,8 @@ def test_errors_never_echo_the_request(app, body):
     assert "Eleanora" not in reply.text and "5919" not in reply.text and "request_body" not in reply.text
 
 
-def test_the_server_refuses_to_start_without_a_token(monkeypatch):
-    monkeypatch.delenv("ACTION_SERVER_TOKEN", raising=False)
+def test_the_server_refuses_to_start_without_a_token(configure):
+    configure(action_server_token="")
     with pytest.raises(SystemExit) as refused:
         main(["--port", "0"])
     assert "ACTION_SERVER_TOKEN" in str(refused.value)

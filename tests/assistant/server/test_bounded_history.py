@@ -149,7 +149,7 @@ async def test_reading_the_window_in_sql_gives_what_cutting_the_whole_session_gi
 def test_the_window_holds_what_the_policies_look_at():
     """The memoization policy's max_history (plus the current turn) and the longest rule fit in the window."""
     import yaml
-    from assistant.server.bounded_history import DEFAULT_HISTORY_TURNS
+    from assistant.settings import DEFAULT_HISTORY_TURNS
     root = PROJECT_ROOT
     policies = project_config()["policies"]
     longest_memory = max(policy.get("max_history", 0) or 0 for policy in policies)

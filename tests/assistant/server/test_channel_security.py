@@ -1,5 +1,6 @@
-"""The REST channel's locked-down surface, in a Sanic app without the model: rate limits, body size,
-the ``/model`` routes, erasure, and hostile requests (never a 500, and it keeps answering)."""
+"""The REST channel's locked-down surface, in a Sanic app without the model: conversation ids, rate limits, body
+size, client metadata, the ``/model`` routes and the version banner, erasure, and hostile requests (never a 500,
+and it keeps answering)."""
 from __future__ import annotations
 
 import asyncio
@@ -12,37 +13,45 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.core.lock_store import InMemoryLockStore
+from rasa.server import add_root_route
 from rasa.shared.core.domain import Domain
 from sanic import Sanic, response
 
-from assistant.server import channels
-from assistant.server.channels import PatientRestInput
-from assistant.privacy.erasure import session_id_for
-from assistant.server.rate_limit import ChatRateLimiter
+from assistant.privacy.conversation_ids import conversation_id
 from assistant.privacy.redacting_store import RedactingSQLTrackerStore
+from assistant.server.channels import PatientRestInput
+from assistant.server.rate_limit import forget_all_clients
+from assistant.settings import override
 from tests.assistant.privacy.test_tracker_store import conversation
 
 SECRET = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
 FUZZ_COUNTS = {}
 
 
+def sender() -> str:
+    return uuid.uuid4().hex
+
+
 class EchoAgent:
-    """Stands in for Rasa's agent: answers every message with one text, and has a real tracker store."""
+    """Stands in for Rasa's agent: answers every message with one text, remembers what it was given, and has a
+    real tracker store."""
 
     def __init__(self, store) -> None:
         self.tracker_store = store
         self.lock_store = InMemoryLockStore()
+        self.received = []
 
     async def handle(self, message) -> None:
+        self.received.append(message)
         await message.output_channel.send_text_message(message.sender_id, "answer")
 
 
-def make_app(tmp_path, per_session="1000/60", per_ip="1000/60", monkeypatch=None):
-    limiter = ChatRateLimiter.from_settings(per_session, per_ip)
-    monkeypatch.setattr(channels, "chat_rate_limiter", lambda: limiter)
+def make_app(tmp_path):
+    forget_all_clients()
     app = Sanic(f"test_{uuid.uuid4().hex}")
     store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
     app.ctx.agent = EchoAgent(store)
+    add_root_route(app)  # Rasa's own "Hello from Rasa: <version>"
 
     @app.route("/model/parse", methods=["POST"])  # as if Rasa's API were on
     async def model_parse(_):
@@ -53,8 +62,9 @@ def make_app(tmp_path, per_session="1000/60", per_ip="1000/60", monkeypatch=None
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch=monkeypatch)
+def app(tmp_path, configure):
+    configure(rate_limit_per_session="1000/60", rate_limit_per_ip="1000/60")
+    return make_app(tmp_path)
 
 
 def post(app, path, **kwargs):
@@ -63,21 +73,52 @@ def post(app, path, **kwargs):
     return reply
 
 
-def test_a_conversation_over_its_rate_limit_gets_a_polite_429(tmp_path, monkeypatch):
-    app = make_app(tmp_path, per_session="3/60", monkeypatch=monkeypatch)
+def test_the_conversation_is_kept_under_a_keyed_hash_of_the_sender_never_the_sender_itself(app):
+    patient = sender()
+    reply = post(app, "/webhooks/rest/webhook", json={"sender": patient, "message": "hi"})
+    assert reply.status == 200 and reply.json == [{"recipient_id": patient, "text": "answer"}]
+    (received,) = app.ctx.agent.received
+    assert received.sender_id == conversation_id(patient) != patient
+
+
+@pytest.mark.parametrize("guessable", ["t", "patient-1", "s" * 15, "a b c d e f g h i", "../../etc/passwd0000"])
+def test_a_sender_anyone_could_guess_is_refused_politely_with_the_rule_for_developers(app, guessable):
+    reply = post(app, "/webhooks/rest/webhook", json={"sender": guessable, "message": "hi"})
+    assert reply.status == 400
+    assert reply.json[0]["text"] == "Sorry, I couldn't read that message. Please try typing it again."
+    assert "16 to 128" in reply.json[0]["error"]
+    assert app.ctx.agent.received == []
+
+
+def test_client_metadata_is_cut_to_the_keys_clients_may_send(app):
+    metadata = {"test_clock": "2026-12-25T10:00", "language": "pl", "customData": "x" * 30000,
+                "nested": {"a": ["b" * 30000] * 2}, "language_too_long": "y" * 100}
+    post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hi", "metadata": metadata})
+    post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hi", "metadata": {"language": "z" * 36}})
+    first, second = app.ctx.agent.received
+    assert first.metadata == {"test_clock": "2026-12-25T10:00", "language": "pl"}
+    assert second.metadata is None
+
+
+def test_a_conversation_over_its_rate_limit_gets_a_polite_429(tmp_path, configure):
+    configure(rate_limit_per_session="3/60", rate_limit_per_ip="1000/60")
+    app = make_app(tmp_path)
+    patient = sender()
     statuses = []
     for _ in range(4):
-        reply = post(app, "/webhooks/rest/webhook", json={"sender": "s1", "message": "hi"})
+        reply = post(app, "/webhooks/rest/webhook", json={"sender": patient, "message": "hi"})
         statuses.append(reply.status)
     assert statuses == [200, 200, 200, 429]
-    assert "wait a moment" in reply.json[0]["text"]
-    assert post(app, "/webhooks/rest/webhook", json={"sender": "s2", "message": "hi"}).status == 200
+    assert reply.json[0]["text"].startswith("You are sending messages faster than I can answer.")
+    assert reply.json[0]["metadata"] == {"answer_id": "rate_limited"}
+    assert post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hi"}).status == 200
 
 
-def test_an_address_over_its_rate_limit_gets_a_polite_429(tmp_path, monkeypatch):
-    app = make_app(tmp_path, per_ip="2/60", monkeypatch=monkeypatch)
-    statuses = [post(app, "/webhooks/rest/webhook", json={"sender": f"s{i}", "message": "hi"}).status
-                for i in range(3)]
+def test_an_address_over_its_rate_limit_gets_a_polite_429(tmp_path, configure):
+    configure(rate_limit_per_session="1000/60", rate_limit_per_ip="2/60")
+    app = make_app(tmp_path)
+    statuses = [post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hi"}).status
+                for _ in range(3)]
     assert statuses == [200, 200, 429]
 
 
@@ -88,29 +129,45 @@ def test_the_model_routes_are_refused_even_when_present(app):
     assert put.status == 404
 
 
-def test_a_body_over_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    monkeypatch.setenv("REQUEST_MAX_BYTES", "4096")
-    monkeypatch.delenv("SANIC_REQUEST_MAX_SIZE", raising=False)
-    app = make_app(tmp_path, monkeypatch=monkeypatch)
-    reply = post(app, "/webhooks/rest/webhook", data=json.dumps({"sender": "s", "message": "x" * 10000}))
-    assert reply.status == 413
-    assert post(app, "/webhooks/rest/webhook", json={"sender": "s", "message": "hi"}).status == 200
+def test_a_message_over_the_length_limit_is_refused_before_nlu(tmp_path, configure):
+    configure(rate_limit_per_session="1000/60", rate_limit_per_ip="1000/60")
+    app = make_app(tmp_path)
+    patient = sender()
+    reply = post(app, "/webhooks/rest/webhook", data=json.dumps({"sender": patient, "message": "x" * 1001}))
+    assert reply.status == 413 and reply.json[0]["text"].startswith("Sorry, your message is too long for me.")
+    assert app.ctx.agent.received == []
+    assert post(app, "/webhooks/rest/webhook", json={"sender": patient, "message": "hi"}).status == 200
+
+
+def test_the_root_route_does_not_tell_which_rasa_runs(app):
+    _, reply = asyncio.run(app.asgi_client.get("/"))
+    assert reply.status == 200 and reply.json == {"status": "ok"} and "Rasa" not in reply.text
 
 
 def test_erase_deletes_only_the_callers_own_conversation(app):
     store = app.ctx.agent.tracker_store
-    asyncio.run(store.save(conversation(session_id_for(SECRET))))
-    asyncio.run(store.save(conversation("someone-else")))
+    asyncio.run(store.save(conversation(conversation_id(SECRET))))
+    asyncio.run(store.save(conversation(conversation_id("someone-else-entirely"))))
     reply = post(app, "/webhooks/rest/erase", json={"session_secret": SECRET})
     assert reply.status == 200 and reply.json == {"erased": True}
-    assert asyncio.run(store.retrieve(session_id_for(SECRET))) is None
-    assert asyncio.run(store.retrieve("someone-else")) is not None
+    assert asyncio.run(store.retrieve(conversation_id(SECRET))) is None
+    assert asyncio.run(store.retrieve(conversation_id("someone-else-entirely"))) is not None
 
 
-def test_knowing_the_session_id_is_not_enough_to_erase(app):
-    """The session id travels with every message; sent as the "secret" it names another conversation."""
+def test_a_conversation_started_over_rest_can_be_erased_with_its_sender(app):
+    patient = sender()
+    post(app, "/webhooks/rest/webhook", json={"sender": patient, "message": "my name is Eleanora"})
     store = app.ctx.agent.tracker_store
-    session_id = session_id_for(SECRET)
+    asyncio.run(store.save(conversation(conversation_id(patient))))
+    assert post(app, "/webhooks/rest/erase", json={"session_secret": patient}).json == {"erased": True}
+    assert asyncio.run(store.retrieve(conversation_id(patient))) is None
+
+
+def test_knowing_the_stored_id_is_not_enough_to_erase(app):
+    """The stored id is what a database dump or a log would show; sent as the "secret" it names another
+    conversation."""
+    store = app.ctx.agent.tracker_store
+    session_id = conversation_id(SECRET)
     asyncio.run(store.save(conversation(session_id)))
     reply = post(app, "/webhooks/rest/erase", json={"session_secret": session_id})
     assert reply.json == {"erased": True}  # the answer reveals nothing...
@@ -146,7 +203,7 @@ hostile_text = st.one_of(
 bodies = st.one_of(
     st.binary(max_size=300),
     json_values.map(json.dumps),
-    st.fixed_dictionaries({"sender": json_values | st.text(max_size=20), "message": json_values | hostile_text},
+    st.fixed_dictionaries({"sender": json_values | st.text(max_size=20) | st.just("a" * 32), "message": json_values | hostile_text},
                           optional={"metadata": json_values}).map(json.dumps),
 )
 
@@ -160,12 +217,11 @@ def test_hostile_bodies_never_cause_a_server_error(fuzz_app, body):
         assert reply.status in {200, 400, 413, 429}, (path, body, reply.status)
         assert reply.json is not None  # always a JSON answer the widget can show
         FUZZ_COUNTS[path] = FUZZ_COUNTS.get(path, 0) + 1
-    assert post(app, "/webhooks/rest/webhook", json={"sender": "s", "message": "hello"}).json[0]["text"] == "answer"
+    assert post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hello"}).json[0]["text"] == "answer"
 
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory):
-    patcher = pytest.MonkeyPatch()
-    yield make_app(tmp_path_factory.mktemp("fuzz"), monkeypatch=patcher)
-    patcher.undo()
+    with override(rate_limit_per_session="100000/60", rate_limit_per_ip="100000/60"):
+        yield make_app(tmp_path_factory.mktemp("fuzz"))
     print(f"\nfuzz (REST channel, in process): {FUZZ_COUNTS}")

@@ -57,13 +57,3 @@ def test_the_fail_safe_wrapper_comes_off_the_agent_and_its_processor_once():
     surface_store_errors(agent)
     assert agent.tracker_store is store and agent.processor.tracker_store is store
     surface_store_errors(None)  # before a model is loaded: nothing to do
-
-
-def test_both_chat_channels_take_the_wrapper_off_once_the_server_has_started():
-    from assistant.server.channels import PatientRestInput, PatientSocketIOInput
-    from assistant.server.storage_failure import surface_store_errors_on_start
-
-    for channel in (PatientRestInput(), PatientSocketIOInput()):
-        blueprint = channel.blueprint(on_new_message=None)  # type: ignore[arg-type]
-        listeners = [(f.listener, f.event) for f in blueprint._future_listeners]
-        assert (surface_store_errors_on_start, "after_server_start") in listeners

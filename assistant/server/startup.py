@@ -1,0 +1,45 @@
+"""The Rasa server's start-up hooks, installed by every chat channel, run once whichever channels are enabled.
+
+Why here and not on one channel: the HTTP guard (body size, the ``/model`` routes, the version banner), the
+fail-safe unwrap of the tracker store and the garbage-collector freeze concern the whole server. Hung on the
+REST channel alone, a ``credentials.yml`` enabling only socket.io started a server without the guard. Each
+channel's blueprint calls :func:`install_server_hooks`; a flag on the app makes each hook run once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanic import Blueprint
+
+from assistant.server.gc_freeze import freeze_loaded_model
+from assistant.server.http_guard import harden
+from assistant.server.storage_failure import surface_store_errors
+
+
+def _first_time(app: Any, hook: str) -> bool:
+    done = getattr(app.ctx, "cart_hooks_done", None)
+    if done is None:
+        done = app.ctx.cart_hooks_done = set()
+    if hook in done:
+        return False
+    done.add(hook)
+    return True
+
+
+async def _before_server_start(app: Any, loop: Any) -> None:
+    if _first_time(app, "before_server_start"):
+        harden(app)
+
+
+async def _after_server_start(app: Any, loop: Any) -> None:
+    """By now Rasa's own start listener has loaded the agent; the server loads no other (``/model`` blocked)."""
+    if _first_time(app, "after_server_start"):
+        surface_store_errors(getattr(app.ctx, "agent", None))
+        await freeze_loaded_model(app, loop)
+
+
+def install_server_hooks(blueprint: Blueprint) -> None:
+    """Register the server-wide hooks on a channel's blueprint (harmless when several channels do)."""
+    blueprint.listener("before_server_start")(_before_server_start)
+    blueprint.listener("after_server_start")(_after_server_start)
