@@ -44,7 +44,7 @@ test-report:  ## one testing report (e2e, rasa test, crossval): results/index.ht
 crossval: setup  ## NLU cross-validation on fixed folds (~3 min): macro F1 over every answer and intent, results/crossval
 	@scripts/crossval.sh
 
-web:  ## build the chat widget and its demo page into web/dist (npm ci when needed)
+web: setup  ## build the chat widget and its demo pages into web/dist, texts from content/widget_texts.yml (npm ci when needed)
 	@scripts/web.sh
 
 check-contacts: setup  ## check content/contacts.yml

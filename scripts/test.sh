@@ -18,10 +18,11 @@ step "content check (answers, examples, conversation tests)"
 python -m assistant.staff.check_content
 step "rasa data validate --fail-on-warnings"
 rasa data validate --fail-on-warnings
+step "chat widget: its texts rendered and built in (before the unit tests: one of them parses the widget with web/node_modules)"
+scripts/web.sh
 step "pytest (unit tests)"
 python -m pytest -m "not integration and not e2e"
-step "chat widget: build, and a browser for its tests"
-scripts/web.sh
+step "a browser for the widget's tests"
 # The widget's browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 if ! command -v chromium >/dev/null 2>&1; then
   echo "test: installing chromium (apt)"

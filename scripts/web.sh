@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the website chat widget and its demo pages into web/dist (idempotent; a few seconds).
+# Builds the website chat widget and its demo pages into web/dist (idempotent; a few seconds), their texts
+# rendered first by `python -m assistant.content.web_texts` into web/texts.json (needs the project's .venv).
 # Installs web/node_modules from web/package-lock.json (`npm ci`) when missing or out of date, so a
 # fresh machine needs only Node.js and npm. Usage: scripts/web.sh [CHAT_SERVER_URL]
 set -euo pipefail
@@ -28,4 +29,8 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-CHAT_SERVER_URL="${1:-${CHAT_SERVER_URL:-http://127.0.0.1:$RASA_PORT}}" node build.mjs
+# Every text of the widget and the demo pages, rendered by the assistant's own code (contacts, urgent routes,
+# settings) from content/widget_texts.yml and web/site/: build.mjs only reads the result.
+"$VENV/bin/python" -m assistant.content.web_texts "$ROOT/web/texts.json" \
+  --chat-server "${1:-${CHAT_SERVER_URL:-http://127.0.0.1:$RASA_PORT}}"
+WEB_TEXTS="$ROOT/web/texts.json" node build.mjs

@@ -11,55 +11,42 @@
 //   dist/vendor/socket.io.min.js         the official socket.io client
 //   dist/assets/images/                  NHS.UK icons and favicon
 //
-// The demo pages share one frame (site/_layout.html: header, footer, the widget's script tag).
-// The demo pages' contact details come from content/contacts.yml ({{hotline_phone}}-style placeholders).
-// Environment: CHAT_SERVER_URL (the Rasa server the demo page's widget talks to, default
-// http://127.0.0.1:5005) and WEB_DIST (where to build, default web/dist; the browser tests build
-// a copy pointing at their own server).
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// Every text the widget and the demo pages show comes rendered from Python, in one JSON file that this
+// script only reads (WEB_TEXTS, default web/texts.json): `python -m assistant.content.web_texts` renders
+// content/widget_texts.yml, the contacts (confirmed ones only, or their fallback), the urgent routes and the
+// settings the texts mention with the assistant's own code, and puts each page of site/ into the shared frame
+// (site/_layout.html). scripts/web.sh runs it first; CHAT_SERVER_URL (the Rasa server the demo pages' widget
+// talks to, default http://127.0.0.1:5005) is given to it there.
+// Environment: WEB_DIST (where to build, default web/dist; the browser tests build a copy pointing at their
+// own server) and WEB_TEXTS.
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
-import { parse as parseYaml } from "yaml";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.WEB_DIST || join(here, "dist");
-const chatServer = process.env.CHAT_SERVER_URL || "http://127.0.0.1:5005";
+const textsFile = process.env.WEB_TEXTS || join(here, "texts.json");
 const modules = join(here, "node_modules");
 
-/** {{hotline_phone}}, {{hotline_tel}}, {{hotline_name}}… from content/contacts.yml (the one place for numbers). */
-function contactPlaceholders() {
-  const { contacts } = parseYaml(readFileSync(join(here, "..", "content", "contacts.yml"), "utf8"));
-  const values = { CHAT_SERVER_URL: chatServer };
-  const html = {};  // for {urgent_routes}: names as text, numbers as tappable links
-  for (const [key, contact] of Object.entries(contacts)) {
-    // An unconfirmed contact is never shown: the demo pages use only confirmed ones.
-    const phone = contact.confirmed ? contact.phone : "";
-    values[`${key}_name`] = contact.name;
-    values[`${key}_phone`] = phone;
-    values[`${key}_tel`] = phone ? `tel:${phone.replaceAll(" ", "")}` : "";
-    html[`${key}_name`] = contact.name;
-    html[`${key}_phone`] = phone ? `<a href="${values[`${key}_tel`]}">${phone}</a>` : "";
+/** The rendered texts: {widget: {texts, max_characters}, pages: {"index.html": "<!DOCTYPE html>…"}}. */
+function readTexts() {
+  let built;
+  try {
+    built = JSON.parse(readFileSync(textsFile, "utf8"));
+  } catch (error) {
+    throw new Error(`${textsFile}: ${error.message}. scripts/web.sh renders it (python -m assistant.content.web_texts)`);
   }
-  // {{urgent_routes}}: the one approved text on where to get urgent help (content/system_messages.yml).
-  const { responses } = parseYaml(readFileSync(join(here, "..", "content", "system_messages.yml"), "utf8"));
-  values.urgent_routes = responses.urgent_routes[0].text.replace(/\{(\w+)\}/g, (whole, name) => {
-    if (!(name in html)) throw new Error(`urgent_routes: unknown placeholder ${whole}`);
-    return html[name];
-  });
-  // {{max_characters}}: the longest message the assistant reads (the LengthGuard in config.yml, its one home).
-  const { pipeline } = parseYaml(readFileSync(join(here, "..", "config.yml"), "utf8"));
-  const guard = pipeline.find((component) => component.name.endsWith(".LengthGuard"));
-  if (!guard || !guard.max_characters) throw new Error("config.yml: the LengthGuard needs max_characters");
-  values.max_characters = String(guard.max_characters);
-  return values;
+  if (!built.widget || !built.widget.texts || !built.pages) throw new Error(`${textsFile}: not rendered by assistant.content.web_texts`);
+  return built;
 }
 
-function fillPlaceholders(text, values) {
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, name) => {
-    if (!(name in values)) throw new Error(`unknown placeholder ${whole}`);
-    return values[name];
-  });
+/** The widget with its texts and settings built in, in the one place its source leaves for them. */
+function buildWidget(widget) {
+  const source = readFileSync(join(here, "widget", "cart-chat.js"), "utf8");
+  const slot = "{/* built in by web/build.mjs */}";
+  if (source.split(slot).length !== 2) throw new Error(`widget/cart-chat.js must hold ${slot} exactly once`);
+  return source.replace(slot, () => JSON.stringify(widget));
 }
 
 function compile(source, target) {
@@ -72,28 +59,11 @@ function compile(source, target) {
   writeFileSync(join(dist, target), result.css);
 }
 
+const built = readTexts();  // before anything is removed: a missing file leaves the last build as it was
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, "vendor"), { recursive: true });
-
-/** A page of site/: its first line names its title and breadcrumb, the rest is its own content. */
-function readPage(name) {
-  const source = readFileSync(join(here, "site", name), "utf8");
-  const header = source.match(/^<!-- page: (\{.*\}) -->\n/);
-  if (!header) throw new Error(`site/${name}: the first line must be <!-- page: {"title": …, "breadcrumb": …} -->`);
-  const { title, breadcrumb } = JSON.parse(header[1]);
-  return { page_title: title, page_breadcrumb: breadcrumb, page_content: source.slice(header[0].length).trimEnd() };
-}
-
-const placeholders = contactPlaceholders();
-// The layout opens with a comment for whoever edits it; the pages start at <!DOCTYPE html>.
-const layout = readFileSync(join(here, "site", "_layout.html"), "utf8").replace(/^<!--[\s\S]*?-->\n/, "");
-for (const name of readdirSync(join(here, "site"))) {
-  if (!name.endsWith(".html") || name.startsWith("_")) continue;
-  const values = { ...placeholders, ...readPage(name) };
-  const page = fillPlaceholders(fillPlaceholders(layout, values), values);  // twice: the content has placeholders too
-  writeFileSync(join(dist, name), page);
-}
-cpSync(join(here, "widget", "cart-chat.js"), join(dist, "cart-chat.js"));
+for (const [name, page] of Object.entries(built.pages)) writeFileSync(join(dist, name), page);
+writeFileSync(join(dist, "cart-chat.js"), buildWidget(built.widget));
 cpSync(join(modules, "nhsuk-frontend", "dist", "nhsuk", "assets", "images"), join(dist, "assets", "images"), { recursive: true });
 cpSync(join(modules, "socket.io-client", "dist", "socket.io.min.js"), join(dist, "vendor", "socket.io.min.js"));
 compile("site/site.scss", "site.css");

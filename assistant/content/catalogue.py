@@ -8,6 +8,11 @@ place per answer (``docs/staff-guide.md``):
 - ``data/nlu/<topic>.yml``: the example questions under ``- intent: <topic>/<name>``;
 - ``tests/test_*.yml``: conversation tests, each a wording that is not among the examples.
 
+The other patient-facing texts are read here too, each kind from its one home: domain responses
+(``domain.yml``), the texts the assistant adds itself (``content/system_messages.yml``), the other-language
+notices (``content/other_languages.yml``), the website widget's texts (``content/widget_texts.yml``) and the
+demo web pages (``web/site/*.html``, their record on the first line: :mod:`assistant.content.site_pages`).
+
 Files are parsed with ``ruamel.yaml`` (the parser Rasa itself uses) so every finding can name the file
 and line a nurse should open. A file that cannot be parsed is reported, never raised.
 """
@@ -26,6 +31,7 @@ from ruamel.yaml.error import YAMLError
 
 from assistant.content import CONTENT_DIR, ROOT
 from assistant.content.opening_hours import UK_TZ
+from assistant.content.site_pages import SITE_DIR, PageError, read_page, site_pages, visible_text
 from assistant.settings import settings
 
 RESPONSES_DIR = ROOT / "data" / "responses"
@@ -35,11 +41,15 @@ DOMAIN_PATH = ROOT / "domain.yml"
 SYSTEM_MESSAGES_PATH = CONTENT_DIR / "system_messages.yml"
 SOURCES_PATH = CONTENT_DIR / "sources.yml"
 OTHER_LANGUAGES_PATH = CONTENT_DIR / "other_languages.yml"
+WIDGET_TEXTS_PATH = CONTENT_DIR / "widget_texts.yml"
 UTTER_PREFIX = "utter_"
 METADATA_FIELDS = ("answer_id", "topic", "question", "source", "checked", "reviewer", "approved", "review_by")
 # Every other patient-facing text (domain responses, system messages) carries the governance part of it.
 TEXT_METADATA_FIELDS = ("source", "checked", "reviewer", "approved", "review_by")
 ANSWER, RESPONSE, SYSTEM_MESSAGE, TRANSLATION = "answer", "response", "system message", "translation"
+WIDGET_TEXT, PAGE = "widget text", "web page"
+# How the widget's texts and the pages are named among the other texts ("widget:greeting", "page:index.html").
+WIDGET_PREFIX, PAGE_PREFIX = "widget:", "page:"
 _EXAMPLE_LINE = re.compile(r"^\s*-\s+(.*\S)\s*$")
 
 
@@ -62,7 +72,7 @@ class Answer:
     response: Dict[str, Any]  # the first variation, as plain Python data (what the assistant sends)
     field_lines: Dict[str, int] = field(default_factory=dict)  # "text", "metadata.review_by", … → line
     variations: int = 1
-    kind: str = ANSWER  # ANSWER (the catalogue), RESPONSE (domain.yml) or SYSTEM_MESSAGE
+    kind: str = ANSWER  # ANSWER (the catalogue), RESPONSE, SYSTEM_MESSAGE, TRANSLATION, WIDGET_TEXT or PAGE
 
     @property
     def topic(self) -> str:
@@ -118,7 +128,7 @@ class Catalogue:
     """Everything staff edit about the answers, plus the files that could not be read."""
 
     answers: Dict[str, Answer] = field(default_factory=dict)
-    texts: Dict[str, Answer] = field(default_factory=dict)  # domain responses and system messages, by name
+    texts: Dict[str, Answer] = field(default_factory=dict)  # every other patient-facing text, by name
     sources: Dict[str, Source] = field(default_factory=dict)  # by URL
     examples: List[Example] = field(default_factory=list)
     tests: List[ConversationTest] = field(default_factory=list)
@@ -179,7 +189,8 @@ def yaml_files(directory: Path) -> List[Path]:
 
 def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional[FileError]]:
     """The responses of one file: catalogue answers (``utter_<topic>/<name>``, named ``<topic>/<name>``),
-    domain responses (``utter_greet``) or system messages (any name), as ``kind`` says."""
+    domain responses (``utter_greet``), system messages (any name) or the widget's texts (``widget:<name>``),
+    as ``kind`` says."""
     data, error = read_yaml(path)
     if error is not None:
         return [], error
@@ -193,7 +204,7 @@ def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional
             continue
         if kind == RESPONSE and "/" in name:
             continue
-        key = name[len(UTTER_PREFIX) :] if kind == ANSWER else name
+        key = name[len(UTTER_PREFIX) :] if kind == ANSWER else WIDGET_PREFIX + name if kind == WIDGET_TEXT else name
         first = variations[0] if isinstance(variations, list) and variations else {}
         answer = Answer(
             key,
@@ -234,6 +245,23 @@ def read_translations(path: Path) -> Tuple[List[Answer], Optional[FileError]]:
         text.field_lines = _field_lines(entry)
         texts.append(text)
     return texts, None
+
+
+def read_pages(site_dir: Path) -> Tuple[List[Answer], List[FileError]]:
+    """The demo web pages and their frame, each named ``page:<file>``: its record (first line) as metadata and
+    its words as a patient reads them as text."""
+    pages, errors = [], []
+    for path in site_pages(site_dir):
+        try:
+            page = read_page(path)
+        except PageError as error:
+            errors.append(FileError(path, 1, str(error)))
+            continue
+        response = {"text": visible_text(page.body), "metadata": page.record}
+        text = Answer(PAGE_PREFIX + page.name, path, 1, response, kind=PAGE)
+        text.field_lines = {name: 1 for name in ("text", "metadata", *(f"metadata.{k}" for k in page.record))}
+        pages.append(text)
+    return pages, errors
 
 
 def read_sources(path: Path = SOURCES_PATH) -> Tuple[Dict[str, Source], Optional[FileError]]:
@@ -312,6 +340,8 @@ def load_catalogue(
     system_messages_path: Optional[Path] = SYSTEM_MESSAGES_PATH,
     sources_path: Optional[Path] = SOURCES_PATH,
     other_languages_path: Optional[Path] = OTHER_LANGUAGES_PATH,
+    widget_texts_path: Optional[Path] = WIDGET_TEXTS_PATH,
+    site_dir: Optional[Path] = SITE_DIR,
 ) -> Catalogue:
     """Read every answer, patient-facing text, source, example question and conversation test."""
     catalogue = Catalogue()
@@ -320,11 +350,19 @@ def load_catalogue(
     for answer in answers:
         catalogue.answers.setdefault(answer.key, answer)
     texts: List[Answer] = []
-    for path, kind in ((domain_path, RESPONSE), (system_messages_path, SYSTEM_MESSAGE)):
+    for path, kind in (
+        (domain_path, RESPONSE),
+        (system_messages_path, SYSTEM_MESSAGE),
+        (widget_texts_path, WIDGET_TEXT),
+    ):
         if path is not None:
             _collect([path], lambda p, k=kind: read_answers(p, k), texts, catalogue.file_errors)
     if other_languages_path is not None:
         _collect([other_languages_path], read_translations, texts, catalogue.file_errors)
+    if site_dir is not None:
+        pages, errors = read_pages(site_dir)
+        texts.extend(pages)
+        catalogue.file_errors.extend(errors)
     catalogue.texts = {text.key: text for text in texts}
     if sources_path is not None:
         catalogue.sources, error = read_sources(sources_path)

@@ -30,9 +30,12 @@ from assistant.content import CONTENT_DIR
 from assistant.content.catalogue import (
     ANSWER,
     METADATA_FIELDS,
+    PAGE,
     ROOT,
     TEXT_METADATA_FIELDS,
     TRANSLATION,
+    WIDGET_PREFIX,
+    WIDGET_TEXT,
     Answer,
     Catalogue,
     as_date,
@@ -44,7 +47,9 @@ from assistant.content.catalogue import (
 )
 from assistant.content.contacts import ContactsError, check_contacts_data, contacts_path, read_contacts_yaml
 from assistant.content.similarity import near_same, normalise, similar_pairs
+from assistant.content.site_pages import as_sentences
 from assistant.content.system_messages import EXTRA_VALUES, URGENT_ROUTES
+from assistant.content.web_texts import page_placeholders, widget_placeholders
 
 RULES_PATH = CONTENT_DIR / "content_rules.yml"
 ERROR, WARNING = "error", "warning"
@@ -85,6 +90,7 @@ class ContentRules:
     """The staff-owned rules of ``content/content_rules.yml``."""
 
     reading_grade_target: float
+    grade_min_words: int
     max_words: int
     min_examples: int
     review_soon_days: int
@@ -100,6 +106,7 @@ def load_rules(path: Path = RULES_PATH) -> ContentRules:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return ContentRules(
         reading_grade_target=float(data["reading_grade_target"]),
+        grade_min_words=int(data["grade_min_words"]),
         max_words=int(data["max_words"]),
         min_examples=int(data["min_examples"]),
         review_soon_days=int(data["review_soon_days"]),
@@ -122,6 +129,14 @@ def reading_grade(text: str) -> float:
 
 def word_count(text: str) -> int:
     return len(readable_text(text).split())
+
+
+def text_grade(text: Answer, rules: ContentRules) -> Optional[float]:
+    """The reading grade of an English text, or None when it means nothing: a translation, or a button or label
+    of a few words ("Delete my conversation"). A web page is graded with its headings read as sentences."""
+    if text.kind == TRANSLATION or word_count(text.text) < rules.grade_min_words:
+        return None
+    return reading_grade(as_sentences(text.text) if text.kind == PAGE else text.text)
 
 
 def answer_status(answer: Answer, today: dt.date, rules: ContentRules) -> str:
@@ -398,6 +413,10 @@ class ContentChecker:
         self.check_sources(text)
         if text.kind == TRANSLATION:
             self.check_translation(text)
+        elif text.kind == WIDGET_TEXT:
+            self.check_text(text, widget_placeholders(text.key[len(WIDGET_PREFIX) :]))
+        elif text.kind == PAGE:  # a web page is longer than a chat message: no word limit
+            self.check_text(text, page_placeholders(), word_limit=False)
         else:
             self.check_text(text, EXTRA_VALUES.get(text.key, ()))
 
@@ -428,13 +447,13 @@ class ContentChecker:
             )
 
     # -- the text ----------------------------------------------------------------------------------
-    def check_text(self, answer: Answer, extra: Sequence[str] = ()) -> None:
+    def check_text(self, answer: Answer, extra: Sequence[str] = (), word_limit: bool = True) -> None:
         text, line = answer.text, answer.line_of("text")
         if not text.strip():
             self.flag(answer, line, ERROR, "has no text")
             return
-        grade = reading_grade(text)
-        if grade > self.rules.reading_grade_target:
+        grade = text_grade(answer, self.rules)
+        if grade is not None and grade > self.rules.reading_grade_target:
             self.flag(
                 answer,
                 line,
@@ -444,7 +463,7 @@ class ContentChecker:
                 kind="reading grade above the target",
             )
         words = word_count(text)
-        if words > self.rules.max_words:
+        if word_limit and words > self.rules.max_words:
             self.flag(
                 answer,
                 line,

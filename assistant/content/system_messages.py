@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Pattern, Tuple
 
 import yaml
 
@@ -56,12 +56,13 @@ def placeholder_values(contacts: Contacts, messages: Dict[str, str]) -> Dict[str
     return values
 
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def fill(text: str, values: Dict[str, Any]) -> str:
+def fill(text: str, values: Dict[str, Any], pattern: Pattern[str] = PLACEHOLDER) -> str:
     """Fill each ``{name}`` placeholder that has a value, leaving the others as they are.
 
-    (Rasa's ``interpolate_text`` fills nothing at all when one placeholder has no value.)
+    (Rasa's ``interpolate_text`` fills nothing at all when one placeholder has no value.) ``pattern`` is
+    for the demo web pages, whose placeholders are written ``{{name}}`` (:mod:`assistant.content.web_texts`).
     """
-    return _PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), match.group(0))), text)
+    return pattern.sub(lambda match: str(values.get(match.group(1), match.group(0))), text)

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from assistant.content.catalogue import (
+    PAGE,
     RESPONSE,
     ROOT,
     SYSTEM_MESSAGE,
     TRANSLATION,
+    WIDGET_TEXT,
     Catalogue,
     as_date,
     load_catalogue,
@@ -29,16 +31,24 @@ from assistant.content.catalogue import (
 )
 from assistant.content.contacts import ContactsError, load_contacts
 from assistant.content.rules import (
-    PLACEHOLDER,
     ContentRules,
     Finding,
     answer_status,
     check_content,
     load_rules,
-    reading_grade,
+    text_grade,
     word_count,
 )
-from assistant.content.system_messages import load_system_messages, placeholder_values
+from assistant.content.site_pages import PAGE_PLACEHOLDER
+from assistant.content.system_messages import fill, load_system_messages
+from assistant.content.web_texts import (
+    LABEL_PREFIX,
+    RenderError,
+    read_widget_texts,
+    settings,
+    text_values,
+    widget_labels,
+)
 from assistant.staff.report_html import STATUS_COLOURS, bar_chart_svg, render_html, write_csv
 
 RESULTS = ROOT / "results"
@@ -64,6 +74,8 @@ KIND_TOPIC = {
     RESPONSE: "Conversation response (domain.yml)",
     SYSTEM_MESSAGE: "Added by the assistant (system message)",
     TRANSLATION: "Other-language notice (translation)",
+    WIDGET_TEXT: "Website chat widget (content/widget_texts.yml)",
+    PAGE: "Demo web page (web/site)",
 }
 STATUS_ORDER = [
     "approved",
@@ -86,15 +98,19 @@ STATUS_CLASS = {
 
 
 def _placeholder_values() -> Dict[str, str]:
+    """Contacts, ``{urgent_routes}``, the settings and the widget's labels, as the patient sees them (the same
+    values the assistant and the website widget's build use); an unknown placeholder stays visible, as it would."""
     try:
-        return placeholder_values(load_contacts(), load_system_messages())
-    except ContactsError:
-        return {}  # the report still lists the answers; the content check explains the contacts file
+        values = text_values(load_contacts(), load_system_messages(), settings())
+        values.update({LABEL_PREFIX + name: text for name, text in widget_labels(read_widget_texts()).items()})
+        return values
+    except (ContactsError, RenderError):
+        return {}  # the report still lists the answers; the content check explains the broken file
 
 
-def fill(text: str, values: Dict[str, str]) -> str:
-    """Contact details as the patient sees them; an unknown placeholder stays visible, as it would."""
-    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+def shown_text(text: str, kind: str, values: Dict[str, str]) -> str:
+    """A text with its placeholders filled (``{{name}}`` in a web page)."""
+    return fill(text, values, PAGE_PLACEHOLDER) if kind == PAGE else fill(text, values)
 
 
 def shown_path(path: Path) -> Path:
@@ -120,20 +136,21 @@ def answer_rows(
         ):
             status = "translation awaiting review"
         english = answer.kind != TRANSLATION
+        grade = text_grade(answer, rules)
         rows.append(
             {
                 "answer_id": answer.key,
                 "kind": answer.kind,
                 "topic": str(meta.get("topic") or KIND_TOPIC.get(answer.kind, answer.topic)),
                 "question": str(meta.get("question") or ""),
-                "text": fill(answer.text, values),
+                "text": shown_text(answer.text, answer.kind, values),
                 "source": str(meta.get("source") or ""),
                 "sources": source_items(meta),
                 "checked": str(meta.get("checked") or ""),
                 "reviewer": str(meta.get("reviewer") or ""),
                 "approved": str(meta.get("approved") or ""),
                 "review_by": str(meta.get("review_by") or ""),
-                "reading_grade": reading_grade(answer.text) if english else "",
+                "reading_grade": "" if grade is None else grade,
                 "words": word_count(answer.text) if english else "",
                 "status": status,
                 "status_class": STATUS_CLASS.get(status, "fix"),

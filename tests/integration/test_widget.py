@@ -1,23 +1,28 @@
 """Given the website widget in a real browser and the real assistant, the patient sees and can do this.
 
-Covers web/widget/cart-chat.js end to end: answers with provenance, suggested replies, the contact
-card, the urgent path, reload persistence (sessionStorage), keyboard-only use, reconnecting, deleting
-the conversation; safe rendering of script payloads; and accessibility: axe-core in the page (no
-serious or critical violations), no horizontal scrolling at 320 px and 200% zoom, reduced motion.
+Covers web/widget/cart-chat.js end to end: the governed greeting and notice, answers with provenance,
+suggested replies, the contact card, the urgent path, the Urgent help panel (by keyboard, with no server at
+all), reload persistence (sessionStorage), keyboard-only use, reconnecting, deleting the conversation; safe
+rendering of script payloads; and accessibility: axe-core in the page (no serious or critical violations),
+no horizontal scrolling at 320 px and 200% zoom, reduced motion. The widget's words are looked for as
+content/widget_texts.yml says them.
 Screenshots (desktop and 375 px) and axe results are saved under results/widget/ for people to look at.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import threading
 
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
+from assistant.content.contacts import load_contacts
+from assistant.content.web_texts import read_widget_texts
 from tests.integration.widget_browser import (  # noqa: F401 (fixtures)
-    ANSWER_TIMEOUT_MS, DESKTOP, PHONE, Chat, browser, demo_site, page, run_axe, screenshot,
+    ANSWER_TIMEOUT_MS, DESKTOP, PHONE, Chat, browser, demo_site, offline_site, page, run_axe, screenshot,
 )
 
 pytestmark = pytest.mark.integration
@@ -29,15 +34,80 @@ BLOCKING = {"serious", "critical"}
 
 def test_before_the_first_message_the_patient_is_told_what_this_is(page: Page):
     chat = Chat(page).open()
+    texts = chat.texts
     notice = page.locator(".cc-notice")
-    expect(notice).to_contain_text("automated assistant, not a person")
-    expect(notice).to_contain_text("not for emergencies")
-    expect(notice).to_contain_text("cannot give personal medical advice")
-    expect(notice.get_by_role("link", name="How we handle your messages")).to_have_attribute(
+    expect(notice).to_contain_text(texts["notice"].replace("**", ""))
+    for promise in ("automated assistant, not a person", "not for emergencies", "cannot give personal medical advice"):
+        expect(notice).to_contain_text(promise)
+    expect(notice.get_by_role("link", name=texts["privacy_link"])).to_have_attribute(
         "href", page.url.rsplit("/", 1)[0] + "/privacy.html")
-    expect(chat.panel.get_by_role("link", name="Urgent help")).to_be_visible()
-    expect(chat.panel.get_by_role("button", name="Talk to a person")).to_be_visible()
-    expect(chat.bot_messages.first).to_contain_text("general questions about CAR-T")  # the configured greeting
+    expect(chat.urgent).to_be_visible()
+    expect(chat.panel.get_by_role("button", name=texts["person_button"])).to_be_visible()
+
+
+def test_the_greeting_is_the_one_governed_greeting(page: Page):
+    """One greeting, written once in content/widget_texts.yml: the embedding page cannot give another."""
+    chat = Chat(page).open()
+    greeting = read_widget_texts()["greeting"]
+    assert "{" not in greeting and greeting == chat.texts["greeting"]
+    expect(chat.bot_messages).to_have_count(1)
+    expect(chat.bot_messages.first).to_have_text(f"{chat.texts['assistant_said']} {greeting}")
+    assert page.locator("script[data-greeting], script[data-title]").count() == 0
+
+
+def test_urgent_help_opens_every_route_by_keyboard_with_no_server_at_all(browser, offline_site):
+    """No assistant, and not even the chat's connection library: "Urgent help" still opens the approved
+    urgent routes inside the widget (999; the Hotline for the centre's own patients; anyone else their own
+    team or NHS 111), each number a tap-to-call link. It is a disclosure a keyboard and a screen reader can use."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/vendor/socket.io.min.js", lambda route: route.abort())
+    page.goto(offline_site.url + "/index.html")
+    chat = Chat(page, offline_site.texts)
+    texts = chat.texts
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if chat.focused().get("text") == texts["title"]:
+            break
+    else:
+        pytest.fail("the chat launcher cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    expect(chat.status).to_have_text(texts["status_could_not_start"])  # the chat itself cannot start
+    for _ in range(10):  # back from the question box to Urgent help
+        page.keyboard.press("Shift+Tab")
+        if chat.focused().get("text") == texts["urgent_button"]:
+            break
+    else:
+        pytest.fail("Urgent help cannot be reached with the keyboard")
+    expect(chat.urgent).to_have_attribute("aria-controls", "cc-urgent-panel")
+    expect(chat.urgent).to_have_attribute("aria-expanded", "false")
+    expect(chat.urgent_panel).to_be_hidden()
+
+    page.keyboard.press("Enter")
+    expect(chat.urgent).to_have_attribute("aria-expanded", "true")
+    expect(chat.urgent_panel).to_be_visible()
+    expect(chat.urgent_panel).to_have_text(re.sub(r"\*\*", "", texts["urgent_panel"]), use_inner_text=True)
+    contacts = load_contacts()
+    for key in ("emergency", "hotline", "nhs111"):
+        contact = contacts.shown(key)
+        expect(chat.urgent_panel.locator(f'a[href="{contact.tel_link}"]')).to_have_text(contact.phone)
+    expect(chat.urgent_panel).to_contain_text(contacts.shown("hotline").name)
+    expect(chat.urgent_panel).to_contain_text(contacts.shown("nhs111").name)
+    screenshot(page, "desktop-urgent-panel")
+    assert not blocking(run_axe(page, "urgent-panel-open"))
+    chat.urgent.focus()
+
+    page.keyboard.press("Escape")  # closes the panel first, and keeps the chat open
+    expect(chat.urgent_panel).to_be_hidden()
+    expect(chat.urgent).to_have_attribute("aria-expanded", "false")
+    expect(chat.panel).to_be_visible()
+    assert chat.focused().get("text") == texts["urgent_button"]
+    page.keyboard.press("Space")
+    expect(chat.urgent_panel).to_be_visible()
+    assert errors == []
+    context.close()
 
 
 def test_a_question_gets_its_answer_with_its_source_and_review_status(page: Page):
@@ -46,12 +116,13 @@ def test_a_question_gets_its_answer_with_its_source_and_review_status(page: Page
     expect(answer).to_have_attribute("data-answer-id", "cart/what_is")
     expect(answer).to_contain_text("immunotherapy")
     provenance = answer.locator(".cc-provenance")
-    expect(provenance).to_contain_text("Source: ")  # each source by its title, with its publisher (content/sources.yml)
+    texts = chat.texts
+    expect(provenance).to_contain_text(texts["source_line"].split("{")[0])  # each source by its title and publisher
     expect(provenance).to_contain_text("(NHS England)")
-    expect(provenance).to_contain_text("Checked ")
-    expect(provenance).to_contain_text("Awaiting clinical sign-off")
+    expect(provenance).to_contain_text(texts["checked_line"].split("{")[0])
+    expect(provenance).to_contain_text(texts["awaiting_sign_off"])
     expect(provenance.get_by_role("link").first).to_have_attribute("rel", "noopener noreferrer")
-    expect(chat.user_messages.last).to_have_text("You said: what is car t cell therapy")
+    expect(chat.user_messages.last).to_have_text(f"{texts['you_said']} what is car t cell therapy")
     expect(page.locator(".cc-typing")).to_be_hidden()  # the typing indicator goes when the answer comes
     assert not page.errors  # type: ignore[attr-defined]
 
@@ -73,9 +144,9 @@ def test_talk_to_a_person_shows_a_contact_card_with_a_way_to_reach_them(page: Pa
     chat = Chat(page).open()
     chat.ask("what is car t cell therapy")
     before = chat.bot_messages.count()
-    chat.panel.get_by_role("button", name="Talk to a person").click()
+    chat.panel.get_by_role("button", name=chat.texts["person_button"]).click()
     chat.next_answer(before)
-    card = chat.log.get_by_role("group", name="Contact details").last
+    card = chat.log.get_by_role("group", name=chat.texts["contact_card_label"]).last
     expect(card).to_be_visible()
     route = card.locator("a[href^='tel:'], a[href^='https:']").first
     expect(route).to_be_visible()
@@ -125,7 +196,7 @@ def test_a_patient_can_chat_with_the_keyboard_only(page: Page):
     chat = Chat(page)
     for _ in range(40):  # Tab through the page until the chat launcher has focus
         page.keyboard.press("Tab")
-        if chat.focused().get("text") == "Ask about CAR-T":
+        if chat.focused().get("text") == chat.texts["title"]:
             break
     else:
         pytest.fail("the chat launcher cannot be reached with Tab")
@@ -154,7 +225,7 @@ def test_a_patient_can_chat_with_the_keyboard_only(page: Page):
 
     page.keyboard.press("Escape")  # closing returns focus to where the patient started
     expect(chat.panel).to_be_hidden()
-    assert chat.focused().get("text") == "Ask about CAR-T"
+    assert chat.focused().get("text") == chat.texts["title"]
 
 
 class FlakyNetwork:
@@ -198,18 +269,18 @@ def test_a_dropped_connection_shows_reconnecting_and_sends_the_message_when_back
     chat = Chat(page).open()
 
     network.drop()
-    expect(chat.status).to_contain_text("Reconnecting")
+    expect(chat.status).to_have_text(chat.texts["status_reconnecting"])
     before = chat.bot_messages.count()
     chat.input.fill("what is car t cell therapy")
     chat.input.press("Enter")
-    expect(chat.user_messages.last).to_contain_text("Waiting to send")
+    expect(chat.user_messages.last).to_contain_text(chat.texts["waiting_to_send"])
     page.wait_for_timeout(2000)
     assert chat.bot_messages.count() == before  # nothing can arrive while the connection is down
 
     network.restore()
     expect(chat.bot_messages.nth(before)).to_have_attribute("data-answer-id", "cart/what_is", timeout=ANSWER_TIMEOUT_MS)
     expect(chat.status).to_be_empty()
-    expect(chat.user_messages.last).not_to_contain_text("Waiting to send")
+    expect(chat.user_messages.last).not_to_contain_text(chat.texts["waiting_to_send"])
     context.close()
 
 
@@ -220,19 +291,21 @@ def test_delete_my_conversation_asks_first_then_erases_it_on_the_server(page: Pa
     session_id = hashlib.sha256(secret.encode()).hexdigest()
     assert stored_events(assistant, session_id) > 0
 
-    chat.panel.get_by_role("button", name="Delete my conversation").click()
-    confirm = chat.panel.get_by_role("group", name="Delete this conversation")
+    texts = chat.texts
+    erase_button = chat.panel.get_by_role("button", name=texts["erase_button"])
+    erase_button.click()
+    confirm = chat.panel.get_by_role("group", name=texts["erase_question"])
     expect(confirm).to_be_visible()
-    confirm.get_by_role("button", name="Cancel").click()
-    expect(chat.panel.get_by_role("button", name="Delete my conversation")).to_be_focused()
+    confirm.get_by_role("button", name=texts["erase_cancel"]).click()
+    expect(erase_button).to_be_focused()
     expect(chat.log).to_contain_text("immunotherapy")
 
-    chat.panel.get_by_role("button", name="Delete my conversation").click()
+    erase_button.click()
     with page.expect_response("**/webhooks/rest/erase") as erase:
-        confirm.get_by_role("button", name="Yes, delete it").click()
+        confirm.get_by_role("button", name=texts["erase_yes"]).click()
     assert erase.value.request.post_data_json == {"session_secret": secret}
     assert erase.value.status == 200
-    expect(chat.status).to_have_text("Your conversation has been deleted.")
+    expect(chat.status).to_have_text(texts["erase_done"])
     expect(chat.log).not_to_contain_text("immunotherapy")
     assert stored_events(assistant, session_id) == 0, "the conversation must be gone from the tracker store"
     assert page.evaluate("() => sessionStorage.getItem('cartChat.secret')") != secret
@@ -327,7 +400,7 @@ def test_a_typed_script_payload_shows_as_text(page: Page):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     chat = Chat(page).open()
     chat.ask(XSS)
-    expect(chat.user_messages.last).to_have_text("You said: " + XSS)
+    expect(chat.user_messages.last).to_have_text(f"{chat.texts['you_said']} {XSS}")
     assert page.locator("#cart-chat img").count() == 0
     page.wait_for_timeout(500)
     assert dialogs == []

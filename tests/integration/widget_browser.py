@@ -2,17 +2,20 @@
 
 Why: the widget's promises (safe rendering, keyboard use, live announcements, reconnecting, reload
 persistence) only exist in a browser. Debian's Chromium is driven by Playwright for Python (no browser
-download: ``scripts/test.sh`` installs the ``chromium`` package). The demo page is built into a temporary
-folder pointing at the test assistant and served on the one origin that assistant allows (CORS).
+download: ``scripts/test.sh`` installs the ``chromium`` package). The demo page is built the way ``make web``
+builds it (its texts rendered by ``python -m assistant.content.web_texts``, then ``web/build.mjs``) into a
+temporary folder pointing at the test assistant, and served on the one origin that assistant allows (CORS).
+The widget's words the tests look for are the governed ones (``content/widget_texts.yml``), as rendered.
 Screenshots and axe results go to ``results/widget/``.
 """
 from __future__ import annotations
 
 import functools
 import json
-import os
 import subprocess
+import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,11 +25,13 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from assistant.content import ROOT
+from assistant.settings import settings
 from testkit.servers import AssistantUnderTest as RunningAssistant
+from assistant.server.processes import free_port
 
 WEB = ROOT / "web"
 RESULTS = ROOT / "results" / "widget"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = settings().get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-gpu"]
 DESKTOP = {"width": 1280, "height": 800}
@@ -45,25 +50,48 @@ class DemoSite:
 
     url: str
     root: Path
+    texts: Dict[str, str]  # the widget's texts as built into it (content/widget_texts.yml, rendered)
+
+
+def build_site(root: Path, chat_server: str) -> Dict[str, str]:
+    """``make web`` into ``root``: the texts rendered by the assistant's code, then the build; the widget's texts."""
+    if not (WEB / "node_modules").exists():
+        pytest.fail("web/node_modules is missing: run scripts/web.sh (make test does)")
+    texts = root / "texts.json"
+    subprocess.run([sys.executable, "-m", "assistant.content.web_texts", str(texts), "--chat-server", chat_server],
+                   check=True, cwd=ROOT, capture_output=True)
+    subprocess.run(["node", str(WEB / "build.mjs")], check=True, cwd=WEB, capture_output=True,
+                   env=settings().server_environment({"WEB_DIST": str(root / "site"), "WEB_TEXTS": str(texts)}))
+    return json.loads(texts.read_text(encoding="utf-8"))["widget"]["texts"]
+
+
+@contextmanager
+def serving(root: Path, port: int) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
 def demo_site(assistant: RunningAssistant, tmp_path_factory) -> Iterator[DemoSite]:
-    if not (WEB / "node_modules").exists():
-        pytest.fail("web/node_modules is missing: run scripts/web.sh (make test does)")
     root = tmp_path_factory.mktemp("web")
-    subprocess.run(
-        ["node", str(WEB / "build.mjs")], check=True, cwd=WEB, capture_output=True,
-        env={**os.environ, "WEB_DIST": str(root), "CHAT_SERVER_URL": f"http://127.0.0.1:{assistant.rasa_port}"},
-    )
-    server = ThreadingHTTPServer(("127.0.0.1", assistant.web_port), functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield DemoSite(assistant.web_origin, root)
-    finally:
-        server.shutdown()
-        server.server_close()
+    texts = build_site(root, f"http://127.0.0.1:{assistant.rasa_port}")
+    with serving(root / "site", assistant.web_port):
+        yield DemoSite(assistant.web_origin, root / "site", texts)
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> Iterator[DemoSite]:
+    """The demo page with no assistant anywhere: its widget points at a port nobody listens on."""
+    root = tmp_path_factory.mktemp("offline-web")
+    texts = build_site(root, f"http://127.0.0.1:{free_port()}")
+    with serving(root / "site", free_port()) as url:
+        yield DemoSite(url, root / "site", texts)
 
 
 @pytest.fixture(scope="session")
@@ -88,16 +116,29 @@ def page(browser: Browser, demo_site: DemoSite) -> Iterator[Page]:
     context.close()
 
 
-class Chat:
-    """What a patient can see and do in the widget, in the words they would use."""
+@functools.lru_cache(maxsize=1)
+def governed_texts() -> Dict[str, str]:
+    """The widget's texts, rendered from content/widget_texts.yml as its build renders them."""
+    from assistant.content.contacts import load_contacts
+    from assistant.content.system_messages import load_system_messages
+    from assistant.content.web_texts import read_widget_texts, render_widget_texts, settings, text_values
 
-    def __init__(self, page: Page) -> None:
+    return render_widget_texts(read_widget_texts(), text_values(load_contacts(), load_system_messages(), settings()))
+
+
+class Chat:
+    """What a patient can see and do in the widget, in the words they would use (the governed ones)."""
+
+    def __init__(self, page: Page, texts: Dict[str, str] | None = None) -> None:
         self.page = page
-        self.launcher = page.get_by_role("button", name="Ask about CAR-T")
-        self.panel = page.get_by_role("region", name="Ask about CAR-T")
-        self.log = page.get_by_role("log", name="Conversation")
-        self.input = page.get_by_label("Type your question")
+        self.texts = texts or governed_texts()
+        self.launcher = page.get_by_role("button", name=self.texts["title"])
+        self.panel = page.get_by_role("region", name=self.texts["title"])
+        self.log = page.get_by_role("log", name=self.texts["log_label"])
+        self.input = page.get_by_label(self.texts["input_label"])
         self.status = page.locator(".cc-status")
+        self.urgent = self.panel.get_by_role("button", name=self.texts["urgent_button"])
+        self.urgent_panel = page.locator("#cc-urgent-panel")
 
     def open(self) -> "Chat":
         self.launcher.click()

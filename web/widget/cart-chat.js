@@ -1,11 +1,16 @@
 /*
  * The CAR-T information assistant's chat widget for The Clatterbridge Cancer Centre's website.
  *
- * Embed with one script tag (see README "Website chat widget"):
+ * Embed with one script tag (see docs/widget.md):
  *   <script src="https://…/cart-chat.js" data-server="https://chat.example.nhs.uk" defer></script>
- * Optional: data-title, data-greeting, data-privacy-url, data-urgent-url, data-max-length.
+ * Optional: data-privacy-url.
  *
  * Why it is built this way:
+ * - It holds no text of its own: every word it shows or has read out is TEXTS.<name>, built in by
+ *   web/build.mjs from content/widget_texts.yml (governed like every answer), with contacts and the urgent
+ *   routes already filled in by the assistant's own renderer (python -m assistant.content.web_texts).
+ * - "Urgent help" opens a panel inside the widget with the approved text on where to get urgent help (999,
+ *   the Hotline for the centre's own patients, anyone else their own team or NHS 111): it needs no server.
  * - Talks to Rasa's socket.io channel with the official socket.io client (served next to this file,
  *   never from a CDN), with session persistence so a reload continues the same conversation.
  * - The session is identified by a random secret kept in sessionStorage (not localStorage: shared
@@ -24,15 +29,14 @@
 
   var data = script.dataset;
   var BASE = new URL(".", script.src).href;
+  // Built in by web/build.mjs: {texts: {<name>: text}, max_characters: n}. Never typed here.
+  var BUILT = {/* built in by web/build.mjs */};
+  var TEXTS = BUILT.texts;
   var CONFIG = {
     server: (data.server || window.location.origin).replace(/\/+$/, ""),
-    title: data.title || "Ask about CAR-T",
-    greeting: data.greeting || "Hello. Ask me a question about CAR-T cell therapy at The Clatterbridge Cancer Centre.",
     privacyUrl: data.privacyUrl || "privacy.html",
-    urgentUrl: data.urgentUrl ||
-      "https://www.clatterbridgecc.nhs.uk/patients-and-visitors/our-services/urgent-and-emergency-cancer-care",
-    // The longest message the assistant reads (config.yml); without it the server alone enforces its limit.
-    maxLength: parseInt(data.maxLength || "0", 10),
+    // The longest message the assistant reads (the LengthGuard in config.yml, its one home).
+    maxLength: BUILT.max_characters,
   };
   var EVENTS = { user: "user_uttered", bot: "bot_uttered" };
   var KEYS = { secret: "cartChat.secret", transcript: "cartChat.transcript", open: "cartChat.open" };
@@ -108,6 +112,17 @@
     return el("span", { className: "nhsuk-u-visually-hidden", text: text });
   }
 
+  /** A built text with the values only known as it is shown ({date}, {phone}…): strings or DOM nodes. */
+  function compose(text, values) {
+    var fragment = document.createDocumentFragment();
+    String(text).split(/\{(\w+)\}/).forEach(function (part, index) {
+      var value = index % 2 ? values[part] : part;
+      if (value == null || value === "") return;
+      fragment.appendChild(typeof value === "object" ? value : document.createTextNode(String(value)));
+    });
+    return fragment;
+  }
+
   /** The URL if it is https:, tel: or mailto:, else null (javascript:, data:, relative…). */
   function safeUrl(href) {
     try {
@@ -126,7 +141,7 @@
     if (url.indexOf("https:") === 0) {
       a.setAttribute("target", "_blank");
       a.setAttribute("rel", "noopener noreferrer");
-      a.appendChild(visuallyHidden(" (opens in a new tab)"));
+      a.appendChild(visuallyHidden(" " + TEXTS.new_tab));
     }
     return a;
   }
@@ -182,51 +197,54 @@
     return date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
   }
 
-  /** "Source: … · Checked … · Awaiting clinical sign-off" from the answer's metadata. */
+  /** "Source: … Checked … Awaiting clinical sign-off." from the answer's metadata. */
   function provenance(metadata) {
     if (!metadata || !metadata.answer_id || !(metadata.source || metadata.checked)) return null;
-    var line = el("p", { className: "cc-provenance" });
+    var parts = [];
     // Each source by its title (and publisher), linked: the server sends them as metadata.sources.
     var sources = Array.isArray(metadata.sources) ? metadata.sources
       : String(metadata.source || "").split(/\s*;\s*/).filter(Boolean).map(function (s) { return { title: s, url: s }; });
     if (sources.length) {
-      line.appendChild(document.createTextNode("Source: "));
+      var list = document.createDocumentFragment();
       sources.forEach(function (source, index) {
-        if (index > 0) line.appendChild(document.createTextNode("; "));
+        if (index > 0) list.appendChild(document.createTextNode("; "));
         var url = safeUrl(source.url);
         var label = String(source.title || "") + (source.publisher ? " (" + source.publisher + ")" : "");
-        line.appendChild(url ? link(url, label || new URL(url).hostname) : document.createTextNode(label));
+        list.appendChild(url ? link(url, label || new URL(url).hostname) : document.createTextNode(label));
       });
-      line.appendChild(document.createTextNode(". "));
+      parts.push(compose(TEXTS.source_line, { sources: list }));
     }
-    if (metadata.checked) line.appendChild(document.createTextNode("Checked " + formatDate(metadata.checked) + ". "));
+    if (metadata.checked) parts.push(compose(TEXTS.checked_line, { date: formatDate(metadata.checked) }));
     if (metadata.answer_id !== URGENT_ANSWER_ID) {
-      line.appendChild(document.createTextNode(
-        metadata.reviewer && metadata.approved
-          ? "Approved by " + metadata.reviewer + " on " + formatDate(metadata.approved) + "."
-          : "Awaiting clinical sign-off."
-      ));
+      parts.push(metadata.reviewer && metadata.approved
+        ? compose(TEXTS.approved_line, { reviewer: metadata.reviewer, date: formatDate(metadata.approved) })
+        : compose(TEXTS.awaiting_sign_off, {}));
     }
+    var line = el("p", { className: "cc-provenance" });
+    parts.forEach(function (part, index) {
+      if (index > 0) line.appendChild(document.createTextNode(" "));
+      line.appendChild(part);
+    });
     return line;
   }
 
   function contactCard(card) {
-    var box = el("div", { className: "cc-card", role: "group", "aria-label": "Contact details" });
+    var box = el("div", { className: "cc-card", role: "group", "aria-label": TEXTS.contact_card_label });
     (card.contacts || []).forEach(function (contact) {
       var item = el("div", { className: "cc-contact" }, [el("h3", { className: "cc-contact__name", text: contact.name || "" })]);
       if (contact.purpose) item.appendChild(el("p", { className: "cc-contact__line", text: contact.purpose }));
       if (contact.phone && contact.tel) {
-        item.appendChild(el("p", { className: "cc-contact__line" }, ["Phone: ", link(contact.tel, contact.phone)]));
+        item.appendChild(el("p", { className: "cc-contact__line" }, [compose(TEXTS.contact_phone, { phone: link(contact.tel, contact.phone) })]));
       }
       if (contact.email && contact.mailto) {
-        item.appendChild(el("p", { className: "cc-contact__line" }, ["Email: ", link(contact.mailto, contact.email)]));
+        item.appendChild(el("p", { className: "cc-contact__line" }, [compose(TEXTS.contact_email, { email: link(contact.mailto, contact.email) })]));
       }
       // Opening hours belong to a phone or an inbox; a web page (given while a team's number is being
       // confirmed) is simply linked.
       if (contact.hours && (contact.phone || contact.email)) {
-        item.appendChild(el("p", { className: "cc-contact__line", text: "Open: " + contact.hours }));
+        item.appendChild(el("p", { className: "cc-contact__line" }, [compose(TEXTS.contact_hours, { hours: contact.hours })]));
       }
-      if (contact.url) item.appendChild(el("p", { className: "cc-contact__line" }, [link(contact.url, contact.phone || contact.email ? "Website" : "Open the page")]));
+      if (contact.url) item.appendChild(el("p", { className: "cc-contact__line" }, [link(contact.url, contact.phone || contact.email ? TEXTS.contact_website : TEXTS.contact_page)]));
       box.appendChild(item);
     });
     return box;
@@ -263,25 +281,25 @@
 
     this.launcher = el("button", {
       type: "button", className: "cc-launcher", "aria-expanded": "false", "aria-controls": "cc-panel",
-    }, [el("span", { className: "cc-launcher__icon", "aria-hidden": "true" }), CONFIG.title]);
+    }, [el("span", { className: "cc-launcher__icon", "aria-hidden": "true" }), TEXTS.title]);
     this.launcher.addEventListener("click", function () { self.open(true); });
 
     this.status = el("p", { className: "cc-status", role: "status" });  // always rendered: a live region
-    this.log = el("div", { className: "cc-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+    this.log = el("div", { className: "cc-log", role: "log", "aria-live": "polite", "aria-label": TEXTS.log_label });
     this.typing = el("div", { className: "cc-typing", hidden: "" }, [
       el("span", { className: "cc-typing__dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
-      "The assistant is typing",
+      TEXTS.typing,
     ]);
     this.input = el("input", {
       id: "cc-input", className: "nhsuk-input cc-input", type: "text", autocomplete: "off", maxlength: CONFIG.maxLength > 0 ? String(CONFIG.maxLength) : null,
       "aria-describedby": "cc-input-hint",
     });
     this.form = el("form", { className: "cc-form", novalidate: "" }, [
-      el("label", { className: "nhsuk-label cc-label", for: "cc-input", text: "Type your question" }),
-      el("p", { id: "cc-input-hint", className: "nhsuk-hint cc-hint", text: "Please do not include your name, NHS number or other personal details." }),
+      el("label", { className: "nhsuk-label cc-label", for: "cc-input", text: TEXTS.input_label }),
+      el("p", { id: "cc-input-hint", className: "nhsuk-hint cc-hint", text: TEXTS.input_hint }),
       el("div", { className: "cc-form__row" }, [
         this.input,
-        el("button", { type: "submit", className: "nhsuk-button nhsuk-button--small cc-send" }, ["Send"]),
+        el("button", { type: "submit", className: "nhsuk-button nhsuk-button--small cc-send" }, [TEXTS.send_button]),
       ]),
     ]);
     this.form.addEventListener("submit", function (event) {
@@ -295,38 +313,40 @@
       self.send(text, text);
     });
 
-    this.urgent = link(CONFIG.urgentUrl, "Urgent help", "cc-urgent");
-    var person = el("button", { type: "button", className: "nhsuk-button nhsuk-button--secondary nhsuk-button--small cc-person" }, ["Talk to a person"]);
-    person.addEventListener("click", function () { self.send(HANDOFF_PAYLOAD, "Talk to a person"); });
+    // A disclosure: the approved urgent routes, inside the widget, whatever the state of the connection.
+    this.urgent = el("button", {
+      type: "button", className: "cc-urgent", "aria-expanded": "false", "aria-controls": "cc-urgent-panel",
+    }, [TEXTS.urgent_button]);
+    this.urgent.addEventListener("click", function () { self.showUrgent(self.urgentPanel.hidden); });
+    this.urgentPanel = el("div", { id: "cc-urgent-panel", className: "cc-urgent-panel", hidden: "" }, [richText(TEXTS.urgent_panel)]);
+    var person = el("button", { type: "button", className: "nhsuk-button nhsuk-button--secondary nhsuk-button--small cc-person" }, [TEXTS.person_button]);
+    person.addEventListener("click", function () { self.send(HANDOFF_PAYLOAD, TEXTS.person_button); });
 
-    this.eraseButton = el("button", { type: "button", className: "cc-button-link cc-erase" }, ["Delete my conversation"]);
+    this.eraseButton = el("button", { type: "button", className: "cc-button-link cc-erase" }, [TEXTS.erase_button]);
     this.eraseButton.addEventListener("click", function () { self.askToErase(); });
     this.eraseConfirm = this.buildEraseConfirm();
 
     var close = el("button", { type: "button", className: "cc-close" }, [
-      el("span", { "aria-hidden": "true", text: "\u00d7" }), visuallyHidden("Close chat"),
+      el("span", { "aria-hidden": "true", text: "\u00d7" }), visuallyHidden(TEXTS.close_button),
     ]);
     close.addEventListener("click", function () { self.close(); });
 
     var notice = el("div", { className: "cc-notice" }, [
-      el("p", { className: "cc-text" }, [
-        el("strong", { text: "This is an automated assistant, not a person." }),
-        " It gives general information about CAR-T cell therapy. It cannot give personal medical advice and is not for emergencies: if you feel unwell, use ",
-        el("strong", { text: "Urgent help" }), " above.",
-      ]),
+      richText(TEXTS.notice),
       // The site's own page, from the embedding page's configuration (not bot content): any URL it gives.
       el("p", { className: "cc-text" }, [
-        el("a", { href: new URL(CONFIG.privacyUrl, window.location.href).href, text: "How we handle your messages" }),
+        el("a", { href: new URL(CONFIG.privacyUrl, window.location.href).href, text: TEXTS.privacy_link }),
       ]),
     ]);
 
     this.scroller = el("div", { className: "cc-scroll" }, [notice, this.log]);
     this.panel = el("section", { id: "cc-panel", className: "cc-panel", "aria-labelledby": "cc-title", hidden: "" }, [
       el("div", { className: "cc-header" }, [
-        el("h2", { id: "cc-title", className: "cc-title", text: CONFIG.title }),
+        el("h2", { id: "cc-title", className: "cc-title", text: TEXTS.title }),
         close,
       ]),
       el("div", { className: "cc-actions" }, [this.urgent, person]),
+      this.urgentPanel,
       this.status,
       this.scroller,
       this.typing,
@@ -334,7 +354,15 @@
       el("div", { className: "cc-footer" }, [this.eraseButton, this.eraseConfirm]),
     ]);
     this.panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") self.close();
+      if (event.key !== "Escape") return;
+      // Escape closes the urgent panel first when the patient is in it, then the chat.
+      var focused = self.root.activeElement;
+      if (!self.urgentPanel.hidden && (focused === self.urgent || self.urgentPanel.contains(focused))) {
+        self.showUrgent(false);
+        self.urgent.focus();
+        return;
+      }
+      self.close();
     });
     root.appendChild(this.launcher);
     root.appendChild(this.panel);
@@ -342,8 +370,8 @@
 
   ChatWidget.prototype.buildEraseConfirm = function () {
     var self = this;
-    var yes = el("button", { type: "button", className: "nhsuk-button nhsuk-button--warning nhsuk-button--small" }, ["Yes, delete it"]);
-    var no = el("button", { type: "button", className: "nhsuk-button nhsuk-button--secondary nhsuk-button--small" }, ["Cancel"]);
+    var yes = el("button", { type: "button", className: "nhsuk-button nhsuk-button--warning nhsuk-button--small" }, [TEXTS.erase_yes]);
+    var no = el("button", { type: "button", className: "nhsuk-button nhsuk-button--secondary nhsuk-button--small" }, [TEXTS.erase_cancel]);
     yes.addEventListener("click", function () { self.erase(); });
     no.addEventListener("click", function () {
       self.eraseConfirm.hidden = true;
@@ -352,8 +380,7 @@
     });
     this.eraseYes = yes;
     return el("div", { className: "cc-confirm", role: "group", "aria-labelledby": "cc-confirm-text", hidden: "" }, [
-      el("p", { id: "cc-confirm-text", className: "cc-text", tabindex: "-1",
-        text: "Delete this conversation from this device and from our system? This cannot be undone." }),
+      el("p", { id: "cc-confirm-text", className: "cc-text", tabindex: "-1", text: TEXTS.erase_question }),
       el("div", { className: "cc-confirm__buttons" }, [yes, no]),
     ]);
   };
@@ -368,6 +395,12 @@
     this.connect();
     this.scrollToEnd();
     if (moveFocus) this.input.focus();
+  };
+
+  /** Shows or hides the urgent panel (the "Urgent help" disclosure); focus stays on its button. */
+  ChatWidget.prototype.showUrgent = function (open) {
+    this.urgentPanel.hidden = !open;
+    this.urgent.setAttribute("aria-expanded", open ? "true" : "false");
   };
 
   ChatWidget.prototype.close = function () {
@@ -390,11 +423,11 @@
     var self = this;
     if (this.socket) return;
     if (!window.crypto || !window.crypto.subtle) {
-      this.setStatus("The chat needs a secure (https) page to work.");
+      this.setStatus(TEXTS.status_needs_https);
       return;
     }
     this.socket = "starting";
-    this.setStatus("Connecting\u2026", true);
+    this.setStatus(TEXTS.status_connecting, true);
     Promise.all([sessionIdFor(this.secret), loadSocketIo()]).then(function (results) {
       self.sessionId = results[0];
       var socket = window.io(CONFIG.server, { path: "/socket.io" });
@@ -410,7 +443,7 @@
       socket.on(EVENTS.bot, function (message) { self.receive(message); });
     }).catch(function () {
       self.socket = null;
-      self.setStatus("Sorry, the chat could not start. Please reload the page to try again.");
+      self.setStatus(TEXTS.status_could_not_start);
     });
   };
 
@@ -420,7 +453,7 @@
     this.inFlight = [];
     this.showTyping(false);
     this.outbox.forEach(function (item) { markWaiting(item.bubble, true); });
-    this.setStatus("Reconnecting\u2026 Your messages will be sent when the connection is back.", true);
+    this.setStatus(TEXTS.status_reconnecting, true);
   };
 
   /** Sends what is waiting, in order, once the server has confirmed this session. */
@@ -466,7 +499,7 @@
 
   ChatWidget.prototype.renderUser = function (text) {
     var bubble = el("div", { className: "cc-msg cc-msg--user" }, [
-      visuallyHidden("You said: "),
+      visuallyHidden(TEXTS.you_said + " "),
       el("p", { className: "cc-text", text: text }),
     ]);
     this.log.appendChild(bubble);
@@ -476,7 +509,7 @@
   /** Marks a message typed while offline, until it has been sent. */
   function markWaiting(bubble, waiting) {
     var note = bubble.querySelector(".cc-msg__waiting");
-    if (waiting && !note) bubble.appendChild(el("p", { className: "cc-msg__waiting", text: "Waiting to send\u2026" }));
+    if (waiting && !note) bubble.appendChild(el("p", { className: "cc-msg__waiting", text: TEXTS.waiting_to_send }));
     if (!waiting && note) note.remove();
   }
 
@@ -487,7 +520,7 @@
     var bubble = el("div", {
       className: "cc-msg cc-msg--bot" + (urgent ? " cc-msg--urgent" : ""),
       "data-answer-id": metadata.answer_id || "",
-    }, [visuallyHidden(urgent ? "Assistant, urgent: " : "Assistant: ")]);
+    }, [visuallyHidden((urgent ? TEXTS.assistant_urgent : TEXTS.assistant_said) + " ")]);
     if (message.text) {
       var text = richText(message.text);
       // A notice in the patient's own language: announced in that language, right to left where it runs so.
@@ -506,7 +539,7 @@
       return reply && reply.title && reply.payload;
     });
     if (!replies.length) return;
-    var group = el("div", { className: "cc-replies", role: "group", "aria-label": "Suggested replies" });
+    var group = el("div", { className: "cc-replies", role: "group", "aria-label": TEXTS.replies_label });
     replies.forEach(function (reply) {
       var payload = String(reply.payload);
       if (/^(tel|mailto):/i.test(payload)) {
@@ -531,7 +564,7 @@
   };
 
   ChatWidget.prototype.renderGreeting = function () {
-    this.log.appendChild(el("div", { className: "cc-msg cc-msg--bot" }, [visuallyHidden("Assistant: "), richText(CONFIG.greeting)]));
+    this.log.appendChild(el("div", { className: "cc-msg cc-msg--bot" }, [visuallyHidden(TEXTS.assistant_said + " "), richText(TEXTS.greeting)]));
   };
 
   /** After a reload: the greeting, then the conversation so far, without announcing it again. */
@@ -580,9 +613,9 @@
       if (!reply.ok) throw new Error("erase failed: " + reply.status);
       return self.startAfresh();
     }).then(function () {
-      self.finishErase("Your conversation has been deleted.");
+      self.finishErase(TEXTS.erase_done);
     }).catch(function () {
-      self.finishErase("Sorry, we could not delete your conversation just now. Please try again later.");
+      self.finishErase(TEXTS.erase_failed);
     });
   };
 

@@ -1,8 +1,8 @@
 """Every text a patient can be shown, rendered as they see it: both urgent-help routes wherever urgent help is
 pointed to, and never a contact detail that has not been confirmed.
 
-The texts are the real content (answers, domain responses, system messages, translations); the contacts
-are a fixture (tests/fixtures/contacts.yml) with an unconfirmed PALS number, so the guard works whatever
+The texts are the real content (answers, domain responses, system messages, translations, and the website
+widget's texts and demo pages as their build renders them); the contacts are a fixture (tests/fixtures/contacts.yml) with an unconfirmed PALS number, so the guard works whatever
 staff confirm later.
 """
 from __future__ import annotations
@@ -13,9 +13,11 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from assistant.content.catalogue import load_catalogue
+from assistant.content.catalogue import PAGE, WIDGET_TEXT, load_catalogue
 from assistant.content.contacts import load_contacts
+from assistant.content.site_pages import visible_text
 from assistant.content.system_messages import fill, load_system_messages, placeholder_values
+from assistant.content.web_texts import WIDGET_TEXTS, render_web
 from tests.conftest import CONTACTS_FIXTURE, PROJECT_ROOT
 
 CONTACTS = load_contacts(CONTACTS_FIXTURE)
@@ -29,10 +31,15 @@ def patient_texts() -> Dict[str, str]:
     catalogue = load_catalogue()
     values = placeholder_values(CONTACTS, load_system_messages())
     texts = {f"answer {key}": answer.text for key, answer in catalogue.answers.items()}
-    texts.update({f"{text.kind} {key}": text.text for key, text in catalogue.texts.items()})
+    texts.update({f"{text.kind} {key}": text.text for key, text in catalogue.texts.items()
+                  if text.kind not in (WIDGET_TEXT, PAGE)})
     translations = yaml.safe_load(Path("content/other_languages.yml").read_text(encoding="utf-8"))["languages"]
     texts.update({f"translation {code}": entry["text"] for code, entry in translations.items()})
-    return {name: fill(text, values) for name, text in texts.items()}
+    filled = {name: fill(text, values) for name, text in texts.items()}
+    web = render_web("http://127.0.0.1:5005", CONTACTS)  # as the widget's build renders them
+    filled.update({f"widget text {name}": text for name, text in web["widget"]["texts"].items()})
+    filled.update({f"web page {name}": visible_text(page) for name, page in web["pages"].items()})
+    return filled
 
 
 TEXTS = patient_texts()
@@ -41,7 +48,8 @@ TEXTS = patient_texts()
 def test_the_texts_are_all_there():
     assert len([n for n in TEXTS if n.startswith("answer ")]) >= 50
     assert {"response utter_greet", "response utter_urgent_help", "system message input_too_long",
-            "system message answer_under_review", "translation pl"} <= set(TEXTS)
+            "system message answer_under_review", "translation pl", "widget text urgent_panel",
+            "web page privacy.html"} <= set(TEXTS)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, t in TEXTS.items() if HOTLINE.phone in t))
@@ -82,6 +90,10 @@ def test_the_urgent_routes_are_said_once(name):
 
 
 def test_no_placeholder_is_left_unfilled():
+    """Only the values filled where a text is shown stay: the channel's limit, the handoff's contact, and
+    those the widget fills itself (an answer's sources and dates, a contact's details)."""
+    widget_fills = {"{" + value + "}" for values in WIDGET_TEXTS.values() for value in values}
     left: List[str] = [n for n, t in TEXTS.items() if "{" in t and "}" in t
-                       and not any(extra in t for extra in ("{max_characters}", "{contact_", "{next_opening}", "{team_name}"))]
+                       and not any(extra in t for extra in ("{max_characters}", "{contact_", "{next_opening}", "{team_name}",
+                                                            *widget_fills))]
     assert left == []

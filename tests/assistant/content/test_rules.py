@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -70,10 +71,11 @@ def write(root: Path, folder: str, body: str) -> Path:
     return path
 
 
-def findings(root: Path, today: dt.date = TODAY, system_messages: Path = None) -> List[Finding]:
+def findings(root: Path, today: dt.date = TODAY, system_messages: Path = None, widget_texts: Path = None,
+             site: Path = None) -> List[Finding]:
     catalogue = load_catalogue(root / "responses", root / "nlu", root / "tests", domain_path=None,
                                system_messages_path=system_messages, sources_path=root / "sources.yml",
-                               other_languages_path=None)
+                               other_languages_path=None, widget_texts_path=widget_texts, site_dir=site)
     return [f for f in check_content(catalogue, load_rules(), today, root / "contacts.yml")
             if not f.path.name == "contacts.yml"]
 
@@ -219,6 +221,56 @@ def test_a_system_message_is_governed_like_an_answer(project):
     found = [f for f in findings(project, system_messages=path) if f.path == path]
     assert [(f.answer, f.severity) for f in found if f.severity == ERROR] == [("rate_limited", ERROR), ("bad_request", ERROR)]
     assert "has no 'metadata:'" in found[0].message and "its phone must not reach patients" in found[1].message
+
+
+RECORD = {"source": "The widget's own behaviour", "checked": "2026-11-26", "reviewer": "", "approved": "",
+          "review_by": "2027-05-26"}
+
+
+def widget_texts(path: Path, texts: dict) -> Path:
+    body = "".join(f'  {name}:\n  - text: "{text}"\n    metadata:\n' + "".join(f'      {k}: "{v}"\n' for k, v in RECORD.items())
+                   for name, text in texts.items())
+    path.write_text('version: "3.1"\nresponses:\n' + body, encoding="utf-8")
+    return path
+
+
+def test_a_widget_text_is_governed_like_an_answer_and_a_short_label_is_not_graded(project):
+    path = widget_texts(project / "widget_texts.yml", {
+        "erase_button": "Delete my conversation",  # 3 words: a reading grade means nothing, so none is given
+        "notice": "This assistant is guaranteed to help. Call {pals_phone} or select {widget_erase_button}.",
+        "checked_line": "Checked {date}, {when}.",
+    })
+    found = [(f.answer, f.severity, f.message) for f in findings(project, widget_texts=path)
+             if f.path == path and f.kind != "awaiting clinical sign-off"]
+    assert [(answer, severity) for answer, severity, _ in found] == [
+        ("widget:notice", ERROR), ("widget:notice", ERROR), ("widget:checked_line", ERROR)]
+    assert 'uses the phrase "guaranteed"' in found[0][2] and "its phone must not reach patients" in found[1][2]
+    assert "uses {when}" in found[2][2]  # {date} is the widget's to fill, {when} is nobody's
+
+
+def page(site: Path, name: str, record: str, body: str = "<p>Text.</p>") -> Path:
+    path = site / name
+    path.write_text(f"<!-- page: {record} -->\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_a_web_page_needs_its_record_on_the_first_line_and_is_checked_like_any_text(project):
+    site = project / "site"
+    site.mkdir()
+    good = json.dumps({"title": "T", "breadcrumb": "B", **RECORD})
+    ok = page(site, "about.html", good, "<h1>About</h1><p>Conversations are kept {{retention_days}} days. "
+                                        "Select {{widget_erase_button}} to delete yours.</p>")
+    unknown = page(site, "wrong.html", good, "<p>See <a href='http://example.com/'>this</a> or {{hotline_fax}}.</p>")
+    no_date = page(site, "undated.html", json.dumps({"title": "T", "breadcrumb": "B", **RECORD, "review_by": "soon"}))
+    (site / "bare.html").write_text("<h1>No record</h1>\n", encoding="utf-8")
+    found = [f for f in findings(project, site=site) if f.kind != "awaiting clinical sign-off"]
+    assert [f for f in found if f.path == ok] == []
+    assert {f.message.split(",")[0] for f in found if f.path == unknown} == {
+        "links to http://example.com/", "uses {hotline_fax}"}
+    assert [f.line for f in found if f.path == no_date] == [1] and "'review_by: soon' is not a date" in next(
+        f.message for f in found if f.path == no_date)
+    bare = [f for f in found if f.path == site / "bare.html"]
+    assert len(bare) == 1 and bare[0].severity == ERROR and "the first line must be the page's record" in bare[0].message
 
 
 def test_reading_grade_ignores_markdown_and_placeholders():

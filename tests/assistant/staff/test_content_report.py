@@ -20,7 +20,8 @@ def test_every_answer_is_in_the_csv_and_the_page(tmp_path):
     paths = build_report(tmp_path, dt.date(2026, 12, 1), catalogue)
     table = rows(paths["csv"])
     assert [r["answer_id"] for r in table] == [*catalogue.answers, *catalogue.texts]
-    assert {"utter_urgent_help", "urgent_routes", "other_language:pl"} <= {r["answer_id"] for r in table}
+    assert {"utter_urgent_help", "urgent_routes", "other_language:pl", "widget:urgent_panel",
+            "page:privacy.html"} <= {r["answer_id"] for r in table}
     html = paths["html"].read_text(encoding="utf-8")
     assert all(answer_id in html for answer_id in [*catalogue.answers, *catalogue.texts])
     assert html.count("<svg") == 2 and "Answers by status" in html and "Answers by review-by month" in html
@@ -43,3 +44,12 @@ def test_status_follows_the_review_by_date(tmp_path):
 
 def test_answer_text_is_escaped_and_only_bold_is_rendered():
     assert str(bold_markdown("**Call** <b>now</b> & wait")) == "<strong>Call</strong> &lt;b&gt;now&lt;/b&gt; &amp; wait"
+
+
+def test_the_widget_and_the_pages_are_listed_as_patients_see_them(tmp_path):
+    table = {r["answer_id"]: r for r in rows(build_report(tmp_path, dt.date(2026, 12, 1))["csv"])}
+    notice, privacy = table["widget:notice"], table["page:privacy.html"]
+    assert "select **Urgent help** above" in notice["text"] and notice["kind"] == "widget text"
+    assert "deleted after 30 days" in privacy["text"] and "{{" not in privacy["text"]
+    assert table["widget:send_button"]["reading_grade"] == ""  # a label is not graded
+    assert privacy["status"] == "awaiting sign-off" and privacy["file"] == "web/site/privacy.html:1"
