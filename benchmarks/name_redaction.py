@@ -130,8 +130,9 @@ def held_out_messages(origin: Origin, held: HeldOut, count: int = NAMES_IN_SAMPL
     served_first = origin.first - held.words
     served_last = origin.last - held.words
     half = count // 2
-    pairs = list(zip(_sample(served_first, half, rng), _sample(frozenset(held.last[origin.name]), half, rng), strict=False))
-    pairs += zip(_sample(frozenset(held.first[origin.name]), half, rng), _sample(served_last, half, rng), strict=False)
+    held_first, held_last = frozenset(held.first[origin.name]), frozenset(held.last[origin.name])
+    pairs = list(zip(_sample(served_first, half, rng), _sample(held_last, half, rng), strict=False))
+    pairs += zip(_sample(held_first, half, rng), _sample(served_last, half, rng), strict=False)
     return _messages(pairs, FULL_NAME_SHAPES)
 
 
@@ -206,7 +207,8 @@ def main() -> int:
     for origin in communities:
         seeded = seeded_messages(origin)
         seeded_texts += [text for text, _ in seeded]
-        rows.append((origin, name_recall(seeded, served_lists), name_recall(held_out_messages(origin, held), held_lists)))
+        held_out = held_out_messages(origin, held)
+        rows.append((origin, name_recall(seeded, served_lists), name_recall(held_out, held_lists)))
     messages = project_messages()
     hidden = hidden_words(messages)
     medical = sorted(w for w in hidden if w in medical_vocabulary())
@@ -225,7 +227,8 @@ def main() -> int:
         print(f"| {origin.name:<12} | {len(origin.first):>11,} | {len(origin.last):>8,} | {served.messages:>8,} | "
               f"{served.share:>6.3f} | {held_out.messages:>17,} | {held_out.share:>8.3f} |")
     shown: Dict[str, int] = dict(hidden.most_common())
-    print(f"\nproject messages: {len(messages)}; words hidden: {sum(hidden.values())} ({len(hidden)} different): {shown}")
+    print(f"\nproject messages: {len(messages)}; words hidden: {sum(hidden.values())} ({len(hidden)} different): "
+          f"{shown}")
     print(f"medical, CAR-T or place words hidden: {len(medical)} {medical}")
     print(f"cost on {len(timed):,} messages: redact() {whole:.3f} ms/message; its name steps {cost:.3f} ms/message "
           f"with the served lists, {baseline:.3f} with the British lists alone (baseline); "

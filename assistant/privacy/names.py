@@ -30,7 +30,8 @@ Which words are names:
   baker", "tom ward") or before "family" ("baker family here"): "it burns when I pee" keeps its words;
 - right after a first name (or a name the cue rules hid), any word that is not English ("sarah fairclough"),
   and right before a name that is not an English word, any word that is not English and any listed name of
-  two letters ("jarek kowalski", "ng siu ming"), as names are many (up to four words: a longer run is a sentence in another language);
+  two letters ("jarek kowalski", "ng siu ming"), as names are many; up to four words ("muhammad abdul
+  rahman khan"): a longer run is a sentence in another language;
 - a word of two letters from the wider lists ("Li", "Ng", "ty", "da") is treated like a surname that is also
   an English word: chat is full of two-letter words.
 
@@ -100,8 +101,12 @@ def name_words(names: Iterable[str]) -> FrozenSet[str]:
         for word in str(name).lower().split():
             forms = {word, word.replace("-", ""), word.replace("'", "").replace("’", ""), *word.split("-")}
             forms |= {unaccented(form) for form in forms}
-            words |= {form for form in forms if len(form) > 1 and form.isascii() and _TOKEN.fullmatch(form)}
+            words |= {form for form in forms if len(form) > 1 and _TOKEN.fullmatch(form) and _latin(form)}
     return frozenset(words)
+
+
+def _latin(word: str) -> bool:
+    return all(unicodedata.name(ch, "").startswith("LATIN") for ch in word if ch.isalpha())
 
 
 def _provider(locale: str) -> Any:
@@ -363,6 +368,7 @@ class NameLists:
         )
         kept = service_words(root) | (examples - core_first - other_first) | not_names.words | FUNCTION_WORDS
         kept |= examples & other_first & english
+        kept |= {unaccented(word) for word in kept}  # as the words of a message are looked up ("źle": "zle")
         return cls(
             strong - kept, weak - kept, kept, not_names.phrases, last - FUNCTION_WORDS, FUNCTION_WORDS, english | kept
         )
@@ -377,7 +383,14 @@ def name_lists() -> NameLists:
 def is_listed_name(word: str) -> bool:
     """Whether a lower-case word is a name in the lists (and not a word kept as it is)."""
     lists = name_lists()
+    word = _typed_form(word)
     return word in lists.strong or word in lists.weak
+
+
+def _typed_form(word: str) -> str:
+    """The form of a word the lists hold: lower case, and without accents ("Siobhán": "siobhan")."""
+    lower = word.lower()
+    return lower if lower.isascii() else unaccented(lower)
 
 
 def _kept_spans(lowered: str, phrases: Tuple[str, ...]) -> List[Tuple[int, int]]:
@@ -407,7 +420,7 @@ def replace_names_without_cue(text: str, lists: "NameLists | None" = None) -> st
         if any(a <= start < b for a, b in kept):
             continue  # a kept phrase
         base = _POSSESSIVE.sub("", word)
-        lower = base.lower()
+        lower = _typed_form(base)
         if lower in lists.never:
             continue
         next_to_a_name = bool(names) and _BETWEEN_NAMES.fullmatch(text[names[-1][1] : start]) is not None
@@ -431,10 +444,12 @@ def replace_names_without_cue(text: str, lists: "NameLists | None" = None) -> st
 
 
 def _before_a_name(text: str, match: "re.Match[str]", following: List["re.Match[str]"], lists: NameLists) -> bool:
-    """Whether the word right after ``match`` is a name in any case ("jarek kowalski", "li wei")."""
+    """Whether the word right after ``match`` is a name by itself: in any case ("jarek kowalski", "li wei"), or
+    capitalised ("Jarek Baker")."""
     if not following or _BETWEEN_NAMES.fullmatch(text[match.end() : following[0].start()]) is None:
         return False
-    return _POSSESSIVE.sub("", following[0].group()).lower() in lists.strong
+    word = _POSSESSIVE.sub("", following[0].group())
+    return _typed_form(word) in lists.strong or (_typed_form(word) in lists.weak and word[0].isupper())
 
 
 def _merge(text: str, spans: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
