@@ -196,8 +196,8 @@ def names_step(lists: NameLists) -> Callable[[str], str]:
 
 
 def main() -> int:
-    communities = origins()
     started = time.perf_counter()
+    communities = origins()
     served_lists = names.name_lists()
     build_seconds = time.perf_counter() - started
     held = held_out_names(communities)
