@@ -24,7 +24,7 @@ patients type them in an English chat: in Latin letters, with or without accents
 Which words are names:
 
 - a first name, in any case ("sarah", "SARAH", "Sarah");
-- a surname that is not also an English word ("jones", "okafor", "kowalski");
+- a surname that is not also an English word ("jones", "kowalski", "akhtar");
 - a surname that is also an English word ("baker", "burns", "hill"), and a first name from the wider lists
   that is one ("sad", "raid"), only when written with a capital, right after another name ("sarah
   baker", "tom ward") or before "family" ("baker family here"): "it burns when I pee" keeps its words;
@@ -35,8 +35,8 @@ Which words are names:
 - a word of two letters from the wider lists ("Li", "Ng", "ty", "da") is treated like a surname that is also
   an English word: chat is full of two-letter words.
 
-Never a name: a word of the service's own texts (answers, system messages, the safety word lists), a
-word of its example questions that is not a first name ("gene" is one in the lists, "gene therapy" is not a
+Never a name: a word of the service's own texts (answers, system messages, the safety word lists; not a
+person they name, "Dr Muhammad Saif"), a word of its example questions that is not a first name ("gene" is one in the lists, "gene therapy" is not a
 name), and the words and phrases in ``content/not_names.yml`` (treatments, devices, places). A first name
 that is also an everyday word ("grace", "bill", "summer") is hidden even when it was not a name: a
 placeholder too many in a stored conversation costs little, a name kept in clear is a breach. The NLU
@@ -367,9 +367,9 @@ class NameLists:
         strong = core_first | ((other_first | last) - ambiguous)
         weak = ((other_first | last) & ambiguous) - strong
         not_names = read_not_names(root / "content" / "not_names.yml")
-        # A word of the example questions is an ordinary word here, unless it is a first name that is not
-        # also an English word ("gene" is one): names in the examples follow a cue ("I'm Sarah") and are
-        # taken out first.
+        # A word of the example questions is an ordinary word here, unless it is a first name of the
+        # English-speaking lists ("gene") or one from the wider lists that is not an English word: names in
+        # the examples follow a cue ("I'm Sarah") and are taken out first.
         examples = _words(
             replace_names_after_cues(text, lambda word: word not in english) for text in example_questions(root)
         )
@@ -383,7 +383,7 @@ class NameLists:
 
 @lru_cache(maxsize=1)
 def name_lists() -> NameLists:
-    """The served lists, built once per process (about two seconds)."""
+    """The served lists, built once per process (a few seconds: docs/security.md has the figure)."""
     return NameLists.build()
 
 
