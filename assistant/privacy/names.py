@@ -36,11 +36,11 @@ Which words are names:
   an English word: chat is full of two-letter words.
 
 Never a name: a word of the service's own texts (answers, system messages, the safety word lists; not a
-person they name, "Dr Muhammad Saif"), a word of its example questions that is not a first name ("gene" is one in the lists, "gene therapy" is not a
-name), and the words and phrases in ``content/not_names.yml`` (treatments, devices, places). A first name
-that is also an everyday word ("grace", "bill", "summer") is hidden even when it was not a name: a
-placeholder too many in a stored conversation costs little, a name kept in clear is a breach. The NLU
-always reads the patient's own words; this changes only what is kept.
+person they name, "Dr Muhammad Saif"), a word of its example questions that is not a first name ("gene"
+is one in the lists, "gene therapy" is not a name), and the words and phrases in ``content/not_names.yml``
+(treatments, devices, places). A first name that is also an everyday word ("grace", "bill", "summer") is
+hidden even when it was not a name: a placeholder too many in a stored conversation costs little, a name
+kept in clear is a breach. The NLU always reads the patient's own words; this changes only what is kept.
 """
 
 from __future__ import annotations
