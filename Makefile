@@ -71,7 +71,7 @@ bench-publish: train  ## seconds from saving a wording or an example question to
 soak: train  ## hours of realistic traffic at 80% of saturation: per 5-minute window latency, errors, memory, database (SOAK_MINUTES=60 for the full run)
 	@source scripts/env.sh && python -m benchmarks.soak
 
-bench-names: setup  ## names typed with no cue: recall on seeded British names, words wrongly hidden in the project's messages
+bench-names: setup  ## names typed with no cue: recall per origin (served and held out), words wrongly hidden in the project's messages, ms/message
 	@source scripts/env.sh && python -m benchmarks.name_redaction
 
 bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench/ (~15 min; BENCH_QUICK=1: shorter)

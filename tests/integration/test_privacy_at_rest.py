@@ -39,10 +39,12 @@ NHS = valid_nhs_numbers(10)
 NAMES = [("Eleanora", "Quigley"), ("Thaddeus", "Fairweather"), ("Priyanka", "Okonkwo"), ("Oluwaseun", "Ravensworth"),
          ("Maximilian", "Pemberton"), ("Genevieve", "Castellano"), ("Bartholomew", "Achterberg"),
          ("Ottoline", "Nakamura"), ("Leopold", "Wojcik"), ("Isadora", "Delacroix")]
-# Typed with no "my name is" before them, in lower case: found from the name lists (assistant/privacy/names.py).
-CUE_FREE_NAMES = [("Bethany", "Fitzgerald"), ("Kieran", "Gallagher"), ("Siobhan", "Donnelly"), ("Declan", "Kavanagh"),
-                  ("Callum", "Fairclough"), ("Bradley", "Pritchard"), ("Chantelle", "Houghton"),
-                  ("Nathaniel", "Blackburn"), ("Jasmine", "Cartwright"), ("Dominic", "Ashworth")]
+# Typed with no "my name is" before them, in lower case: found from the name lists (assistant/privacy/names.py),
+# one or two of each community the centre serves (British, Irish, Welsh, Polish, Pakistani, Bangladeshi, Arabic,
+# Chinese); every other one after "my son", as in the report of a Polish surname kept in clear.
+CUE_FREE_NAMES = [("Bethany", "Fitzgerald"), ("Jan", "Kowalski"), ("Siobhan", "Donnelly"), ("Małgorzata", "Wiśniewska"),
+                  ("Gethin", "Pritchard"), ("Zainab", "Akhtar"), ("Shahida", "Begum"), ("Mohammed", "Uddin"),
+                  ("Kaho", "Wong"), ("Khalid", "Mansour")]
 MOBILES = [f"07700 900{n:03d}" for n in (123, 456, 789, 234, 567, 890, 345, 678, 901, 112)]
 LANDLINES = [f"0151 496 0{n:03d}" for n in (123, 456, 789, 234, 567, 890, 345, 678, 901, 112)]
 POSTCODES = ["CH63 4JY", "L7 8XP", "M20 4BX", "CH43 9QR", "WA7 2DA", "L69 3GA", "PR1 8UY", "SK10 3BL", "CW1 4QJ", "LL13 7TD"]
@@ -62,7 +64,9 @@ def conversation(i: int) -> List[Tuple[str, List[str]]]:
         (f"You can call me on {MOBILES[i]} or at home on {LANDLINES[i]}", [MOBILES[i], LANDLINES[i]]),
         (f"My email is {email} and I live at {POSTCODES[i]}", [email, POSTCODES[i]]),
         (f"My date of birth is {DOBS[i]}. How does referral for CAR-T work?", [DOBS[i]]),
-        (f"{CUE_FREE_NAMES[i][0].lower()} {CUE_FREE_NAMES[i][1].lower()}, my dad wants to know how long car-t takes",
+        (f"{CUE_FREE_NAMES[i][0].lower()} {CUE_FREE_NAMES[i][1].lower()}, my dad wants to know how long car-t takes"
+         if i % 2 == 0 else
+         f"my son {CUE_FREE_NAMES[i][0].lower()} {CUE_FREE_NAMES[i][1].lower()} had car t, how long does it take",
          list(CUE_FREE_NAMES[i])),
         # urgent, with a name: NLU must still see the symptom; or a handoff: the action server sees it
         (f"This is {first}, my husband Cornelius{i} has a temperature of 38.7 and is shivering"

@@ -110,6 +110,25 @@ def test_names_introduced_by_a_phrase_are_replaced(text, hidden):
         assert word not in redacted.split() and word not in redacted, redacted
 
 
+@pytest.mark.parametrize("text, hidden", [
+    ("my son jan kowalski had car t", ["jan", "kowalski"]),  # the reported shape: a Polish surname after a relation
+    ("my son Jan Kowalski had car t", ["Jan", "Kowalski"]),
+    ("my daughter agnieszka wójcik has a fever", ["agnieszka", "wójcik"]),
+    ("Mrs Kowalska told me to ask", ["Kowalska"]),
+    ("my name is Muhammad Hussain", ["Muhammad", "Hussain"]),
+    ("my mum shahida begum is confused", ["shahida", "begum"]),
+    ("my husband Wang Wei is shivering", ["Wang", "Wei"]),
+    ("my dad chan ka wai had car t", ["chan", "ka", "wai"]),
+    ("I'm Siobhán Ní Bhriain", ["Siobhán", "Bhriain"]),
+    ("this is Gethin Pritchard calling for my nain", ["Gethin", "Pritchard"]),
+])
+def test_names_of_every_community_after_a_phrase_are_replaced(text, hidden):
+    redacted = redact(text)
+    assert NAME in redacted
+    for word in hidden:
+        assert word not in redacted, redacted
+
+
 @pytest.mark.parametrize("text", [
     "I'm worried about my dad",
     "I'm not sure what CAR-T is",
