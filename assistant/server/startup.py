@@ -12,6 +12,7 @@ from typing import Any
 
 from sanic import Blueprint
 
+from assistant.privacy.names import name_lists
 from assistant.server.gc_freeze import freeze_loaded_model
 from assistant.server.http_guard import harden
 from assistant.server.storage_failure import surface_store_errors
@@ -33,9 +34,11 @@ async def _before_server_start(app: Any, loop: Any) -> None:
 
 
 async def _after_server_start(app: Any, loop: Any) -> None:
-    """By now Rasa's own start listener has loaded the agent; the server loads no other (``/model`` blocked)."""
+    """By now Rasa's own start listener has loaded the agent; the server loads no other (``/model`` blocked).
+    The redaction's name lists are built now too (seconds), not on the first patient's turn."""
     if _first_time(app, "after_server_start"):
         surface_store_errors(getattr(app.ctx, "agent", None))
+        name_lists()
         await freeze_loaded_model(app, loop)
 
 
