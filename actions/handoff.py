@@ -20,9 +20,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clock import now_uk
-from assistant.content.contacts import Contact, Contacts, load_contacts
+from assistant.content.contacts import Contact
 from assistant.content.opening_hours import describe_time
-from assistant.content.system_messages import fill, load_system_messages, placeholder_values
+from assistant.content.system_messages import SystemTexts, system_texts
 
 ACTION_HANDOFF = "action_handoff"
 HANDOFF_REASON_SLOT = "handoff_reason"
@@ -69,60 +69,58 @@ class HandoffPlan:
     lines: List[str]
 
 
-def plan_handoff(reason: str, now: dt.datetime, contacts: Contacts, messages: Dict[str, str]) -> HandoffPlan:
+def plan_handoff(reason: str, now: dt.datetime, texts: SystemTexts) -> HandoffPlan:
     """Choose the contacts and wording for ``reason`` at ``now`` (any aware datetime)."""
-    values = placeholder_values(contacts, messages)
+    contacts = texts.contacts.current()
     lines: List[str] = []
     chosen: List[Contact] = []
     if reason == REFERRAL and "referral" in contacts:
-        lines.append(fill(messages["handoff_own_team"], values))
+        lines.append(texts.render("handoff_own_team"))
     if reason == COMPLAINT:
-        lines.append(fill(messages["handoff_complaint"], values))
+        lines.append(texts.render("handoff_complaint"))
     wanted = CONTACT_BY_REASON[reason]
     routes_given = False
     if wanted in contacts:
         contact = contacts.shown(wanted)
-        details = {**values, **_contact_values(contact), "team_name": contacts[wanted].name}
+        details = {**_contact_values(contact, texts), "team_name": contacts[wanted].name}
         if not contact.phone and not contact.email:
-            lines.append(fill(messages["handoff_web_page"], details))
+            lines.append(texts.render("handoff_web_page", **details))
         elif contact.hours.is_open(now):
-            lines.append(fill(messages["handoff_open"], details))
+            lines.append(texts.render("handoff_open", **details))
         elif reason == CLINICAL and "hotline" in contacts:
-            lines.append(fill(messages["handoff_clinical_out_of_hours"], values))
+            lines.append(texts.render("handoff_clinical_out_of_hours"))
             routes_given = True
             contact = contacts.shown("hotline")
         else:
             opening = contact.hours.next_opening(now)
-            lines.append(
-                fill(
-                    messages["handoff_closed"],
-                    {**details, "next_opening": describe_time(opening, now) if opening else "soon"},
-                )
-            )
+            when = describe_time(opening, now) if opening else texts.render("handoff_opening_unknown")
+            lines.append(texts.render("handoff_closed", **details, next_opening=when))
         chosen.append(contact)
     if not routes_given:
-        lines.append(fill(messages["handoff_emergency"], values))
+        lines.append(texts.render("handoff_emergency"))
     return HandoffPlan(reason, chosen, lines)
 
 
-def _contact_values(contact: Contact) -> Dict[str, str]:
+def _contact_values(contact: Contact, texts: SystemTexts) -> Dict[str, str]:
     return {
         "contact_name": contact.name,
         "contact_phone": contact.phone,
         "contact_url": contact.url,
         "contact_hours": contact.hours_text if contact.hours_text.startswith("24") else f"({contact.hours_text})",
-        "contact_how": contact.how or "ask the ward",
+        "contact_how": contact.how or texts.render("handoff_how_unknown"),
     }
 
 
-def contact_buttons(contacts: List[Contact]) -> List[Dict[str, str]]:
+def contact_buttons(contacts: List[Contact], texts: SystemTexts) -> List[Dict[str, str]]:
     """``tel:`` and ``mailto:`` buttons (the widget opens them as links)."""
     buttons = []
     for contact in contacts:
         if contact.phone:
-            buttons.append({"title": f"Call {contact.name}", "payload": contact.tel_link})
+            buttons.append({"title": texts.render("handoff_call_button", contact_name=contact.name),
+                            "payload": contact.tel_link})  # fmt: skip
         if contact.email:
-            buttons.append({"title": f"Email {contact.name}", "payload": contact.mailto_link})
+            buttons.append({"title": texts.render("handoff_email_button", contact_name=contact.name),
+                            "payload": contact.mailto_link})  # fmt: skip
     return buttons
 
 
@@ -158,10 +156,11 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         now = now_uk((tracker.latest_message or {}).get("metadata"))
-        plan = plan_handoff(handoff_reason(tracker), now, load_contacts(), load_system_messages())
+        texts = system_texts()  # watched: an edit is live at once, a broken edit keeps the last good version
+        plan = plan_handoff(handoff_reason(tracker), now, texts)
         dispatcher.utter_message(
             text="\n\n".join(plan.lines),
-            buttons=contact_buttons(plan.contacts) or None,
+            buttons=contact_buttons(plan.contacts, texts) or None,
             json_message=contact_card(plan) if plan.contacts else None,
         )
         return [SlotSet(HANDOFF_REASON_SLOT, plan.reason)]

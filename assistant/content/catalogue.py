@@ -30,8 +30,8 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from assistant.content import CONTENT_DIR, ROOT
-from assistant.content.opening_hours import UK_TZ
 from assistant.content.site_pages import SITE_DIR, PageError, read_page, site_pages, visible_text
+from assistant.content.watched import yaml_files
 from assistant.settings import settings
 
 RESPONSES_DIR = ROOT / "data" / "responses"
@@ -181,10 +181,6 @@ def live_responses_dir(configured: Optional[str] = None) -> Path:
         return settings().responses_dir
     path = Path(configured)
     return path if path.is_absolute() else ROOT / path
-
-
-def yaml_files(directory: Path) -> List[Path]:
-    return sorted(p for p in directory.glob("*.yml") if p.is_file()) if directory.is_dir() else []
 
 
 def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional[FileError]]:
@@ -371,32 +367,3 @@ def load_catalogue(
     _collect(yaml_files(nlu_dir), read_examples, catalogue.examples, catalogue.file_errors)
     _collect(sorted(tests_dir.glob("test_*.yml")), read_tests, catalogue.tests, catalogue.file_errors)
     return catalogue
-
-
-def as_date(value: Any) -> Optional[dt.date]:
-    """A ``YYYY-MM-DD`` date from the files (quoted or not), or None."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-
-
-def today_uk() -> dt.date:
-    """Today's date in the UK: review-by dates end at UK midnight, whatever the server's time zone."""
-    return dt.datetime.now(tz=UK_TZ).date()
-
-
-def review_passed(metadata: Dict[str, Any], today: dt.date) -> bool:
-    """True when an answer carries a review-by date that has passed (or that cannot be read).
-
-    Fail safe: an answer whose ``review_by`` is there but unreadable is treated as overdue. Responses
-    without ``review_by`` (greetings, the urgent-help message) are never affected.
-    """
-    if "review_by" not in metadata:
-        return False
-    review_by = as_date(metadata.get("review_by"))
-    return review_by is None or review_by < today

@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 import yaml
 
+from assistant.content.dates import as_date
 from assistant.content.opening_hours import DAY_TYPES, OpeningHours, parse_opening_hours
 from assistant.settings import settings
 
@@ -126,15 +127,6 @@ def contacts_path() -> Path:
     return settings().contacts_file
 
 
-def _as_date(value: Any) -> Optional[dt.date]:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def _hours_text(raw: Union[str, Mapping[str, str]]) -> str:
     if isinstance(raw, str):
         return "24 hours a day, 7 days a week" if raw.strip() == "24/7" else raw
@@ -152,7 +144,7 @@ def check_contacts_data(data: Any) -> List[Problem]:
     problems: List[Problem] = []
     if not isinstance(data, dict) or not isinstance(data.get("contacts"), dict) or not data["contacts"]:
         return [Problem("error", "", "contacts", "the file must have a 'contacts:' section with at least one contact")]
-    if _as_date(data.get("checked")) is None:
+    if as_date(data.get("checked")) is None:
         problems.append(Problem("error", "", "checked", "the file needs a 'checked:' date written as YYYY-MM-DD"))
     for key, entry in data["contacts"].items():
         if not isinstance(entry, dict):
@@ -179,7 +171,7 @@ def check_contacts_data(data: Any) -> List[Problem]:
                 parse_opening_hours(entry["hours"])
             except ValueError as error:
                 problems.append(Problem("error", key, "hours", str(error)))
-        if "checked" in entry and _as_date(entry.get("checked")) is None:
+        if "checked" in entry and as_date(entry.get("checked")) is None:
             problems.append(Problem("error", key, "checked", "write the date as YYYY-MM-DD"))
         if "confirmed" in entry and not isinstance(entry.get("confirmed"), bool):
             problems.append(Problem("error", key, "confirmed", "write yes/no as true or false"))
@@ -235,7 +227,7 @@ def parse_contacts(data: Any) -> Contacts:
     errors = [p for p in check_contacts_data(data) if p.severity == "error"]
     if errors:
         raise ContactsError("The contacts file has problems:\n" + "\n".join(f"  - {p}" for p in errors))
-    contacts = Contacts(checked=_as_date(data["checked"]))  # type: ignore[arg-type]
+    contacts = Contacts(checked=as_date(data["checked"]))  # type: ignore[arg-type]
     for key, entry in data["contacts"].items():
         contacts.by_key[key] = Contact(
             key=key,
@@ -246,7 +238,7 @@ def parse_contacts(data: Any) -> Contacts:
             hours=parse_opening_hours(entry["hours"]),
             hours_text=_hours_text(entry["hours"]),
             source=str(entry["source"]),
-            checked=_as_date(entry["checked"]),  # type: ignore[arg-type]
+            checked=as_date(entry["checked"]),  # type: ignore[arg-type]
             confirmed=bool(entry["confirmed"]),
             url=str(entry.get("url") or ""),
             fallback=str(entry.get("fallback") or "").strip(),

@@ -38,14 +38,13 @@ from assistant.content.catalogue import (
     WIDGET_TEXT,
     Answer,
     Catalogue,
-    as_date,
     load_catalogue,
     read_sources,
     read_yaml,
     source_items,
-    today_uk,
 )
 from assistant.content.contacts import ContactsError, check_contacts_data, contacts_path, read_contacts_yaml
+from assistant.content.dates import as_date, today_uk
 from assistant.content.similarity import near_same, normalise, similar_pairs
 from assistant.content.site_pages import as_sentences
 from assistant.content.system_messages import EXTRA_VALUES, URGENT_ROUTES

@@ -4,18 +4,32 @@ Why a module of its own: the Rasa server (NLG, channels) and the action server (
 same texts the same way, and the action server must not load the Rasa server's code to do so. Every
 text may use the contacts' placeholders (``{hotline_phone}``, see :mod:`assistant.content.contacts`) and
 ``{urgent_routes}``: the one text that says where to get urgent help, written once in that file.
+
+Both files are watched (:mod:`assistant.content.watched`): an edit is live at the next message, a broken
+edit keeps the last good version. A text past its review-by date is held back like an answer: patients get
+``text_under_review`` instead, except the texts that point to urgent help (:data:`NEVER_HELD_BACK`), which
+must always be there.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Pattern, Tuple
+from typing import Any, Dict, Optional, Pattern, Tuple
 
 import yaml
 
 from assistant.content import CONTENT_DIR
-from assistant.content.contacts import Contacts
+from assistant.content.contacts import Contacts, load_contacts
+from assistant.content.dates import review_passed, today_uk
+from assistant.content.watched import Watched, watched_file
+from assistant.settings import settings
+
+logger = logging.getLogger(__name__)
 
 SYSTEM_MESSAGES_PATH = CONTENT_DIR / "system_messages.yml"
 # How the widget, the end-to-end scenarios and the trial recognise two replies the assistant makes itself (by
@@ -24,6 +38,13 @@ SYSTEM_MESSAGES_PATH = CONTENT_DIR / "system_messages.yml"
 CLARIFY_ANSWER_ID = "clarify"
 DEGRADED_ANSWER_ID = "service_degraded"
 URGENT_ROUTES = "urgent_routes"
+TEXT_UNDER_REVIEW = "text_under_review"
+ANSWER_UNDER_REVIEW = "answer_under_review"
+# Never held back when overdue: where to get urgent help must always be there, and the texts shown instead of a
+# held-back one cannot be held back themselves.
+NEVER_HELD_BACK = frozenset(
+    {URGENT_ROUTES, "symptom_mention_note", "handoff_emergency", TEXT_UNDER_REVIEW, ANSWER_UNDER_REVIEW}
+)
 # The values the code gives a message where it renders it, besides the placeholders every text may use.
 _HANDOFF_VALUES = (
     "contact_name",
@@ -39,13 +60,20 @@ EXTRA_VALUES: Dict[str, Tuple[str, ...]] = {
     "handoff_open": _HANDOFF_VALUES,
     "handoff_closed": _HANDOFF_VALUES,
     "handoff_web_page": _HANDOFF_VALUES,
+    "handoff_call_button": ("contact_name",),
+    "handoff_email_button": ("contact_name",),
 }
+
+
+def load_system_responses(path: Path = SYSTEM_MESSAGES_PATH) -> Dict[str, Dict[str, Any]]:
+    """The texts the assistant adds itself (``content/system_messages.yml``), by name, with their metadata."""
+    responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+    return {str(name): dict(variations[0]) for name, variations in responses.items()}
 
 
 def load_system_messages(path: Path = SYSTEM_MESSAGES_PATH) -> Dict[str, str]:
     """The texts the assistant adds itself (``content/system_messages.yml``), by name."""
-    responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
-    return {str(name): str(variations[0]["text"]) for name, variations in responses.items()}
+    return {name: str(response["text"]) for name, response in load_system_responses(path).items()}
 
 
 def placeholder_values(contacts: Contacts, messages: Dict[str, str]) -> Dict[str, str]:
@@ -66,3 +94,64 @@ def fill(text: str, values: Dict[str, Any], pattern: Pattern[str] = PLACEHOLDER)
     for the demo web pages, whose placeholders are written ``{{name}}`` (:mod:`assistant.content.web_texts`).
     """
     return pattern.sub(lambda match: str(values.get(match.group(1), match.group(0))), text)
+
+
+@dataclass
+class SystemTexts:
+    """The system texts with the contacts their placeholders are filled from, both watched, each rendered text
+    kept as its last good version (every text is rendered once at start-up, so there always is one)."""
+
+    contacts: Watched[Contacts]
+    responses: Watched[Dict[str, Dict[str, Any]]]
+
+    def __post_init__(self) -> None:
+        self._last_good: Dict[str, str] = {}
+        values = self.placeholder_values()
+        for key, response in self.responses.current().items():  # a broken text stops the server, not a patient
+            self._last_good[key] = fill(str(response["text"]), values)
+
+    @property
+    def messages(self) -> Dict[str, str]:
+        return {name: str(response["text"]) for name, response in self.responses.current().items()}
+
+    def placeholder_values(self) -> Dict[str, str]:
+        return placeholder_values(self.contacts.current(), self.messages)
+
+    def held_back(self, key: str, today: Optional[dt.date] = None) -> bool:
+        """Whether ``key`` is past its review-by date and must not be shown (never the urgent texts)."""
+        response = self.responses.current().get(key) or {}
+        return key not in NEVER_HELD_BACK and review_passed(response.get("metadata") or {}, today or today_uk())
+
+    def render(self, key: str, **extra: Any) -> str:
+        """The text with its placeholders filled (``text_under_review`` instead when it is overdue); the last
+        good rendering if this one fails."""
+        if self.held_back(key):
+            logger.warning("System text %s is past its review-by date: not shown", key)
+            key, extra = TEXT_UNDER_REVIEW, {}
+        try:
+            text = fill(self.messages[key], {**self.placeholder_values(), **extra})
+        except Exception:
+            logger.exception("Could not render system text %s; using its last good version", key)
+            return fill(self._last_good[key], extra)
+        if not extra:
+            self._last_good[key] = text
+        return text
+
+    def response(self, key: str, **extra: Any) -> Dict[str, Any]:
+        """The text as a response: rendered, with its buttons (titles filled the same way) when it has some."""
+        response: Dict[str, Any] = {"text": self.render(key, **extra)}
+        buttons = (self.responses.current().get(key) or {}).get("buttons")
+        if buttons:
+            values = {**self.placeholder_values(), **extra}
+            response["buttons"] = [{k: fill(str(v), values) for k, v in button.items()} for button in buttons]
+        return response
+
+
+@lru_cache(maxsize=4)
+def _system_texts(contacts_file: Path, messages_file: Path) -> SystemTexts:
+    return SystemTexts(watched_file(contacts_file, load_contacts), watched_file(messages_file, load_system_responses))
+
+
+def system_texts() -> SystemTexts:
+    """This process's system texts and contacts (the files named by the settings), watched."""
+    return _system_texts(settings().contacts_file, SYSTEM_MESSAGES_PATH)

@@ -28,14 +28,26 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Protocol, Sequence, Set, Tuple
 
-from assistant.content.catalogue import live_responses_dir, read_answers, read_yaml, yaml_files
+from assistant.content.catalogue import live_responses_dir, read_answers, read_yaml
 from assistant.content.similarity import normalise
-from assistant.nlu.matcher_model import Example, sorted_examples
+from assistant.content.watched import Watched, yaml_files
+from assistant.nlu.matcher_model import Example, TrainedMatcher, sorted_examples
 
-if TYPE_CHECKING:  # pragma: no cover
-    from assistant.nlu.question_matcher import QuestionMatcher
+
+class Learner(Protocol):
+    """What the watcher needs of the question matcher (:class:`assistant.nlu.question_matcher.QuestionMatcher`)."""
+
+    examples: List[Example]
+    retrieval_intents: List[str]
+    trained_from_examples_dir: bool
+
+    @property
+    def trained(self) -> TrainedMatcher: ...
+
+    def learn(self, examples: Sequence[Example]) -> TrainedMatcher: ...
+
 
 logger = logging.getLogger(__name__)
 
@@ -143,19 +155,17 @@ def check_examples(
 class ExampleWatcher:
     """Watches one folder of example files for a :class:`QuestionMatcher` and retrains it on a good change."""
 
-    def __init__(self, directory: Path, matcher: "QuestionMatcher", interval: float) -> None:
+    def __init__(self, directory: Path, matcher: "Learner", interval: float) -> None:
         self.directory = directory
         self.matcher = matcher
         self.interval = interval
-        self._seen: Optional[Dict[Path, float]] = None
+        self.files: Optional[Watched[ExampleFiles]] = None  # read at the first look, again when they change
         self._refused: Optional[Tuple[str, ...]] = None
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="live-examples", daemon=True)
 
     @classmethod
-    def start_if_trained_from(
-        cls, directory: Path, matcher: "QuestionMatcher", interval: float
-    ) -> Optional["ExampleWatcher"]:
+    def start_if_trained_from(cls, directory: Path, matcher: "Learner", interval: float) -> Optional["ExampleWatcher"]:
         if not matcher.trained_from_examples_dir:
             logger.info("Live learning of example questions is off: this model was not trained from %s", directory)
             return None
@@ -175,35 +185,25 @@ class ExampleWatcher:
                 logger.exception("Live learning of example questions failed; the assistant keeps its current model")
             self._stop.wait(self.interval)
 
-    def _snapshot(self) -> Dict[Path, float]:
-        snapshot = {}
-        for path in yaml_files(self.directory):
-            try:
-                snapshot[path] = path.stat().st_mtime
-            except OSError:
-                continue
-        return snapshot
-
     def check_once(self) -> bool:
         """Look for a change and learn from it; True when a new model went into service."""
-        snapshot = self._snapshot()
-        if snapshot == self._seen:
+        if self.files is None:
+            self.files = Watched(self.directory, lambda _previous: read_example_files(self.directory))
+        elif not self.files.changed():
             return False
-        self._seen = snapshot
-        found = read_example_files(self.directory)
-        if not found.problems:
-            found.problems = check_examples(
-                found, set(self.matcher.trained.labels), set(self.matcher.retrieval_intents), _answer_ids()
-            )
-        if found.problems:
-            if tuple(found.problems) != self._refused:
+        found = self.files.current()
+        problems = found.problems or check_examples(
+            found, set(self.matcher.trained.labels), set(self.matcher.retrieval_intents), _answer_ids()
+        )
+        if problems:
+            if tuple(problems) != self._refused:
                 logger.error(
                     "The changed example questions in %s are NOT used (the assistant keeps the ones it had) "
                     "until these are fixed:\n  %s",
                     _shown(self.directory),
-                    "\n  ".join(found.problems),
+                    "\n  ".join(problems),
                 )
-            self._refused = tuple(found.problems)
+            self._refused = tuple(problems)
             return False
         self._refused = None
         examples = sorted_examples(found.examples)

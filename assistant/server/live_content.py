@@ -1,16 +1,16 @@
-"""The approved answers as they are now in ``data/responses/``, re-read when staff save a change.
+"""The approved answers as they are now in the served answers folder, read again when staff publish a change.
 
-Why: changing an answer's wording must not wait for a retrain (7–15 minutes here). The trained model
-only decides *which* answer fits (by its id, ``utter_cart/what_is``); the text a patient receives is
-taken from the content files at that moment. A file is re-read when its modification time changes.
+Why: changing an answer's wording must not wait for a retrain. The trained model only decides *which* answer
+fits (by its id, ``utter_cart/what_is``); the text a patient receives is taken from the content files at that
+moment (a watched folder, :mod:`assistant.content.watched`).
 
-An edit is served only if it passes the content check's errors for that answer (banned phrase, link
-off the allow-list, typed phone number, unknown placeholder, broken metadata); otherwise the answer's
-last good version stays live and the problem is logged. A file broken by an edit keeps its last good
-version; an answer missing from the files falls back to the text the model was trained with.
+An edit is served only if it passes the content check's errors for that answer (banned phrase, link off the
+allow-list, typed phone number, unknown placeholder, broken metadata); otherwise the answer's last good version
+stays live and the problem is logged. A file that cannot be read keeps its answers' last good versions; an
+answer missing from the files falls back to the text the model was trained with.
 
-The content directory is ``responses_dir`` under ``nlg:`` in ``endpoints.yml``, else
-``$CONTENT_RESPONSES_DIR``, else ``data/responses``.
+The folder is ``responses_dir`` under ``nlg:`` in ``endpoints.yml``, else ``responses_dir`` in
+``assistant/settings.py`` (``data/responses``).
 """
 
 from __future__ import annotations
@@ -18,35 +18,48 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
-from assistant.content.catalogue import Answer, read_answers, today_uk, yaml_files
+from assistant.content.catalogue import read_answers
+from assistant.content.dates import today_uk
 from assistant.content.rules import ContentChecker
+from assistant.content.watched import Watched, yaml_files
 
 logger = logging.getLogger(__name__)
 
 Responses = Dict[str, List[Dict[str, Any]]]
 
 
-@dataclass
-class _FileState:
-    mtime: float
-    responses: Responses
+@dataclass(frozen=True)
+class LiveResponses:
+    """The answers fit to show, by file (so a file that breaks keeps its own last good answers) and merged."""
+
+    by_file: Dict[str, Responses] = field(default_factory=dict)
+
+    @property
+    def merged(self) -> Responses:
+        merged: Responses = {}
+        for responses in self.by_file.values():
+            merged.update(responses)
+        return merged
 
 
-@dataclass
-class LiveAnswers:
-    """``utter_<topic>/<name>`` → [response] from the content files, reloaded when a file changes."""
-
-    directory: Path
-    _files: Dict[Path, _FileState] = field(default_factory=dict)
-    _merged: Responses = field(default_factory=dict)
-
-    @staticmethod
-    def _servable(answers: List[Answer], previous: Responses) -> Responses:
-        """The answers fit to show: an edit with errors keeps the previous version (or the model's text)."""
+def servable_answers(directory: Path, previous: Optional[LiveResponses]) -> LiveResponses:
+    """Every answer of the folder fit to show; an answer whose edit has errors keeps its previous version (or
+    the model's text), and a file that cannot be read keeps all of its previous answers."""
+    before = previous.by_file if previous else {}
+    by_file: Dict[str, Responses] = {}
+    checker = ContentChecker.for_single_answers(today_uk())
+    for path in yaml_files(directory):
+        old = before.get(str(path), {})
+        answers, error = read_answers(path)
+        if error is not None:
+            logger.error(
+                "Content file %s:%s cannot be read (%s); serving its last good version", path, error.line, error.message
+            )
+            by_file[str(path)] = old
+            continue
         responses: Responses = {}
-        checker = ContentChecker.for_single_answers(today_uk())
         for answer in answers:
             name = f"utter_{answer.key}"
             errors = checker.answer_errors(answer)
@@ -60,41 +73,12 @@ class LiveAnswers:
                 answer.line,
                 "; ".join(f.message for f in errors),
             )
-            if name in previous:
-                responses[name] = previous[name]
-        return responses
+            if name in old:
+                responses[name] = old[name]
+        by_file[str(path)] = responses
+    return LiveResponses(by_file)
 
-    def current(self) -> Responses:
-        """The answers now on disk (cheap when nothing changed: one ``stat`` per file)."""
-        paths = yaml_files(self.directory)
-        changed = set(self._files) != set(paths)
-        for path in paths:
-            try:
-                mtime = path.stat().st_mtime
-            except OSError:
-                continue
-            state = self._files.get(path)
-            if state is not None and state.mtime == mtime:
-                continue
-            changed = True
-            answers, error = read_answers(path)
-            if error is not None:
-                logger.error(
-                    "Content file %s:%s cannot be read after an edit (%s); serving its last good version",
-                    path,
-                    error.line,
-                    error.message,
-                )
-                self._files[path] = _FileState(mtime, state.responses if state else {})
-                continue
-            self._files[path] = _FileState(mtime, self._servable(answers, state.responses if state else {}))
-            if state is not None:
-                logger.info("Reloaded answers from %s", path)
-        for gone in set(self._files) - set(paths):
-            del self._files[gone]
-        if changed:
-            merged: Responses = {}
-            for state in self._files.values():
-                merged.update(state.responses)
-            self._merged = merged
-        return self._merged
+
+def live_answers(directory: Path) -> Watched[LiveResponses]:
+    """The answers of ``directory`` as they are now (cheap when nothing changed: one ``stat`` per file)."""
+    return Watched(directory, lambda previous: servable_answers(directory, previous), name=f"answers in {directory}")

@@ -5,21 +5,22 @@ when the action server is down. Loaded by ``endpoints.yml`` (``nlg: type: assist
 it extends Rasa's own templated generator:
 
 - ``{hotline_phone}``-style placeholders are filled from ``content/contacts.yml`` (the one place staff
-  change a number); the file is re-read when it changes, and a broken file stops the server at start;
-- a question that only *mentions* a symptom gets the Hotline line under its answer;
+  change a number); every content file it reads is watched (:mod:`assistant.content.watched`): an edit is
+  live at the next message, a broken one keeps the last good version, a broken file stops the server at start;
+- a question that only *mentions* a symptom gets the urgent routes under its answer;
 - the "Did you mean…?" response offers the closest catalogue answers as buttons (answer id ``clarify``);
-- catalogue answers are served as they are now in ``data/responses/`` (staff wording edits are live
-  in seconds, no retrain: :mod:`assistant.server.live_content`), falling back to the model's own text;
-- an answer whose review-by date has passed is never shown: the patient is told the information is
-  being updated and given the team's contact (``answer_under_review`` in content/system_messages.yml).
+- catalogue answers are served as they are now in the served answers folder (wording edits are live in
+  seconds, no retrain: :mod:`assistant.server.live_content`), falling back to the model's own text;
+- a text whose review-by date has passed is never shown: an answer gives way to ``answer_under_review`` (the
+  information is being updated, the team's contact), any other text to ``text_under_review``; the urgent-help
+  message never does.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, Generic, List, Optional, Text, TypeVar
+from typing import Any, Dict, List, Optional, Text
 
 import yaml
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
@@ -33,52 +34,29 @@ from assistant.content.catalogue import (
     Source,
     live_responses_dir,
     read_sources,
-    review_passed,
     source_items,
-    today_uk,
 )
-from assistant.content.contacts import contacts_path, load_contacts
-from assistant.content.system_messages import CLARIFY_ANSWER_ID, fill, load_system_messages, placeholder_values
+from assistant.content.dates import review_passed, today_uk
+from assistant.content.system_messages import (
+    ANSWER_UNDER_REVIEW,
+    CLARIFY_ANSWER_ID,
+    TEXT_UNDER_REVIEW,
+    fill,
+    system_texts,
+)
+from assistant.content.watched import watched_file
 from assistant.nlu import ANSWER_CANDIDATES_KEY
 from assistant.nlu.other_language import LANGUAGE_KEY
 from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY
-from assistant.server.live_content import LiveAnswers
+from assistant.server.live_content import live_answers
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 CLARIFY_RESPONSE = "utter_clarify"
 OTHER_LANGUAGE_RESPONSE = "utter_other_language"
 URGENT_RESPONSE = "utter_urgent_help"
-UNDER_REVIEW_MESSAGE = "answer_under_review"
-
-
-class WatchedFile(Generic[T]):
-    """A staff-edited file, re-read when its modification time changes, so an edit goes live at once.
-
-    A file that cannot be read at start stops the server (``parse`` raises); an edit that breaks it later
-    keeps the last good version in service and is logged.
-    """
-
-    def __init__(self, path: Path, parse: Callable[[Path], T]) -> None:
-        self.path = path
-        self.parse = parse
-        self._mtime = path.stat().st_mtime
-        self._value = parse(path)
-
-    def current(self) -> T:
-        try:
-            mtime = self.path.stat().st_mtime
-        except OSError:
-            return self._value
-        if mtime != self._mtime:
-            try:
-                self._value = self.parse(self.path)
-                logger.info("Reloaded %s", self.path)
-            except Exception:  # keep serving the last good version rather than break every answer
-                logger.exception("%s is broken after an edit; still using the last good version", self.path)
-            self._mtime = mtime
-        return self._value
+# Never held back when overdue: where to get urgent help must always be there.
+NEVER_HELD_BACK = frozenset({URGENT_RESPONSE})
 
 
 def _sources(path: Path) -> Dict[str, Source]:
@@ -90,32 +68,6 @@ def _sources(path: Path) -> Dict[str, Source]:
 
 def _translations(path: Path) -> Dict[str, Dict[str, Any]]:
     return dict((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("languages") or {})
-
-
-class SystemMessages:
-    """``content/system_messages.yml`` with contact placeholders filled from the watched contacts file."""
-
-    def __init__(self) -> None:
-        self.contacts = WatchedFile(contacts_path(), load_contacts)
-        self.messages = load_system_messages()
-        self._last_good: Dict[str, str] = {}
-        for key in self.messages:  # a message that cannot be rendered stops the server at start, not a patient
-            self._last_good[key] = fill(self.messages[key], self.placeholder_values())
-
-    def placeholder_values(self) -> Dict[str, str]:
-        return placeholder_values(self.contacts.current(), self.messages)
-
-    def render(self, key: str, **extra: Any) -> str:
-        """The message with its placeholders filled; the last good rendering if this one fails (the server
-        renders every message once at start-up, so there always is one)."""
-        try:
-            text = fill(self.messages[key], {**self.placeholder_values(), **extra})
-        except Exception:
-            logger.exception("Could not render system message %s; using its last good version", key)
-            return fill(self._last_good[key], extra)
-        if not extra:
-            self._last_good[key] = text
-        return text
 
 
 def _fill_all(value: Any, values: Dict[str, Any]) -> Any:
@@ -143,23 +95,18 @@ def shown_sources(listed: Dict[str, Source], metadata: Dict[str, Any]) -> List[D
     return shown
 
 
-@lru_cache(maxsize=1)
-def system_messages() -> SystemMessages:
-    """The Rasa server's one :class:`SystemMessages` (shared by the NLG and the channels)."""
-    return SystemMessages()
-
-
 class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's templated NLG plus contact placeholders, symptom notes and answer suggestions."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
         configured = (endpoint_config.kwargs or {}).get("responses_dir") if endpoint_config else None
-        self.live_answers = LiveAnswers(live_responses_dir(configured))
-        self._live: Dict[str, Any] = self.live_answers.current()
+        self.live_answers = live_answers(live_responses_dir(configured))
+        self._live_state = self.live_answers.current()
+        self._live: Dict[str, Any] = self._live_state.merged
         super().__init__(domain.responses if domain else {})
-        self.system = system_messages()
-        self.sources = WatchedFile(SOURCES_PATH, _sources)
-        self.translations = WatchedFile(OTHER_LANGUAGES_PATH, _translations)
+        self.system = system_texts()
+        self.sources = watched_file(SOURCES_PATH, _sources)
+        self.translations = watched_file(OTHER_LANGUAGES_PATH, _translations)
 
     @property
     def responses(self) -> Dict[str, Any]:
@@ -175,10 +122,10 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
 
     def _refresh_responses(self) -> None:
         """Answers as staff last saved them, over the model's own responses (kept for anything missing)."""
-        live = self.live_answers.current()
-        if live is not self._live:
-            self._live = live
-            self._responses = {**self._model_responses, **live}
+        state = self.live_answers.current()
+        if state is not self._live_state:
+            self._live_state, self._live = state, state.merged
+            self._responses = {**self._model_responses, **self._live}
 
     def placeholder_values(self) -> Dict[str, str]:
         return self.system.placeholder_values()
@@ -207,8 +154,8 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         if response is None:
             return None
         metadata = response.get("metadata") or {}
-        if "/" in utter_action and review_passed(metadata, today_uk()):  # catalogue answers only: the
-            response = self._under_review(utter_action, response, values)  # urgent message is never withheld
+        if utter_action not in NEVER_HELD_BACK and review_passed(metadata, today_uk()):
+            response = self._under_review(utter_action, response)
         elif metadata.get("answer_id") and metadata.get("source"):
             response["metadata"] = {**metadata, "sources": shown_sources(self.sources.current(), metadata)}
         parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
@@ -231,15 +178,13 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
                 return str(question)
         return None
 
-    def _under_review(self, utter_action: str, response: Dict[str, Any], values: Dict[str, Any]) -> Dict[str, Any]:
-        """What a patient gets instead of an answer past its review-by date (never the stale text)."""
+    def _under_review(self, utter_action: str, response: Dict[str, Any]) -> Dict[str, Any]:
+        """What a patient gets instead of a text past its review-by date (never the stale text): for an answer,
+        ``answer_under_review`` (the team's contact); for any other text, ``text_under_review``."""
         metadata = response.get("metadata") or {}
-        logger.warning("Answer %s is past its review-by date (%s): not shown", utter_action, metadata.get("review_by"))
-        return {
-            "text": self.system.render(UNDER_REVIEW_MESSAGE),
-            "buttons": [{"title": "Talk to a person", "payload": "/handoff"}],
-            "metadata": {"answer_id": metadata.get("answer_id"), "withheld": "review_by_passed"},
-        }
+        logger.warning("%s is past its review-by date (%s): not shown", utter_action, metadata.get("review_by"))
+        instead = self.system.response(ANSWER_UNDER_REVIEW if "/" in utter_action else TEXT_UNDER_REVIEW)
+        return {**instead, "metadata": {"answer_id": metadata.get("answer_id"), "withheld": "review_by_passed"}}
 
     def _in_their_language(self, response: Dict[str, Any], language: Any, values: Dict[str, Any]) -> None:
         """The notice in the patient's language when there is a translation (marked as awaiting review until a

@@ -18,9 +18,8 @@ from typing import Any, Dict, List, Optional
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.content.system_messages import DEGRADED_ANSWER_ID
+from assistant.content.system_messages import DEGRADED_ANSWER_ID, system_texts
 from assistant.nlu.urgent_symptoms import URGENT_INTENT
-from assistant.server.nlg import system_messages
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ async def reply_without_store(agent: Any, sender: str, text: str) -> List[Dict[s
     return [
         {
             "recipient_id": sender,
-            "text": system_messages().render("service_degraded"),
+            "text": system_texts().render("service_degraded"),
             "metadata": {"answer_id": DEGRADED_ANSWER_ID},
         }
     ]

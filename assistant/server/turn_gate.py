@@ -24,7 +24,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from assistant.server.nlg import system_messages
+from assistant.content.system_messages import system_texts
 from assistant.server.rate_limit import chat_rate_limiter
 from assistant.server.storage_failure import reply_without_store
 
@@ -40,8 +40,8 @@ OK, BAD_REQUEST, TOO_LONG, RATE_LIMITED = 200, 400, 413, 429
 
 
 def system_text(key: str, **extra: Any) -> str:
-    """A message from ``content/system_messages.yml`` with contacts filled in (see ``SystemMessages``)."""
-    return system_messages().render(key, **extra)
+    """A message from ``content/system_messages.yml`` with contacts filled in (see ``SystemTexts``)."""
+    return system_texts().render(key, **extra)
 
 
 def message_limit(agent: Any) -> int:

@@ -24,12 +24,11 @@ from assistant.content.catalogue import (
     TRANSLATION,
     WIDGET_TEXT,
     Catalogue,
-    as_date,
     load_catalogue,
     source_items,
-    today_uk,
 )
 from assistant.content.contacts import ContactsError, load_contacts
+from assistant.content.dates import as_date, today_uk
 from assistant.content.rules import (
     ContentRules,
     Finding,
@@ -45,7 +44,7 @@ from assistant.content.web_texts import (
     LABEL_PREFIX,
     RenderError,
     read_widget_texts,
-    settings,
+    setting_values_for_texts,
     text_values,
     widget_labels,
 )
@@ -101,7 +100,7 @@ def _placeholder_values() -> Dict[str, str]:
     """Contacts, ``{urgent_routes}``, the settings and the widget's labels, as the patient sees them (the same
     values the assistant and the website widget's build use); an unknown placeholder stays visible, as it would."""
     try:
-        values = text_values(load_contacts(), load_system_messages(), settings())
+        values = text_values(load_contacts(), load_system_messages(), setting_values_for_texts())
         values.update({LABEL_PREFIX + name: text for name, text in widget_labels(read_widget_texts()).items()})
         return values
     except (ContactsError, RenderError):

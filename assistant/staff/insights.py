@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
-from assistant.content.catalogue import ROOT, today_uk
+from assistant.content.catalogue import ROOT
+from assistant.content.dates import today_uk
 from assistant.content.opening_hours import UK_TZ
 from assistant.content.similarity import group_similar
 from assistant.privacy import redaction

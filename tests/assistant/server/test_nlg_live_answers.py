@@ -175,3 +175,31 @@ async def test_did_you_mean_never_suggests_a_withheld_answer(content):
         "intent": {"name": "nlu_fallback", "confidence": 0.3}, "answer_candidates": ["cart/what_is", "jacie/what_is"]})])
     reply = await nlg.generate("utter_clarify", tracker, "rest")
     assert [b["title"] for b in reply["buttons"]] == ["What is JACIE?"]
+
+
+async def test_an_overdue_domain_response_is_held_back_but_urgent_help_never_is(nlg_with_domain_response):
+    nlg, tracker = nlg_with_domain_response
+    greeting = await nlg.generate("utter_greet", tracker, "rest")
+    assert greeting["text"].startswith("Sorry, this part of the chat is being updated")
+    assert greeting["metadata"]["withheld"] == "review_by_passed"
+    assert greeting["buttons"] == [{"title": "Talk to a person", "payload": "/handoff"}]
+    urgent = await nlg.generate("utter_urgent_help", tracker, "rest")
+    assert "Please get help now" in urgent["text"] and "withheld" not in urgent.get("metadata", {})
+
+
+@pytest.fixture
+def nlg_with_domain_response(tmp_path, configure):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.server.nlg import ContentNaturalLanguageGenerator
+
+    configure(responses_dir=tmp_path)
+    overdue = {"source": "The assistant's own wording (no facts)", "checked": "2025-01-01", "reviewer": "",
+               "approved": "", "review_by": "2025-06-01"}
+    nlg = ContentNaturalLanguageGenerator()
+    nlg.responses = {
+        "utter_greet": [{"text": "Hello.", "metadata": overdue}],
+        "utter_urgent_help": [{"text": "**Please get help now.** Call {emergency_phone}.",
+                               "metadata": {**overdue, "answer_id": "urgent_help"}}],
+    }
+    return nlg, DialogueStateTracker("someone", [])
