@@ -160,7 +160,10 @@ class OtherLanguageSigns:
         self.word_lists = list(word_lists)
         self.is_english = is_english
         self._character_patterns = {
-            id(phrase): _character_regex(phrase.words) for w in self.word_lists if w.without_spaces for phrase in w.phrases
+            id(phrase): _character_regex(phrase.words)
+            for w in self.word_lists
+            if w.without_spaces
+            for phrase in w.phrases
         }
 
     @classmethod
@@ -174,7 +177,11 @@ class OtherLanguageSigns:
         signs: List[str] = []
         languages: List[str] = []
         for word_list in self.word_lists:
-            found = self._in_characters(word_list, normalised) if word_list.without_spaces else self._in_words(word_list, typed, normalised)
+            found = (
+                self._in_characters(word_list, normalised)
+                if word_list.without_spaces
+                else self._in_words(word_list, typed, normalised)
+            )
             if found:
                 signs += [sign for sign in found if sign not in signs]
                 if word_list.reply_in not in languages:
@@ -196,7 +203,10 @@ class OtherLanguageSigns:
                 if phrase.sign in found:
                     continue
                 # A phrase made only of English words is the English detector's to judge.
-                if any(not all(self.is_english(typed[i]) for i in matched) for matched in _match_from(phrase.words, forms, start)):
+                if any(
+                    not all(self.is_english(typed[i]) for i in matched)
+                    for matched in _match_from(phrase.words, forms, start)
+                ):
                     found.append(phrase.sign)
         return found
 
@@ -209,7 +219,9 @@ def _forms(word: str, attached_before: Sequence[str]) -> Tuple[str, ...]:
     """The word, and the word without the short words written joined to it ("بالصدر" → "الصدر", "صدر")."""
     forms = [word]
     for _ in range(3):
-        shorter = next((word[len(a) :] for a in attached_before if word.startswith(a) and len(word) - len(a) >= 2), None)
+        shorter = next(
+            (word[len(a) :] for a in attached_before if word.startswith(a) and len(word) - len(a) >= 2), None
+        )
         if shorter is None:
             break
         word = shorter
@@ -247,4 +259,3 @@ def reply_language(found: FoundSigns, detected: Optional[str]) -> str:
     """The language to answer in: the detector's, when one of the lists that found a sign is in it (an Arabic-script
     message found by both the Arabic and the Urdu list), else the first list's."""
     return detected if detected in found.languages else found.languages[0]
-

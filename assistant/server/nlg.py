@@ -241,7 +241,9 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
             "metadata": {"answer_id": metadata.get("answer_id"), "withheld": "review_by_passed"},
         }
 
-    def _in_their_language(self, utter_action: str, response: Dict[str, Any], language: Any, values: Dict[str, Any]) -> None:
+    def _in_their_language(
+        self, utter_action: str, response: Dict[str, Any], language: Any, values: Dict[str, Any]
+    ) -> None:
         """The notice, or urgent help, in the patient's language when there is a translation (marked as awaiting
         review until a translator signs it off); urgent help keeps the English below it, for a carer to show to
         staff. In English otherwise."""
