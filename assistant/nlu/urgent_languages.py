@@ -44,7 +44,10 @@ _SAME_LETTER = str.maketrans(
         "æ": "ae",
         "œ": "oe",
         "ı": "i",
-        **dict.fromkeys("ءًٌٍَُِّْٰٕٖٜٟٔٗ٘ٙٚٛٝٞـঁ়\u200c\u200d", None),
+        **dict.fromkeys(map(chr, range(0x064B, 0x0660)), None),  # Arabic short vowels, shadda, sukun, hamza marks
+        **dict.fromkeys("\u0670\u0640\u0621", None),  # superscript alef, tatweel, lone hamza
+        **dict.fromkeys("\u0981\u09bc", None),  # Bengali chandrabindu and nukta
+        **dict.fromkeys("\u200c\u200d", None),  # zero-width (non-)joiners
     }
 )
 _LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
@@ -146,10 +149,15 @@ def load_word_lists(path: Path) -> List[WordList]:
 
 
 def _pattern(phrase: str) -> Tuple[str, ...]:
+    """ "ból * klat*" → ("bol", "*", "klat*"); a word without letters is a mistake in the list, refused at start."""
     words = []
     for word in phrase.split():
         stem = "".join(normalise(w) for w in typed_words(word))
+        if word != GAP and not stem:
+            raise ValueError(f"'{phrase}': '{word}' has no letters (write '*' alone for a gap, or 'word*')")
         words.append(GAP if word == GAP else stem + GAP if word.endswith(GAP) else stem)
+    if not words or words[0] == GAP:
+        raise ValueError(f"'{phrase}': a phrase starts with a word, not with '*'")
     return tuple(words)
 
 

@@ -160,10 +160,16 @@ async def test_urgent_help_without_a_translation_is_in_english(nlg, language):
 
 
 @pytest.mark.parametrize("code", sorted(TRANSLATIONS))
-def test_each_translation_of_urgent_help_is_governed_and_back_translated(code):
+def test_each_translation_of_urgent_help_is_back_translated_and_passes_the_content_check_as_the_notice_does(code):
+    from assistant.content.catalogue import TRANSLATION, Answer, today_uk
+    from assistant.content.rules import ERROR, ContentChecker
+
     entry = TRANSLATIONS[code]["urgent_help"]
-    assert entry["text"] and entry["back_translation"]
-    assert {"source", "checked", "translation", "reviewer", "approved", "review_by"} <= set(entry["metadata"])
+    assert entry["back_translation"] and entry["metadata"]["translation"] in ("awaiting review", "reviewed")
+    checker = ContentChecker.for_single_answers(today_uk())
+    checker.check_governed_text(Answer(f"other_language:{code}:urgent_help", CONTENT / "other_languages.yml", 1, entry,
+                                       kind=TRANSLATION))
+    assert [f.message for f in checker.findings if f.severity == ERROR] == []
 
 
 # -- the word lists ----------------------------------------------------------------------------------------------
