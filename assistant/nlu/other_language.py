@@ -43,7 +43,7 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant.nlu import ConfiguredComponent, force_intent
 
 OTHER_LANGUAGE_INTENT = "other_language"
-LANGUAGE_KEY = "language"  # ISO 639-1 code of the detected language, in the parse data
+LANGUAGE_KEY = "language"  # ISO 639-1 code of the detected language (or "und"), in the parse data
 ENGLISH = "en"
 UNDETERMINED = "und"  # another script, but no language the detector knows in it (BCP 47's "undetermined")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -81,8 +81,9 @@ class LanguageGuess:
     def language(self, text: str) -> Optional[str]:
         """The code of the language other than English the text is written in (``und`` for a script whose
         language is not known), or None when it is English, or may be."""
+        text = text or ""
         for pattern in self._ignore:
-            text = pattern.sub(" ", text or "")
+            text = pattern.sub(" ", text)
         letters = [character for character in text if character.isalpha()]
         scripts = Counter(script_of(letter) for letter in letters)
         latin = scripts.pop("LATIN", 0)
