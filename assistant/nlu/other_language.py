@@ -1,29 +1,38 @@
-"""Rasa NLU component: a message written in another language gets, in that language, a short notice.
+"""Rasa NLU component: a message written in a language the assistant cannot answer gets, first, a notice.
 
 Why: the answers are approved in English only. A patient who writes in Polish, Arabic, Chinese, Urdu,
-Spanish or Welsh should not get an English "not sure" or a wrong answer, but a notice in their language:
-this assistant answers in English, the centre can arrange an interpreter, and where to get urgent help
-(``utter_other_language``; the translations are in ``content/other_languages.yml``).
+Bengali, Spanish or Welsh should not get an English "not sure" or a wrong answer, but a notice in their
+language: this assistant answers in English, the centre can arrange an interpreter, and where to get urgent
+help (``utter_other_language``; the translations are in ``content/other_languages.yml``). Any other language
+gets the same notice in English, so that everyone's first reply gives the urgent routes.
 
-The language is detected by Lingua (``lingua-language-detector``, its models inside the PyPI package,
-nothing downloaded), in its low-accuracy mode (trigrams only: tens of MB instead of several hundred), in two
-steps. First, among English and the supported languages: is the message clearly not English? Then, among
-the supported languages and a few others (``also_detect``): which one is it? (Asked in one step, the extra
-languages made some English questions look French or German; left out, Italian looked Welsh.) Switching
-away from English must never happen to an English message with typos, so it needs strong evidence,
-checked on every English example, test message and red-flag message (tests/assistant/nlu/test_other_language.py):
+Words that say nothing about the language (``ignore``: "CAR-T", the centre's name) are left out first: in
+"CAR-T治疗后说话含糊不清" or "¿Qué es la terapia CAR-T?" they made the message look English.
 
-- Arabic script or Chinese characters: the detector's confidence reaches ``min_confidence_script``;
-- Latin script: at least ``min_words`` words (``min_words_with_accents`` when a word has letters outside
-  English's alphabet, such as ł, ñ or ŵ) and a confidence of ``min_confidence_latin``.
+- **Another script.** The assistant answers in English only, so a message written mostly in a script other
+  than the Latin alphabet (Arabic, Bengali, Devanagari, Chinese, Cyrillic, Ethiopic...) gets the notice
+  whatever its length: in Arabic script the language is told by Lingua (Arabic, Urdu or Persian; letters
+  only Urdu has decide first), Chinese characters are Chinese unless kana make them Japanese, Bengali
+  script is Bengali; any other script gets the English notice.
+- **Latin alphabet.** The language is detected by Lingua (``lingua-language-detector``, its models inside the
+  PyPI package, nothing downloaded), in its low-accuracy mode (trigrams only: tens of MB instead of several
+  hundred), in two steps. First, among English and the supported languages: is the message clearly not
+  English? Then, among the supported languages and a few others (``also_detect``): which one is it? (Asked in
+  one step, the extra languages made some English questions look French or German; left out, Italian looked
+  Welsh.) Switching away from English must never happen to an English message with typos, so it needs strong
+  evidence: at least ``min_words`` words (``min_words_with_accents`` when a word has letters outside
+  English's alphabet, such as ł, ñ or ŵ) and a confidence of ``min_confidence_latin``; checked on every
+  English example, test message and red-flag message (tests/assistant/nlu/test_other_language.py).
 
 A language detected but not supported gets the English notice. It runs before the urgent-symptom detector,
-so an English red flag in a mixed message still gets urgent help first.
+so a red flag in the same message (in English or in the patient's language) still gets urgent help first.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -34,48 +43,82 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant.nlu import ConfiguredComponent, force_intent
 
 OTHER_LANGUAGE_INTENT = "other_language"
-LANGUAGE_KEY = "language"  # ISO 639-1 code of the detected language, in the parse data
+LANGUAGE_KEY = "language"  # ISO 639-1 code of the detected language (or "und"), in the parse data
 ENGLISH = "en"
+UNDETERMINED = "und"  # another script, but no language the detector knows in it (BCP 47's "undetermined")
 _WORD = re.compile(r"[^\W\d_]+")
-_NON_LATIN_SCRIPTS = {"ar", "ur", "zh"}
+# Letters only Urdu (among the Arabic-script languages Lingua knows) writes; and Sorani Kurdish's, which Lingua
+# does not know (it would take it for Persian or Arabic).
+_URDU_LETTERS = frozenset("ٹڈڑںہھےۓ")
+_SORANI_LETTERS = frozenset("ەێۆڕڵ")
+_LANGUAGE_OF_SCRIPT = {"CJK": "zh", "BENGALI": "bn", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko"}
+
+
+def script_of(letter: str) -> str:
+    """The script of a letter, as Unicode names it: LATIN, ARABIC, CJK, BENGALI, CYRILLIC, ETHIOPIC..."""
+    return unicodedata.name(letter, "").split(" ", 1)[0]
 
 
 class LanguageGuess:
-    """Lingua restricted to a few languages, with the thresholds that keep English messages English."""
+    """Which language a message is written in, with the thresholds that keep English messages English."""
 
     def __init__(
         self,
         languages: List[str],
         also_detect: List[str],
+        ignore: List[str],
         min_words: int,
         min_words_with_accents: int,
         min_confidence_latin: float,
-        min_confidence_script: float,
     ) -> None:
         self._detector, self._codes = _detector([ENGLISH, *languages])
         self._which, self._which_codes = _detector([*languages, *also_detect])
+        self._ignore = [re.compile(pattern, re.IGNORECASE) for pattern in ignore]
         self.min_words = min_words
         self.min_words_with_accents = min_words_with_accents
         self.min_confidence_latin = min_confidence_latin
-        self.min_confidence_script = min_confidence_script
 
     def language(self, text: str) -> Optional[str]:
-        """The ISO code of a language other than English the text is clearly written in, else None."""
-        words = _WORD.findall(text or "")
+        """The code of the language other than English the text is written in (``und`` for a script whose
+        language is not known), or None when it is English, or may be."""
+        text = text or ""
+        for pattern in self._ignore:
+            text = pattern.sub(" ", text)
+        letters = [character for character in text if character.isalpha()]
+        scripts = Counter(script_of(letter) for letter in letters)
+        latin = scripts.pop("LATIN", 0)
+        if scripts and sum(scripts.values()) >= latin:
+            return self._language_in_script(text, scripts)
+        return self._language_in_latin(text)
+
+    def _language_in_script(self, text: str, scripts: "Counter[str]") -> str:
+        """Another script than the Latin alphabet: always a language the assistant cannot answer in."""
+        if scripts["HIRAGANA"] or scripts["KATAKANA"]:
+            return "ja"
+        script = scripts.most_common(1)[0][0]
+        if script != "ARABIC":
+            return _LANGUAGE_OF_SCRIPT.get(script, UNDETERMINED)
+        if _URDU_LETTERS.intersection(text):
+            return "ur"
+        if _SORANI_LETTERS.intersection(text):
+            return "ku"
+        # Without any of its own letters, Urdu is unlikely: Lingua then tells Arabic from Persian.
+        return self._which_language(text, unless="ur")
+
+    def _language_in_latin(self, text: str) -> Optional[str]:
+        words = _WORD.findall(text)
         if not words:
             return None
         best = self._detector.compute_language_confidence_values(text)[0]
-        code = self._codes[best.language]
-        if code == ENGLISH:
+        if self._codes[best.language] == ENGLISH:
             return None
-        if code in _NON_LATIN_SCRIPTS:
-            return self._which_language(text) if best.value >= self.min_confidence_script else None
         accented = any(ord(letter) > 127 for word in words for letter in word)
         needed = self.min_words_with_accents if accented else self.min_words
         return self._which_language(text) if len(words) >= needed and best.value >= self.min_confidence_latin else None
 
-    def _which_language(self, text: str) -> str:
-        return self._which_codes[self._which.compute_language_confidence_values(text)[0].language]
+    def _which_language(self, text: str, unless: str = "") -> str:
+        ranked = [self._which_codes[value.language] for value in self._which.compute_language_confidence_values(text)]
+        return next(code for code in ranked if code != unless)
 
 
 def _detector(codes: List[str]) -> Tuple[Any, Dict[Any, str]]:
@@ -102,12 +145,12 @@ class OtherLanguageDetector(ConfiguredComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {
-            "languages": ["pl", "ar", "zh", "ur", "es", "cy"],
-            "also_detect": ["fr", "de", "it", "pt", "ro"],
+            "languages": ["pl", "ar", "zh", "ur", "bn", "es", "cy"],
+            "also_detect": ["fr", "de", "it", "pt", "ro", "fa", "lt", "so", "tr"],
+            "ignore": [],
             "min_words": 5,
             "min_words_with_accents": 3,
             "min_confidence_latin": 0.99,
-            "min_confidence_script": 0.9,
         }
 
     @classmethod
@@ -116,10 +159,10 @@ class OtherLanguageDetector(ConfiguredComponent):
             LanguageGuess(
                 list(config["languages"]),
                 list(config["also_detect"]),
+                [str(pattern) for pattern in config["ignore"]],
                 int(config["min_words"]),
                 int(config["min_words_with_accents"]),
                 float(config["min_confidence_latin"]),
-                float(config["min_confidence_script"]),
             )
         )
 

@@ -9,8 +9,12 @@ reads "shivering", "shivered" and "shivers" as one word. It is built in memory w
 
 from __future__ import annotations
 
+from typing import Callable
+
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
 
 
 def build_pipeline() -> Language:
@@ -19,3 +23,12 @@ def build_pipeline() -> Language:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp
+
+
+def english_word_test(nlp: Language) -> Callable[[str], bool]:
+    """Is a lower-case word English? True for the words of the pipeline's lemma table (inflected forms and their
+    lemmas, about 40,000) and spaCy's English stop words ("the", "what", "my")."""
+    lemmatizer: Lemmatizer = nlp.get_pipe("lemmatizer")  # type: ignore[assignment]
+    table = lemmatizer.lookups.get_table("lemma_lookup")
+    lemmas = frozenset(table.values())
+    return lambda word: word in STOP_WORDS or word in lemmas or word in table

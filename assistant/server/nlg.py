@@ -159,8 +159,8 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         elif metadata.get("answer_id") and metadata.get("source"):
             response["metadata"] = {**metadata, "sources": shown_sources(self.sources.current(), metadata)}
         parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
-        if utter_action == OTHER_LANGUAGE_RESPONSE:
-            self._in_their_language(response, parse_data.get(LANGUAGE_KEY), values)
+        if utter_action in (OTHER_LANGUAGE_RESPONSE, URGENT_RESPONSE):
+            self._in_their_language(utter_action, response, parse_data.get(LANGUAGE_KEY), values)
         if utter_action == CLARIFY_RESPONSE:
             self._add_suggestions(response, parse_data.get(ANSWER_CANDIDATES_KEY) or [])
             response["metadata"] = {"answer_id": CLARIFY_ANSWER_ID, **(response.get("metadata") or {})}
@@ -186,14 +186,20 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         instead = self.system.response(ANSWER_UNDER_REVIEW if "/" in utter_action else TEXT_UNDER_REVIEW)
         return {**instead, "metadata": {"answer_id": metadata.get("answer_id"), "withheld": "review_by_passed"}}
 
-    def _in_their_language(self, response: Dict[str, Any], language: Any, values: Dict[str, Any]) -> None:
-        """The notice in the patient's language when there is a translation (marked as awaiting review until a
-        translator signs it off); the English text otherwise."""
+    def _in_their_language(
+        self, utter_action: str, response: Dict[str, Any], language: Any, values: Dict[str, Any]
+    ) -> None:
+        """The notice, or urgent help, in the patient's language when there is a translation (marked as awaiting
+        review until a translator signs it off); urgent help keeps the English below it, for a carer to show to
+        staff. In English otherwise."""
         translation = self.translations.current().get(language) if isinstance(language, str) else None
-        if not translation or not translation.get("text"):
+        if utter_action == URGENT_RESPONSE:
+            translation = (translation or {}).get("urgent_help")
+        if not isinstance(translation, dict) or not translation.get("text"):
             response["metadata"] = {**(response.get("metadata") or {}), "language": "en"}
             return
-        response["text"] = fill(str(translation["text"]), values)
+        text = fill(str(translation["text"]), values)
+        response["text"] = f"{text}\n\n{response['text']}" if utter_action == URGENT_RESPONSE else text
         meta = translation.get("metadata") or {}
         response["metadata"] = {
             **(response.get("metadata") or {}),

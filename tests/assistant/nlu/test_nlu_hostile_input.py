@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu.length_guard import LengthGuard
-from assistant.nlu.red_flags import RedFlagDetector
+from assistant.nlu.other_language import OTHER_LANGUAGE_INTENT, OtherLanguageDetector
 from assistant.nlu.urgent_symptoms import URGENT_INTENT, UrgentSymptomDetector
 from assistant.privacy.redaction import redact
+from tests.assistant.nlu.test_other_language import configured
 from tests.assistant.nlu.test_question_matcher import trained  # noqa: F401  (the small trained matcher)
 
 PAYLOADS = ["'; DROP TABLE events; --", "<script>alert('x')</script>", "<img src=x onerror=alert(1)>",
@@ -33,9 +34,15 @@ def counted(name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def urgent_component(nlp):
-    yield UrgentSymptomDetector(RedFlagDetector(nlp))
+def urgent_component():
+    """As config.yml sets it up: the English word list and the other languages' lists."""
+    yield UrgentSymptomDetector.from_config({**UrgentSymptomDetector.get_default_config(), **configured("UrgentSymptomDetector")})
     print(f"\nfuzz (NLU components): {COUNTS}")
+
+
+@pytest.fixture(scope="module")
+def language_component():
+    return OtherLanguageDetector.from_config({**OtherLanguageDetector.get_default_config(), **configured("OtherLanguageDetector")})
 
 
 def message(text: str) -> Message:
@@ -50,6 +57,15 @@ def test_urgent_symptom_detector_never_fails(urgent_component, text):
     urgent_component.process([msg])
     assert msg.get("intent")["name"] in {"cart", URGENT_INTENT}
     counted("UrgentSymptomDetector")
+
+
+@FUZZ
+@given(text=hostile_text)
+def test_other_language_detector_never_fails(language_component, text):
+    msg = message(text)
+    language_component.process([msg])
+    assert msg.get("intent")["name"] in {"cart", OTHER_LANGUAGE_INTENT}
+    counted("OtherLanguageDetector")
 
 
 @FUZZ
