@@ -74,7 +74,8 @@ def scale_env(pg_port: int, redis_port: int, action_port: int) -> Dict[str, str]
     return server_env({
         "CORS_ORIGINS": "http://127.0.0.1:8080", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_port), "DB_DATABASE": "postgres", "DB_USER": "postgres",
-        "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), **UNLIMITED})
+        "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "REDIS_PASSWORD": "",
+        **UNLIMITED})
 
 
 def stored_user_turns(pg_port: int) -> Dict[str, List[str]]:
