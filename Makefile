@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help setup run test lint train validate pytest test-stories test-e2e test-trial test-report crossval check-contacts lock clean \
-	web purge audit check-content content-report insights bench-publish bench bench-names soak test-scale
+	web purge audit check-content content-report insights bench-publish bench bench-names soak test-scale test-deploy
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench
 
 test-scale: setup  ## two Rasa replicas on PostgreSQL + Redis, 200 conversations, one restart: no turn lost; then PostgreSQL, then Redis stopped: urgent help still first
 	@scripts/test_scale.sh $(ARGS)
+
+test-deploy: setup  ## the deploy recipe (deploy/) for real without Docker: nginx + TLS, 2 replicas, action server, PostgreSQL, Redis; then its compose and Helm files checked
+	@scripts/test_deploy.sh $(ARGS)
 
 lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
 	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in

@@ -131,7 +131,7 @@ class Settings:
                 text("CORS_ORIGINS", f"http://127.0.0.1:{web_port} http://localhost:{web_port}").split()
             ),
             request_max_bytes=int(text("REQUEST_MAX_BYTES", str(cls.request_max_bytes))),
-            proxies_count=int(text("PROXIES_COUNT", str(cls.proxies_count))),
+            proxies_count=_whole_number(env, "PROXIES_COUNT", cls.proxies_count),
             rate_limit_per_session=text("RATE_LIMIT_PER_SESSION", cls.rate_limit_per_session),
             rate_limit_per_ip=text("RATE_LIMIT_PER_IP", cls.rate_limit_per_ip),
             conversation_key=text("CONVERSATION_KEY", ""),
@@ -175,6 +175,16 @@ class Settings:
             "ACTION_SERVER_TOKEN": self.action_server_token or secrets.token_hex(24),
         }
         return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in values.items())
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    """A setting that must be a whole number, 0 or more; refused with its name otherwise."""
+    value = env.get(name, "")
+    if not value:
+        return default
+    if not value.strip().isdigit():
+        raise ValueError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
 
 
 def _project_path(value: str) -> Path:

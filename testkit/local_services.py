@@ -7,12 +7,13 @@ deleted on the way out. PostgreSQL refuses to run as root, so it runs as the ``p
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import tempfile
 import time
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterator, List
 
 from assistant.server.processes import free_port
@@ -71,8 +72,8 @@ def postgres_server(settings: str = "") -> Iterator[LocalServer]:
 
 
 @contextlib.contextmanager
-def redis_server() -> Iterator[LocalServer]:
-    """A private Redis without persistence on a free loopback port."""
+def redis_server(password: str = "") -> Iterator[LocalServer]:
+    """A private Redis without persistence on a free loopback port (clients must give ``password`` if set)."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise MissingService("Redis is not installed (apt-get install -y redis-server)")
@@ -82,11 +83,14 @@ def redis_server() -> Iterator[LocalServer]:
 
     def start() -> None:
         process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(base),
-                                    "--save", "", "--appendonly", "no"],
+                                    "--save", "", "--appendonly", "no",
+                                    *(["--requirepass", password] if password else [])],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         running.append(process)
         deadline = time.monotonic() + 20
-        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
+        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True,
+                             env={**os.environ, **({"REDISCLI_AUTH": password} if password else {})}
+                             ).stdout.strip() != "PONG":
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.2)

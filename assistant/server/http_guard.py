@@ -10,7 +10,14 @@ chat channels are enabled (``assistant/server/startup.py``).
 
 Its settings (``assistant/settings.py``): ``request_max_bytes``, the largest request body accepted;
 ``cors_origins``, the web pages allowed to call the chat endpoints (``rasa run --cors`` for REST, the socket.io
-channel's own check); ``proxies_count``, the reverse proxies in front of the server (``X-Forwarded-For``).
+channel's own check); ``proxies_count``, the reverse proxies in front of the server.
+
+Behind ``proxies_count`` proxies (nginx in ``deploy/``: 1), each appending the address it saw to
+``X-Forwarded-For``, the client's address is that header's entry this many places from the end, so the
+per-address rate limit (``assistant/server/rate_limit.py``) counts each patient, not the proxy they all come
+through; entries a client writes itself sit further left and are ignored. Left at 0 behind a proxy, every
+patient shares the proxy's address and one abuser locks everyone out; set higher than the real count, a client
+can choose its own address.
 """
 
 from __future__ import annotations
@@ -39,7 +46,8 @@ def request_max_bytes() -> int:
 
 
 def client_ip(request: Request) -> str:
-    """The client's address (``remote_addr`` honours Sanic's proxy settings when they are set)."""
+    """The client's address: from ``X-Forwarded-For`` behind trusted proxies (Sanic's ``remote_addr`` with the
+    proxy count that :func:`harden` sets), else the connection's own address."""
     return request.remote_addr or request.ip or "unknown"
 
 
@@ -60,8 +68,7 @@ async def refuse_blocked_routes(request: Request) -> Optional[HTTPResponse]:
 def harden(app: Sanic) -> None:
     """Apply the body size limit, block the ``/model`` routes, hide the version and trust the configured proxies."""
     app.config.REQUEST_MAX_SIZE = request_max_bytes()
-    if settings().proxies_count:
-        app.config.PROXIES_COUNT = settings().proxies_count
+    app.config.PROXIES_COUNT = settings().proxies_count
     app.register_middleware(refuse_blocked_routes, "request")
     logger.info(
         "HTTP guard: bodies up to %d bytes, /model routes blocked, %d trusted proxies",

@@ -77,7 +77,8 @@ def scale_env(workdir: Path, pg_port: int, redis_port: int, action_port: int) ->
     return instance_environment(workdir / "var", action_port, free_port(), {
         "CORS_ORIGINS": "http://127.0.0.1:8080", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_port), "DB_DATABASE": "postgres", "DB_USER": "postgres",
-        "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "CONVERSATION_KEY": KEY,
+        "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "REDIS_PASSWORD": "",
+        "CONVERSATION_KEY": KEY,
         **UNLIMITED})
 
 
