@@ -82,9 +82,18 @@ class Settings:
     #                                    many patients behind one)
     conversation_key: str = ""  # CONVERSATION_KEY: the key of the conversation ids (a keyed hash of what the
     #                             client holds); empty: var/conversation.key, made once. Replicas share one.
-    # -- staff content -----------------------------------------------------------------------------
+    # -- staff content and the console ---------------------------------------------------------------
     content_db_url: str = ""  # CONTENT_DATABASE_URL: the console's accounts, history and publications (SQLAlchemy
     #                           URL); default sqlite in var/console.db; PostgreSQL for several replicas
+    console_port: int = 8090  # CONSOLE_PORT: the staff console of `make run`
+    console_secure_cookies: bool = False  # CONSOLE_SECURE_COOKIES=1: the console is served over HTTPS (behind a
+    #                                       proxy that ends TLS): its session cookie is sent only over HTTPS
+    staff_api_token: str = ""  # STAFF_API_TOKEN: the console's bearer token to the assistant's staff routes ("try
+    #                            a question"); empty: `make run` makes a fresh one each time, the routes refuse all
+    served_content_dir: Optional[Path] = None  # SERVED_CONTENT_DIR: where a Rasa server writes the latest
+    #                                            publication and serves from; empty: the repository's files
+    serve_signed_off_only: bool = False  # SERVE_SIGNED_OFF_ONLY=1 (a live deployment): a text not signed off as it
+    #                                      is now gives way to "under review"; `make run` serves every text
     # -- conversations -----------------------------------------------------------------------------
     retention_days: int = DEFAULT_RETENTION_DAYS  # endpoints file, tracker_store.retention_days
     history_turns: int = DEFAULT_HISTORY_TURNS  # endpoints file, tracker_store.history_turns
@@ -136,6 +145,11 @@ class Settings:
             rate_limit_per_ip=text("RATE_LIMIT_PER_IP", cls.rate_limit_per_ip),
             conversation_key=text("CONVERSATION_KEY", ""),
             content_db_url=text("CONTENT_DATABASE_URL", f"sqlite:///{path('VAR_DIR', VAR_DIR) / 'console.db'}"),
+            console_port=_whole_number(env, "CONSOLE_PORT", cls.console_port),
+            console_secure_cookies=env.get("CONSOLE_SECURE_COOKIES") == "1",
+            staff_api_token=text("STAFF_API_TOKEN", ""),
+            served_content_dir=path("SERVED_CONTENT_DIR", ROOT) if env.get("SERVED_CONTENT_DIR") else None,
+            serve_signed_off_only=env.get("SERVE_SIGNED_OFF_ONLY") == "1",
             retention_days=int(store.get("retention_days") or DEFAULT_RETENTION_DAYS),
             history_turns=int(store.get("history_turns") or DEFAULT_HISTORY_TURNS),
             test_clock=env.get(TEST_CLOCK_VARIABLE) == "1",
@@ -250,7 +264,7 @@ def describe() -> str:
         if item.name == "environment":
             continue
         value = getattr(current, item.name)
-        if item.name in {"action_server_token", "conversation_key"}:
+        if item.name in {"action_server_token", "conversation_key", "staff_api_token", "content_db_url"}:
             value = "(set)" if value else "(not set)"
         lines.append(f"{item.name} = {value}")
     return "\n".join(lines)
