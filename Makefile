@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help setup run test lint train validate pytest test-stories test-e2e test-trial test-report crossval check-contacts lock clean \
-	web purge audit check-content content-report insights bench-publish bench bench-names soak test-scale test-deploy
+	web purge audit check-content content-report insights bench-publish bench bench-names bench-redaction soak test-scale test-deploy
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -51,7 +51,7 @@ check-contacts: setup  ## check content/contacts.yml
 	@source scripts/env.sh && python -m assistant.content.contacts
 
 purge: setup  ## delete stored conversations older than the retention period (default 30 days; RETENTION_DAYS=n)
-	@source scripts/env.sh && python -m assistant.privacy.retention
+	@source scripts/env.sh && python -m assistant.store.retention
 
 audit:  ## pip-audit of requirements.lock against the PyPI/OSV advisory databases (see docs/security.md)
 	@scripts/audit.sh
@@ -73,6 +73,9 @@ soak: train  ## hours of realistic traffic at 80% of saturation: per 5-minute wi
 
 bench-names: setup  ## names typed with no cue: recall per origin (served and held out), words wrongly hidden in the project's messages, ms/message
 	@source scripts/env.sh && python -m benchmarks.name_redaction
+
+bench-redaction: setup  ## redaction's CPU time on the worst inputs a client can send, at the message and body limits, beside plain text
+	@source scripts/env.sh && python -m benchmarks.redaction_time
 
 bench: setup  ## this assistant next to Rasa's starter bot: table, results/bench/ (~15 min; BENCH_QUICK=1: shorter)
 	@scripts/bench.sh $(ARGS)

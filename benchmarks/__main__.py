@@ -9,7 +9,7 @@ Settings (environment); the defaults keep a run near 15 minutes on 2 cores:
   catalogue sizes to train with synthetic answers and measure (×1 is the trained model in any case);
 - ``BENCH_TURNS``: sequential turns; concurrent runs send about as many again;
 - ``BENCH_UNBOUNDED`` (default 1): also measure history growth with whole sessions loaded
-  (``history_turns: 0``, Rasa's own behaviour), the evidence for ``assistant/server/bounded_history.py``.
+  (``history_turns: 0``, Rasa's own behaviour), the evidence for ``assistant/store/bounded_history.py``.
 """
 from __future__ import annotations
 
@@ -21,15 +21,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
-from benchmarks import load, plots
-from benchmarks.bots import quiet_env, rss_gib, running_starter, train_starter, UNLIMITED
-from benchmarks.catalogue import count_answers, grown_project
-from benchmarks.stats import format_table, latency_summary, ratio, summary_line, window_median
-from assistant.content import ROOT
+from assistant.content import NLU_DIR, ROOT
 from assistant.server.processes import RASA
 from assistant.settings import settings as project_settings
+from benchmarks import load, plots
+from benchmarks.bots import UNLIMITED, quiet_env, rss_gib, running_starter, train_starter
+from benchmarks.catalogue import count_answers, grown_project
+from benchmarks.stats import format_table, latency_summary, ratio, summary_line, window_median
 from testkit.servers import running_assistant
 
 OUT = ROOT / "results" / "bench"
@@ -68,14 +68,6 @@ def measure(webhook: str, messages: List[str], turns: int, pids: Dict[str, Optio
     return result
 
 
-def first_answer(start: Callable[[], Any], webhook: Callable[[], str], text: str) -> float:
-    """Seconds from starting a server to the first answer through the webhook."""
-    started = time.monotonic()
-    start()
-    load.conversation(webhook(), [text], 1)
-    return time.monotonic() - started
-
-
 def bench_starter(tmp: Path, config: Dict[str, Any]) -> Dict[str, Any]:
     workdir = tmp / "starter"
     workdir.mkdir()
@@ -100,9 +92,11 @@ def bench_unbounded(tmp: Path) -> Dict[str, Any]:
     return {"growth_per_turn": growth, "growth": {str(turn): window_median(growth, turn) for turn in GROWTH_POINTS}}
 
 
-def bench_assistant(tmp: Path, config: Dict[str, Any], model: Path = project_settings().model_path, full: bool = True,
-                    examples: Path = ROOT / "data" / "nlu") -> Dict[str, Any]:
-    """Measure a running assistant; ``examples`` is the folder of example questions its model was trained from."""
+def bench_assistant(tmp: Path, config: Dict[str, Any], model: Optional[Path] = None, full: bool = True,
+                    examples: Path = NLU_DIR) -> Dict[str, Any]:
+    """Measure a running assistant (the project's model unless ``model``); ``examples`` is the folder of example
+    questions its model was trained from."""
+    model = model or project_settings().model_path
     started = time.monotonic()
     env = {**UNLIMITED, "CONTENT_NLU_DIR": str(examples)}
     with running_assistant(tmp / f"assistant-{model.stem}", model=model, debug=False, extra_env=env) as bot:

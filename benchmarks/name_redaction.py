@@ -35,7 +35,8 @@ from ruamel.yaml import YAML
 from assistant.content import ROOT
 from assistant.privacy import names
 from assistant.privacy.names import NameLists, Origin, example_questions, origins, service_words, yaml_strings
-from assistant.privacy.redaction import redact, replace_names_after_cues
+from assistant.privacy.name_cues import replace_names_after_cues
+from assistant.privacy.redaction import redact
 
 SEED = 2026
 NAMES_IN_SAMPLE = 200

@@ -34,8 +34,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import requests
 
 from assistant.content import ROOT
-from assistant.privacy.erasure import session_id_for
-from assistant.privacy.retention import purge_expired
+from assistant.store.retention import purge_expired
 from assistant.settings import settings
 from testkit.servers import running_assistant
 from benchmarks import load
@@ -122,7 +121,7 @@ class Patients:
             ms, reply = self._say(f"soak-handoff-{uuid.uuid4().hex}", HANDOFF)
             return ms, _answered(reply)
         secret = secrets.token_urlsafe(32)
-        ms, reply = self._say(session_id_for(secret), QUESTIONS[4])
+        ms, reply = self._say(secret, QUESTIONS[4])
         started = time.perf_counter()
         try:
             erased = self._session().post(self.erase_url, json={"session_secret": secret}, timeout=120)

@@ -7,7 +7,6 @@ deleted on the way out. PostgreSQL refuses to run as root, so it runs as the ``p
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterator, List
 
 from assistant.server.processes import free_port
+from assistant.settings import settings
 
 PG_BIN = Path("/usr/lib/postgresql")
 
@@ -89,7 +89,7 @@ def redis_server(password: str = "") -> Iterator[LocalServer]:
         running.append(process)
         deadline = time.monotonic() + 20
         while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True,
-                             env={**os.environ, **({"REDISCLI_AUTH": password} if password else {})}
+                             env=settings().server_environment({"REDISCLI_AUTH": password} if password else {})
                              ).stdout.strip() != "PONG":
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("redis-server did not start")

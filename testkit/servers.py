@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import requests
 
+from assistant.privacy.conversation_ids import conversation_id
 from assistant.server.processes import RunningAssistant, Wrapper, free_port, owner_only
 from assistant.settings import settings
 
@@ -24,6 +25,10 @@ class AssistantUnderTest(RunningAssistant):
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
         return say_to(self.webhook, sender, text)
+
+    def stored_id(self, client_value: str) -> str:
+        """The id the conversation named by ``client_value`` is stored under (this instance's keyed hash)."""
+        return conversation_id(client_value, self.env["CONVERSATION_KEY"].encode())
 
 
 def say_to(webhook: str, sender: str, text: str) -> List[Dict[str, Any]]:

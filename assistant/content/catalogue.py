@@ -29,19 +29,21 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from assistant.content import CONTENT_DIR, ROOT
+from assistant.content import (  # noqa: F401 (the catalogue's files, named where they are used)
+    DOMAIN_PATH,
+    NLU_DIR,
+    OTHER_LANGUAGES_PATH,
+    RESPONSES_DIR,
+    ROOT,
+    SOURCES_PATH,
+    SYSTEM_MESSAGES_PATH,
+    TESTS_DIR,
+    WIDGET_TEXTS_PATH,
+)
 from assistant.content.site_pages import SITE_DIR, PageError, read_page, site_pages, visible_text
 from assistant.content.watched import yaml_files
 from assistant.settings import settings
 
-RESPONSES_DIR = ROOT / "data" / "responses"
-NLU_DIR = ROOT / "data" / "nlu"
-TESTS_DIR = ROOT / "tests"
-DOMAIN_PATH = ROOT / "domain.yml"
-SYSTEM_MESSAGES_PATH = CONTENT_DIR / "system_messages.yml"
-SOURCES_PATH = CONTENT_DIR / "sources.yml"
-OTHER_LANGUAGES_PATH = CONTENT_DIR / "other_languages.yml"
-WIDGET_TEXTS_PATH = CONTENT_DIR / "widget_texts.yml"
 UTTER_PREFIX = "utter_"
 METADATA_FIELDS = ("answer_id", "topic", "question", "source", "checked", "reviewer", "approved", "review_by")
 # Every other patient-facing text (domain responses, system messages) carries the governance part of it.

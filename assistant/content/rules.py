@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 import yaml
 from ruamel.yaml.comments import CommentedMap
 
-from assistant.content import CONTENT_DIR
+from assistant.content import CONTENT_RULES_PATH
 from assistant.content.catalogue import (
     ANSWER,
     METADATA_FIELDS,
@@ -50,7 +50,7 @@ from assistant.content.site_pages import as_sentences
 from assistant.content.system_messages import EXTRA_VALUES, URGENT_ROUTES
 from assistant.content.web_texts import page_placeholders, widget_placeholders
 
-RULES_PATH = CONTENT_DIR / "content_rules.yml"
+RULES_PATH = CONTENT_RULES_PATH
 ERROR, WARNING = "error", "warning"
 REVIEW_PASSED = "review-by date passed"
 

@@ -21,9 +21,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from assistant.content import ROOT
+from assistant.content import SITE_DIR
 
-SITE_DIR = ROOT / "web" / "site"
 LAYOUT = "_layout.html"
 PAGE_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _HEADER = re.compile(r"\A<!-- page: (.*) -->\n")

@@ -23,7 +23,7 @@ from typing import Any, Dict, Optional, Pattern, Tuple
 
 import yaml
 
-from assistant.content import CONTENT_DIR
+from assistant.content import SYSTEM_MESSAGES_PATH
 from assistant.content.contacts import Contacts, load_contacts
 from assistant.content.dates import review_passed, today_uk
 from assistant.content.watched import Watched, watched_file
@@ -31,13 +31,14 @@ from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
 
-SYSTEM_MESSAGES_PATH = CONTENT_DIR / "system_messages.yml"
 # How the widget, the end-to-end scenarios and the trial recognise two replies the assistant makes itself (by
 # their metadata, not their wording): "I'm not sure, did you mean…?" and the "reach a person" message sent
 # when a turn would otherwise get no reply.
 CLARIFY_ANSWER_ID = "clarify"
 DEGRADED_ANSWER_ID = "service_degraded"
 URGENT_ROUTES = "urgent_routes"
+# The domain's urgent-help message: the rules answer an urgent symptom with it, and it is never held back.
+URGENT_HELP_RESPONSE = "utter_urgent_help"
 TEXT_UNDER_REVIEW = "text_under_review"
 ANSWER_UNDER_REVIEW = "answer_under_review"
 # Never held back when overdue: where to get urgent help must always be there, and the texts shown instead of a

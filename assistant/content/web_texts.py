@@ -29,7 +29,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Pattern, Tuple
 
 import yaml
 
-from assistant.content import ROOT
+from assistant.content import CONFIG_PATH
 from assistant.content.catalogue import WIDGET_PREFIX, WIDGET_TEXT, WIDGET_TEXTS_PATH, read_answers
 from assistant.content.contacts import Contacts, ContactsError, load_contacts
 from assistant.content.site_pages import PAGE_PLACEHOLDER, SITE_DIR, Page, PageError, read_page, site_pages
@@ -41,8 +41,6 @@ from assistant.content.system_messages import (
     placeholder_values,
 )
 from assistant.settings import settings
-
-CONFIG_PATH = ROOT / "config.yml"
 
 # Every text the widget shows, with the values the widget fills in itself as it shows it (an answer's sources
 # and dates, a contact's details): the contract between content/widget_texts.yml and web/widget/cart-chat.js,

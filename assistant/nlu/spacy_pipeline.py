@@ -2,7 +2,7 @@
 
 Why: official spaCy models (``en_core_web_md``) download from GitHub, which this environment cannot
 reach. A blank English pipeline with the *lookup* lemmatizer (tables from the ``spacy-lookups-data``
-package on PyPI) still gives real lemmas, so the urgent-symptom matcher (:mod:`assistant.nlu.red_flags`)
+package on PyPI) still gives real lemmas, so the urgent-symptom matcher (:mod:`assistant.nlu.urgent_symptom_matcher`)
 reads "shivering", "shivered" and "shivers" as one word. It is built in memory when the detector loads
 (a fraction of a second); nothing is written to disk or downloaded.
 """

@@ -1,6 +1,6 @@
 """Urgent symptoms written in other languages: a staff-owned word list and a small matcher, no model.
 
-Why: the English detector (:mod:`assistant.nlu.red_flags`) reads English only, but a carer may write "mam
+Why: the English detector (:mod:`assistant.nlu.urgent_symptom_matcher`) reads English only, but a carer may write "mam
 gorączkę", "بخار ہے", "发烧" or "shash kosto hocche". A list of the urgent signs in each language people here
 write in (``content/red_flags_other_languages.yml``, owned by the clinical team like the English list) finds
 them, deterministically, in any message, whatever language the detector guessed: in these languages, when

@@ -1,8 +1,8 @@
 """Rasa NLU component: an urgent symptom makes the turn an ``urgent_symptom`` turn, with certainty.
 
 Why: "temp 38.2 and shivery" must reach the urgent-help rule every time, whatever the classifier predicted.
-This component runs last in the pipeline and overrides the intent when
-:class:`assistant.nlu.red_flags.RedFlagDetector` (spaCy, no trained weights) finds an urgent symptom, or
+This component runs last in the pipeline and overrides the intent when the spaCy matcher
+(:class:`assistant.nlu.urgent_symptom_matcher.UrgentSymptomMatcher`, no trained weights) finds an urgent symptom, or
 when the word lists of other languages (:mod:`assistant.nlu.urgent_languages`) find one: "mam gorączkę",
 "بخار ہے", "shash kosto hocche". Then the turn also carries the language of the list that found it (the
 ``language`` the other-language detector uses), so that urgent help is given in the patient's language.
@@ -21,9 +21,9 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant.content import project_path
 from assistant.nlu import ConfiguredComponent, force_intent
 from assistant.nlu.other_language import LANGUAGE_KEY
-from assistant.nlu.red_flags import Lexicon, RedFlagDetector, RedFlagResult
 from assistant.nlu.spacy_pipeline import build_pipeline, english_word_test
 from assistant.nlu.urgent_languages import OtherLanguageSigns, reply_language
+from assistant.nlu.urgent_symptom_matcher import Lexicon, RedFlagResult, UrgentSymptomMatcher
 
 URGENT_INTENT = "urgent_symptom"
 URGENT_SIGNS_KEY = "urgent_signs"
@@ -41,7 +41,7 @@ def mark_urgent(message: Message, result: RedFlagResult) -> None:
 class UrgentSymptomDetector(ConfiguredComponent):
     """Overrides the predicted intent when a message reports an urgent symptom."""
 
-    def __init__(self, detector: RedFlagDetector, other_languages: Optional[OtherLanguageSigns] = None) -> None:
+    def __init__(self, detector: UrgentSymptomMatcher, other_languages: Optional[OtherLanguageSigns] = None) -> None:
         self.detector = detector
         self.other_languages = other_languages
 
@@ -54,7 +54,7 @@ class UrgentSymptomDetector(ConfiguredComponent):
         nlp = build_pipeline()
         other_list = config.get("other_languages_word_list")
         return cls(
-            RedFlagDetector(nlp, Lexicon.load(project_path(str(config["word_list"])))),
+            UrgentSymptomMatcher(nlp, Lexicon.load(project_path(str(config["word_list"])))),
             OtherLanguageSigns.load(project_path(str(other_list)), english_word_test(nlp)) if other_list else None,
         )
 

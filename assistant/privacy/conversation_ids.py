@@ -6,7 +6,7 @@ write into that conversation, receive its replies and erase it. So the value a c
 random secret, a community client's session id, a REST ``sender``) is treated as a password: the channels
 turn it into ``HMAC-SHA256(key, value)`` at once and use only that, for storing, locking, rate limits and the
 socket.io room. The client's value is never stored, logged or sent to anyone else; knowing a stored id
-gives nothing. Erasure takes the client's own value too (:mod:`assistant.privacy.erasure`).
+gives nothing. Erasure takes the client's own value too (:mod:`assistant.store.erasure`).
 
 The key is ``conversation_key`` in ``assistant/settings.py`` (``CONVERSATION_KEY``); without one, a random key
 made once in ``var/conversation.key`` (owner-only). Every replica of a deployment must have the same key;

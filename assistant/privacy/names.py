@@ -57,12 +57,17 @@ from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tup
 
 import yaml
 
-from assistant.content import CONTENT_DIR, ROOT
+from assistant.content import ROOT
+from assistant.privacy.name_cues import (
+    FUNCTION_WORDS,
+    NAME,
+    english_words,
+    read_not_names,
+    replace_names_after_cues,
+)
 
-NAME = "[NAME]"
 # Faker's lists of the English-speaking countries: a first name there is a name in any case ("grace", "bill").
 ENGLISH_SPEAKING_LOCALES = ("en_GB", "en_US", "en_IE", "en_NZ")
-NOT_NAMES_PATH = CONTENT_DIR / "not_names.yml"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: the content files in 0.1 s
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # "mary-jane" is two words, joined again below
@@ -217,7 +222,6 @@ def welsh_given_names(english_speaking: FrozenSet[str], english: FrozenSet[str])
 @lru_cache(maxsize=1)
 def origins() -> Tuple[Origin, ...]:
     """Each community's names, from the packages' lists (see the module's docstring)."""
-    from assistant.privacy.redaction import FUNCTION_WORDS, english_words
 
     english = english_words()
 
@@ -297,7 +301,6 @@ def service_words(root: Path = ROOT) -> FrozenSet[str]:
     for name in ("red_flags.yml", "personal_advice.yml"):
         found += yaml_strings(_yaml(root / "content" / name))
     # A person the answers name ("Dr Muhammad Saif") lends no word: "muhammad" is a patient's name too.
-    from assistant.privacy.redaction import replace_names_after_cues
 
     return _words(replace_names_after_cues(text, lambda word: False) for text in found)
 
@@ -312,27 +315,6 @@ def example_questions(root: Path = ROOT) -> List[str]:
                 if line.strip():
                     examples.append(line)
     return examples
-
-
-@dataclass(frozen=True)
-class NotNames:
-    """``content/not_names.yml``: words and phrases that are never a name here."""
-
-    words: FrozenSet[str]
-    phrases: Tuple[str, ...]
-
-
-def read_not_names(path: Path = NOT_NAMES_PATH) -> NotNames:
-    data = _yaml(path) or {}
-    return NotNames(
-        frozenset(str(w).lower() for w in data.get("words") or []),
-        tuple(str(p).lower() for p in data.get("phrases") or []),
-    )
-
-
-@lru_cache(maxsize=1)
-def not_names() -> NotNames:
-    return read_not_names()
 
 
 @dataclass(frozen=True)
@@ -356,7 +338,6 @@ class NameLists:
     ) -> "NameLists":
         """The lists from ``communities`` (every origin by default), less the words in ``exclude`` (the
         benchmark's held-out names)."""
-        from assistant.privacy.redaction import FUNCTION_WORDS, english_words, replace_names_after_cues
 
         english = english_words()
         communities = origins() if communities is None else tuple(communities)

@@ -15,7 +15,7 @@ conversation's room). These channels keep Rasa's URLs, events and request format
 - keep every bot message's ``metadata`` (answer id, sources, checked date, review status);
 - install the server-wide start-up hooks whichever channels are enabled (:mod:`assistant.server.startup`);
 - accept socket.io connections only from the origins in ``cors_origins`` (Rasa's accepts any);
-- ``POST /webhooks/rest/erase`` deletes the caller's own conversation (:mod:`assistant.privacy.erasure`).
+- ``POST /webhooks/rest/erase`` deletes the caller's own conversation (:mod:`assistant.store.erasure`).
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.privacy.conversation_ids import conversation_id, is_client_value, new_client_value
-from assistant.privacy.erasure import ErasureUnavailable, erase_conversation
 from assistant.server.http_guard import allowed_origins, client_ip, request_max_bytes
 from assistant.server.rate_limit import chat_rate_limiter
 from assistant.server.startup import install_server_hooks
 from assistant.server.turn_gate import BAD_REQUEST, RATE_LIMITED, Turn, TurnGate, system_text
+from assistant.store.erasure import ErasureUnavailable, erase_conversation
 
 logger = logging.getLogger(__name__)
 

@@ -41,6 +41,7 @@ from assistant.content.system_messages import (
     ANSWER_UNDER_REVIEW,
     CLARIFY_ANSWER_ID,
     TEXT_UNDER_REVIEW,
+    URGENT_HELP_RESPONSE,
     fill,
     system_texts,
 )
@@ -54,9 +55,8 @@ logger = logging.getLogger(__name__)
 
 CLARIFY_RESPONSE = "utter_clarify"
 OTHER_LANGUAGE_RESPONSE = "utter_other_language"
-URGENT_RESPONSE = "utter_urgent_help"
 # Never held back when overdue: where to get urgent help must always be there.
-NEVER_HELD_BACK = frozenset({URGENT_RESPONSE})
+NEVER_HELD_BACK = frozenset({URGENT_HELP_RESPONSE})
 
 
 def _sources(path: Path) -> Dict[str, Source]:
@@ -159,12 +159,12 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         elif metadata.get("answer_id") and metadata.get("source"):
             response["metadata"] = {**metadata, "sources": shown_sources(self.sources.current(), metadata)}
         parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
-        if utter_action in (OTHER_LANGUAGE_RESPONSE, URGENT_RESPONSE):
+        if utter_action in (OTHER_LANGUAGE_RESPONSE, URGENT_HELP_RESPONSE):
             self._in_their_language(utter_action, response, parse_data.get(LANGUAGE_KEY), values)
         if utter_action == CLARIFY_RESPONSE:
             self._add_suggestions(response, parse_data.get(ANSWER_CANDIDATES_KEY) or [])
             response["metadata"] = {"answer_id": CLARIFY_ANSWER_ID, **(response.get("metadata") or {})}
-        if parse_data.get(SYMPTOM_MENTIONS_KEY) and utter_action != URGENT_RESPONSE:
+        if parse_data.get(SYMPTOM_MENTIONS_KEY) and utter_action != URGENT_HELP_RESPONSE:
             self._add_symptom_note(response, values)
         return response
 
@@ -193,13 +193,13 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         review until a translator signs it off); urgent help keeps the English below it, for a carer to show to
         staff. In English otherwise."""
         translation = self.translations.current().get(language) if isinstance(language, str) else None
-        if utter_action == URGENT_RESPONSE:
+        if utter_action == URGENT_HELP_RESPONSE:
             translation = (translation or {}).get("urgent_help")
         if not isinstance(translation, dict) or not translation.get("text"):
             response["metadata"] = {**(response.get("metadata") or {}), "language": "en"}
             return
         text = fill(str(translation["text"]), values)
-        response["text"] = f"{text}\n\n{response['text']}" if utter_action == URGENT_RESPONSE else text
+        response["text"] = f"{text}\n\n{response['text']}" if utter_action == URGENT_HELP_RESPONSE else text
         meta = translation.get("metadata") or {}
         response["metadata"] = {
             **(response.get("metadata") or {}),

@@ -18,12 +18,10 @@ from typing import Any, Dict, List, Optional
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.content.system_messages import DEGRADED_ANSWER_ID, system_texts
+from assistant.content.system_messages import DEGRADED_ANSWER_ID, URGENT_HELP_RESPONSE, system_texts
 from assistant.nlu.urgent_symptoms import URGENT_INTENT
 
 logger = logging.getLogger(__name__)
-
-URGENT_RESPONSE = "utter_urgent_help"
 
 
 def surface_store_errors(agent: Any) -> None:
@@ -39,7 +37,7 @@ async def reply_without_store(agent: Any, sender: str, text: str) -> List[Dict[s
     if await _is_urgent(agent, text):
         try:
             tracker = DialogueStateTracker(sender, agent.domain.slots)
-            message = await agent.nlg.generate(URGENT_RESPONSE, tracker, "rest")
+            message = await agent.nlg.generate(URGENT_HELP_RESPONSE, tracker, "rest")
             if message and message.get("text"):
                 return [{"recipient_id": sender, **message}]
         except Exception:  # the urgent-help text must not depend on anything but the content files

@@ -55,7 +55,7 @@ CATEGORY_HELP = {
 CSV_COLUMNS = ["category", "asked", "conversations", "first_seen", "last_seen", "question", "other_wordings", "details"]
 
 # --- redaction ---------------------------------------------------------------------------------------
-# The tracker store already redacts before it writes (assistant/privacy/redacting_store.py); redacting again here
+# The tracker store already redacts before it writes (assistant/store/redacting.py); redacting again here
 # protects reports made from older databases or another store.
 redact = redaction.redact
 

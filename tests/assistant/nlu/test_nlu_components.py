@@ -5,13 +5,13 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu.length_guard import LengthGuard
-from assistant.nlu.red_flags import RedFlagDetector
+from assistant.nlu.urgent_symptom_matcher import UrgentSymptomMatcher
 from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY, URGENT_INTENT, UrgentSymptomDetector
 
 
 @pytest.fixture(scope="module")
 def urgent_component(nlp):
-    return UrgentSymptomDetector(RedFlagDetector(nlp))
+    return UrgentSymptomDetector(UrgentSymptomMatcher(nlp))
 
 
 def classified(text: str, intent: str, confidence: float, **data) -> Message:

@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu.live_examples import read_example_files
 from assistant.nlu.other_language import LANGUAGE_KEY, OTHER_LANGUAGE_INTENT, UNDETERMINED, OtherLanguageDetector
-from assistant.nlu.red_flags import RedFlagDetector
+from assistant.nlu.urgent_symptom_matcher import UrgentSymptomMatcher
 from assistant.nlu.urgent_symptoms import URGENT_INTENT, UrgentSymptomDetector
 from tests.conftest import PROJECT_ROOT, project_config
 
@@ -118,7 +118,7 @@ def test_an_english_red_flag_in_a_mixed_message_still_gets_urgent_help_first(det
     message = Message(data={"text": "Dzień dobry, mój tata źle się czuje. He has a temperature of 39 and is shivering",
                             "intent": {"name": "out_of_scope", "confidence": 0.9}})
     detector.process([message])
-    UrgentSymptomDetector(RedFlagDetector(nlp)).process([message])
+    UrgentSymptomDetector(UrgentSymptomMatcher(nlp)).process([message])
     assert message.get("intent")["name"] == URGENT_INTENT and message.get(LANGUAGE_KEY) == "pl"
 
 

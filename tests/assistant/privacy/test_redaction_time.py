@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.privacy.names import name_lists
-from assistant.privacy.redacting_store import redact_event
+from assistant.store.redacting import redact_event
 from benchmarks.redaction_time import ADVERSARIAL_UNITS, filled
 
 MESSAGE_LIMIT = 1000

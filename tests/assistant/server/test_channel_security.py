@@ -18,11 +18,11 @@ from rasa.shared.core.domain import Domain
 from sanic import Sanic, response
 
 from assistant.privacy.conversation_ids import conversation_id
-from assistant.privacy.redacting_store import RedactingSQLTrackerStore
+from assistant.store.redacting import RedactingSQLTrackerStore
 from assistant.server.channels import PatientRestInput
 from assistant.server.rate_limit import forget_all_clients
 from assistant.settings import override
-from tests.assistant.privacy.test_tracker_store import conversation
+from tests.assistant.store.test_redacting import conversation
 
 SECRET = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
 FUZZ_COUNTS = {}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Dict, List
 
@@ -31,6 +30,7 @@ from assistant.staff.insights import (
 )
 from testkit.local_services import MissingService, pg_tool, postgres_server
 from assistant.content.opening_hours import UK_TZ
+from assistant.settings import settings
 from tests.conftest import PROJECT_ROOT
 
 ROOT = PROJECT_ROOT
@@ -153,7 +153,7 @@ def test_personal_details_are_redacted(typed, shown):
 @pytest.fixture
 def postgres_endpoints(tmp_path):
     """A private PostgreSQL server on a free loopback port (testkit.local_services); stopped afterwards."""
-    if os.environ.get("INSIGHTS_POSTGRES") != "1":
+    if settings().get("INSIGHTS_POSTGRES") != "1":
         pytest.skip("set INSIGHTS_POSTGRES=1 to test insights on PostgreSQL (starts a local server)")
     try:
         pg_tool("initdb")

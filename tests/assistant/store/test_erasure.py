@@ -7,7 +7,7 @@ import os
 import pytest
 
 from assistant.privacy.conversation_ids import conversation_id
-from assistant.privacy.erasure import ErasureUnavailable, erase_conversation
+from assistant.store.erasure import ErasureUnavailable, erase_conversation
 
 SECRET = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
 
@@ -27,7 +27,7 @@ async def test_erasure_deletes_the_conversation_named_by_the_secret(monkeypatch,
     from rasa.core.lock_store import InMemoryLockStore
     from rasa.shared.core.domain import Domain
 
-    from assistant.privacy.redacting_store import RedactingSQLTrackerStore
+    from assistant.store.redacting import RedactingSQLTrackerStore
 
     store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
     calls = []

@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.privacy.redacting_store import RedactingSQLTrackerStore, redact_event, unwrap
+from assistant.store.redacting import RedactingSQLTrackerStore, redact_event, unwrap
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -116,7 +116,7 @@ async def test_purge_deletes_what_is_older_than_the_retention_period(store):
 
 
 async def test_purge_deletes_in_small_batches_until_nothing_old_is_left(store, tmp_path, monkeypatch):
-    import assistant.privacy.redacting_store as module
+    import assistant.store.redacting as module
 
     monkeypatch.setattr(module, "PURGE_BATCH_ROWS", 5)
     monkeypatch.setattr(module, "PURGE_PAUSE_SECONDS", 0)

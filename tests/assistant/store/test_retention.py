@@ -6,15 +6,15 @@ import time
 import pytest
 from rasa.shared.core.domain import Domain
 
-from assistant.privacy import retention
-from tests.assistant.privacy.test_tracker_store import conversation
+from assistant.store import retention
+from tests.assistant.store.test_redacting import conversation
 
 
 @pytest.fixture
 def endpoints(tmp_path):
     path = tmp_path / "endpoints.yml"
     path.write_text(f"""tracker_store:
-  type: assistant.privacy.redacting_store.RedactingSQLTrackerStore
+  type: assistant.store.redacting.RedactingSQLTrackerStore
   dialect: sqlite
   db: {tmp_path / 'tracker.db'}
   retention_days: 30

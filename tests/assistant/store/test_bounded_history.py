@@ -9,8 +9,8 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
-from assistant.server.bounded_history import _decoded, bounded_events
-from assistant.server.tracker_store import BoundedRedactingSQLTrackerStore
+from assistant.store.bounded_history import _decoded, bounded_events
+from assistant.store.tracker_store import BoundedRedactingSQLTrackerStore
 from tests.conftest import PROJECT_ROOT, project_config
 
 DOMAIN = Domain.from_yaml("""

@@ -12,7 +12,7 @@ Bot messages are the centre's own approved content and are stored as sent.
 Configured in ``endpoints.yml``::
 
     tracker_store:
-      type: assistant.privacy.redacting_store.RedactingSQLTrackerStore
+      type: assistant.store.redacting.RedactingSQLTrackerStore
       dialect: sqlite
       db: var/tracker.db
       retention_days: 30

@@ -15,7 +15,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.content import project_path
 from assistant.nlu import ConfiguredComponent, force_intent
-from assistant.nlu.personal_advice import PersonalAdviceDetector, load_lexicon
+from assistant.nlu.personal_advice_matcher import PersonalAdviceMatcher, load_lexicon
 
 ADVICE_INTENT = "personal_advice"
 ADVICE_KIND_KEY = "personal_advice_kind"
@@ -25,7 +25,7 @@ ADVICE_KIND_KEY = "personal_advice_kind"
 class PersonalAdviceOverride(ConfiguredComponent):
     """Overrides the predicted intent when a message clearly asks for personal medical advice."""
 
-    def __init__(self, detector: PersonalAdviceDetector) -> None:
+    def __init__(self, detector: PersonalAdviceMatcher) -> None:
         self.detector = detector
 
     @staticmethod
@@ -34,7 +34,7 @@ class PersonalAdviceOverride(ConfiguredComponent):
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "PersonalAdviceOverride":
-        return cls(PersonalAdviceDetector(load_lexicon(project_path(str(config["word_list"])))))
+        return cls(PersonalAdviceMatcher(load_lexicon(project_path(str(config["word_list"])))))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

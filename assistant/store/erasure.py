@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.privacy.conversation_ids import conversation_id
-from assistant.privacy.redacting_store import unwrap
+from assistant.store.redacting import unwrap
 
 
 class ErasureUnavailable(RuntimeError):

@@ -18,9 +18,9 @@ from typing import Dict, Iterable, List, Optional, Pattern
 
 import yaml
 
-from assistant.content import CONTENT_DIR
+from assistant.content import PERSONAL_ADVICE_PATH
 
-DEFAULT_LEXICON_PATH = CONTENT_DIR / "personal_advice.yml"
+DEFAULT_LEXICON_PATH = PERSONAL_ADVICE_PATH
 _LISTS = (
     "medicines",
     "dose_words",
@@ -77,7 +77,7 @@ class AdviceFinding:
     sentence: str
 
 
-class PersonalAdviceDetector:
+class PersonalAdviceMatcher:
     """Decides, sentence by sentence, whether a message asks for advice about one person's care."""
 
     def __init__(self, lexicon: Optional[AdviceLexicon] = None) -> None:

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.nlu.red_flags import RedFlagDetector
+from assistant.nlu.urgent_symptom_matcher import UrgentSymptomMatcher
 
 SET = yaml.safe_load((Path(__file__).parent / "red_flag_messages.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def detector(nlp):
-    return RedFlagDetector(nlp)
+    return UrgentSymptomMatcher(nlp)
 
 
 @pytest.mark.parametrize("case", SET["urgent"], ids=lambda c: c["text"][:50])

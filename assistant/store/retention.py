@@ -18,8 +18,8 @@ from typing import Optional
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import read_endpoints_from_path
 
-from assistant.privacy.redacting_store import RedactingSQLTrackerStore, unwrap
 from assistant.settings import apply_library_environment, settings
+from assistant.store.redacting import RedactingSQLTrackerStore, unwrap
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +32,7 @@ def load_store(endpoints: Path = DEFAULT_ENDPOINTS) -> RedactingSQLTrackerStore:
     config = read_endpoints_from_path(str(endpoints)).tracker_store
     store = unwrap(TrackerStore.create(config))
     if store is None:
-        raise SystemExit(
-            f"{endpoints}: tracker_store must be assistant.privacy.redacting_store.RedactingSQLTrackerStore"
-        )
+        raise SystemExit(f"{endpoints}: tracker_store must be assistant.store.redacting.RedactingSQLTrackerStore")
     return store
 
 

@@ -5,13 +5,13 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.content.catalogue import load_catalogue
-from assistant.nlu.advice_override import ADVICE_INTENT, PersonalAdviceOverride
-from assistant.nlu.personal_advice import AdviceLexicon, PersonalAdviceDetector, load_lexicon
+from assistant.nlu.personal_advice_override import ADVICE_INTENT, PersonalAdviceOverride
+from assistant.nlu.personal_advice_matcher import AdviceLexicon, PersonalAdviceMatcher, load_lexicon
 
 
 @pytest.fixture(scope="module")
-def detector() -> PersonalAdviceDetector:
-    return PersonalAdviceDetector()
+def detector() -> PersonalAdviceMatcher:
+    return PersonalAdviceMatcher()
 
 
 @pytest.mark.parametrize("text, kind", [

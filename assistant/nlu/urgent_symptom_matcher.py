@@ -25,9 +25,9 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from assistant.content import CONTENT_DIR
+from assistant.content import URGENT_SYMPTOMS_PATH
 
-DEFAULT_LEXICON_PATH = CONTENT_DIR / "red_flags.yml"
+DEFAULT_LEXICON_PATH = URGENT_SYMPTOMS_PATH
 
 # spaCy splits contractions ("can't" → "ca" + "n't", "cant" → "ca" + "nt"); these give the words back.
 _CONTRACTION_KEYS = {"ca": "can", "wo": "will", "n't": "not", "nt": "not", "ai": "be", "sha": "shall"}
@@ -136,7 +136,7 @@ class Lexicon:
         )
 
 
-class RedFlagDetector:
+class UrgentSymptomMatcher:
     """Finds urgent symptoms in spaCy ``Doc`` objects made by the project's pipeline."""
 
     def __init__(self, nlp: Language, lexicon: Optional[Lexicon] = None) -> None:

@@ -18,7 +18,7 @@ the erase/purge tools) still loads everything, and new events are written after 
 Configured in ``endpoints.yml`` next to the store's other settings: ``history_turns: 5`` (read by
 ``assistant/settings.py`` too; 5 when absent). The window must hold at least the
 ``MemoizationPolicy``'s ``max_history`` (4) turns plus the current one (every rule is one user turn long;
-tests/assistant/server/test_bounded_history.py checks both against config.yml and data/rules). ``0`` loads whole
+tests/assistant/store/test_bounded_history.py checks both against config.yml and data/rules). ``0`` loads whole
 sessions, as Rasa does (the benchmarks compare both).
 """
 
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Text, Tup
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.privacy.redacting_store import ensure_index
 from assistant.settings import settings
+from assistant.store.redacting import ensure_index
 
 ACTION_LISTEN = "action_listen"
 # The event types ``_state_at`` reads: all the older part of a session contributes to the window.
