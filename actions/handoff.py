@@ -21,7 +21,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clock import now_uk
 from assistant.content.contacts import Contact
-from assistant.content.opening_hours import describe_time
 from assistant.content.system_messages import SystemTexts, system_texts
 
 ACTION_HANDOFF = "action_handoff"
@@ -93,7 +92,7 @@ def plan_handoff(reason: str, now: dt.datetime, texts: SystemTexts) -> HandoffPl
             contact = contacts.shown("hotline")
         else:
             opening = contact.hours.next_opening(now)
-            when = describe_time(opening, now) if opening else texts.render("handoff_opening_unknown")
+            when = texts.opening_words(opening, now) if opening else texts.render("handoff_opening_unknown")
             lines.append(texts.render("handoff_closed", **details, next_opening=when))
         chosen.append(contact)
     if not routes_given:
@@ -106,7 +105,7 @@ def _contact_values(contact: Contact, texts: SystemTexts) -> Dict[str, str]:
         "contact_name": contact.name,
         "contact_phone": contact.phone,
         "contact_url": contact.url,
-        "contact_hours": contact.hours_text if contact.hours_text.startswith("24") else f"({contact.hours_text})",
+        "contact_hours": texts.hours_words(contact),
         "contact_how": contact.how or texts.render("handoff_how_unknown"),
     }
 
@@ -124,7 +123,7 @@ def contact_buttons(contacts: List[Contact], texts: SystemTexts) -> List[Dict[st
     return buttons
 
 
-def contact_card(plan: HandoffPlan) -> Dict[str, Any]:
+def contact_card(plan: HandoffPlan, texts: SystemTexts) -> Dict[str, Any]:
     """The ``custom`` payload the widget renders as a contact card."""
     return {
         "type": "contact_card",
@@ -139,7 +138,7 @@ def contact_card(plan: HandoffPlan) -> Dict[str, Any]:
                 "email": c.email,
                 "mailto": c.mailto_link,
                 "url": c.url,
-                "hours": c.hours_text,
+                "hours": texts.hours_words(c),
                 "checked": c.checked.isoformat(),
                 "confirmed": c.confirmed,
             }
@@ -161,6 +160,6 @@ class ActionHandoff(Action):
         dispatcher.utter_message(
             text="\n\n".join(plan.lines),
             buttons=contact_buttons(plan.contacts, texts) or None,
-            json_message=contact_card(plan) if plan.contacts else None,
+            json_message=contact_card(plan, texts) if plan.contacts else None,
         )
         return [SlotSet(HANDOFF_REASON_SLOT, plan.reason)]

@@ -20,12 +20,17 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from assistant.content import DOMAIN_PATH, RESPONSES_DIR, ROOT, TESTS_DIR
 from assistant.content.contacts import contacts_path, load_contacts
-from assistant.content.system_messages import CLARIFY_ANSWER_ID, DEGRADED_ANSWER_ID
+from assistant.content.system_messages import (
+    CLARIFY_ANSWER_ID,
+    DEGRADED_ANSWER_ID,
+    load_system_messages,
+    placeholder_values,
+)
 from testkit.scenario import RUNNING, STOPPED, Expectations, Scenario, Settings, Step
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO_DIR = ROOT / "tests" / "e2e"
+SCENARIO_DIR = TESTS_DIR / "e2e"
 CLOCK_FORMAT = "%Y-%m-%d %H:%M"
 
 FILE_KEYS = ("scenarios",)
@@ -69,9 +74,9 @@ class ProjectFacts:
     details: Dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_project(cls, root: Path = ROOT) -> "ProjectFacts":
+    def from_project(cls) -> "ProjectFacts":
         answers = set(SYSTEM_ANSWERS)
-        response_files = [root / "domain.yml", *sorted((root / "data" / "responses").glob("*.yml"))]
+        response_files = [DOMAIN_PATH, *sorted(RESPONSES_DIR.glob("*.yml"))]
         for path in response_files:
             responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
             for variations in responses.values():
@@ -80,7 +85,7 @@ class ProjectFacts:
                     if answer_id:
                         answers.add(str(answer_id))
         contacts = load_contacts(contacts_path())  # the file the servers fill the answers from
-        return cls(answers, set(contacts.by_key), contacts.placeholder_values())
+        return cls(answers, set(contacts.by_key), placeholder_values(contacts, load_system_messages()))
 
 
 DETAIL = re.compile(r"\{(\w+)\}")

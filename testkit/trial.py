@@ -23,12 +23,13 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 import yaml
 
+from assistant.content import TESTS_DIR
 from assistant.content.catalogue import Catalogue, load_catalogue
 from assistant.content.system_messages import CLARIFY_ANSWER_ID
 from assistant.content.similarity import near_same, normalise
 from testkit.loader import _display
 
-HELD_OUT_DIR = Path(__file__).resolve().parents[1] / "tests" / "heldout"
+HELD_OUT_DIR = TESTS_DIR / "heldout"
 RIGHT, NOT_SURE, WRONG = "right", "not sure", "wrong"
 OUTCOMES = (RIGHT, NOT_SURE, WRONG)
 

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 import yaml
 
 from assistant.content.dates import as_date
-from assistant.content.opening_hours import DAY_TYPES, OpeningHours, parse_opening_hours
+from assistant.content.opening_hours import OpeningHours, parse_opening_hours
 from assistant.settings import settings
 
 REQUIRED_FIELDS = ("name", "purpose", "phone", "email", "hours", "source", "checked", "confirmed")
@@ -62,7 +62,7 @@ class Contact:
     phone: str
     email: str
     hours: OpeningHours
-    hours_text: str
+    hours_given: Union[str, Mapping[str, str]]  # as written in the file: "24/7", or per day type
     source: str
     checked: dt.date
     confirmed: bool
@@ -105,7 +105,8 @@ class Contacts:
         return contact
 
     def placeholder_values(self) -> Dict[str, str]:
-        """Values for ``{<key>_<field>}`` placeholders in answer text, e.g. ``{hotline_phone}``.
+        """Values for ``{<key>_<field>}`` placeholders in answer text, e.g. ``{hotline_phone}`` (``{<key>_hours}`` is
+        worded by :func:`assistant.content.system_messages.placeholder_values`, from governed texts).
 
         An unconfirmed contact's placeholders give its fallback's details (the content check refuses texts
         that would read wrongly with them: its phone, email and hours must not be used).
@@ -116,7 +117,6 @@ class Contacts:
             values[f"{key}_name"] = contact.name
             values[f"{key}_phone"] = contact.phone
             values[f"{key}_email"] = contact.email
-            values[f"{key}_hours"] = contact.hours_text
             values[f"{key}_url"] = contact.url
             values[f"{key}_how"] = contact.how
         return values
@@ -125,18 +125,6 @@ class Contacts:
 def contacts_path() -> Path:
     """The contacts file in use (``contacts_file`` in ``assistant/settings.py``: ``content/contacts.yml``)."""
     return settings().contacts_file
-
-
-def _hours_text(raw: Union[str, Mapping[str, str]]) -> str:
-    if isinstance(raw, str):
-        return "24 hours a day, 7 days a week" if raw.strip() == "24/7" else raw
-    labels = {
-        "weekdays": "Monday to Friday",
-        "saturday": "Saturday",
-        "sunday": "Sunday",
-        "bank_holidays": "bank holidays",
-    }
-    return "; ".join(f"{labels[day]} {raw[day]}" for day in DAY_TYPES if day in raw)
 
 
 def check_contacts_data(data: Any) -> List[Problem]:
@@ -236,7 +224,7 @@ def parse_contacts(data: Any) -> Contacts:
             phone=str(entry.get("phone") or "").strip(),
             email=str(entry.get("email") or "").strip(),
             hours=parse_opening_hours(entry["hours"]),
-            hours_text=_hours_text(entry["hours"]),
+            hours_given=entry["hours"],
             source=str(entry["source"]),
             checked=as_date(entry["checked"]),  # type: ignore[arg-type]
             confirmed=bool(entry["confirmed"]),

@@ -106,14 +106,3 @@ def parse_opening_hours(raw: Union[str, Mapping[str, str], None]) -> OpeningHour
         raise ValueError(f"opening hours missing for {', '.join(missing)} (write 'closed' if closed)")
     ranges: Dict[str, Optional[TimeRange]] = {day: _parse_range(str(raw[day])) for day in DAY_TYPES}
     return OpeningHours(always_open=False, ranges=ranges)
-
-
-def describe_time(when: dt.datetime, now: dt.datetime) -> str:
-    """Plain words for an opening time: 'today at 9am', 'tomorrow at 9am', 'on Tuesday 29 December at 9am'."""
-    local, today = when.astimezone(UK_TZ), now.astimezone(UK_TZ).date()
-    clock = local.strftime("%I:%M%p").lstrip("0").replace(":00", "").lower()
-    if local.date() == today:
-        return f"today at {clock}"
-    if local.date() == today + dt.timedelta(days=1):
-        return f"tomorrow at {clock}"
-    return f"on {local.strftime('%A')} {local.day} {local.strftime('%B')} at {clock}"

@@ -19,13 +19,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Optional, Pattern, Tuple
+from typing import Any, Dict, Mapping, Optional, Pattern, Tuple, Union
 
 import yaml
 
 from assistant.content import SYSTEM_MESSAGES_PATH
-from assistant.content.contacts import Contacts, load_contacts
+from assistant.content.contacts import Contact, Contacts, load_contacts
 from assistant.content.dates import review_passed, today_uk
+from assistant.content.opening_hours import DAY_TYPES, UK_TZ
 from assistant.content.watched import Watched, watched_file
 from assistant.settings import settings
 
@@ -63,6 +64,8 @@ EXTRA_VALUES: Dict[str, Tuple[str, ...]] = {
     "handoff_web_page": _HANDOFF_VALUES,
     "handoff_call_button": ("contact_name",),
     "handoff_email_button": ("contact_name",),
+    **{f"hours_{day}": ("hours",) for day in ("weekdays", "saturday", "sunday", "bank_holidays")},
+    **{name: ("time", "weekday", "day", "month") for name in ("opening_today", "opening_tomorrow", "opening_later")},
 }
 
 
@@ -78,11 +81,41 @@ def load_system_messages(path: Path = SYSTEM_MESSAGES_PATH) -> Dict[str, str]:
 
 
 def placeholder_values(contacts: Contacts, messages: Dict[str, str]) -> Dict[str, str]:
-    """Every placeholder a text may use: the contacts' details and ``{urgent_routes}``, the one text that
-    says where to get urgent help (itself filled from the contacts)."""
+    """Every placeholder a text may use: the contacts' details (their hours in the governed words of
+    :func:`hours_words`) and ``{urgent_routes}``, the one text that says where to get urgent help (itself filled
+    from the contacts)."""
     values = contacts.placeholder_values()
+    for key in contacts.by_key:
+        values[f"{key}_hours"] = hours_words(contacts.shown(key).hours_given, messages)
     values[URGENT_ROUTES] = fill(messages[URGENT_ROUTES], values)
     return values
+
+
+# The governed words for a contact's opening hours ("hours_<day type>", filled with {hours}, e.g. 09:00-17:00).
+_DAY_TYPE_WORDS = {day: f"hours_{day}" for day in DAY_TYPES}
+
+
+def hours_words(hours: Union[str, Mapping[str, str]], messages: Mapping[str, str]) -> str:
+    """A contact's opening hours in words: ``hours_always`` for "24/7", else each day type's text, joined."""
+    if isinstance(hours, str):
+        return messages["hours_always"] if hours.strip() == "24/7" else hours
+    return "; ".join(fill(messages[_DAY_TYPE_WORDS[day]], {"hours": hours[day]}) for day in DAY_TYPES if day in hours)
+
+
+def opening_words(when: dt.datetime, now: dt.datetime, messages: Mapping[str, str]) -> str:
+    """When a closed line opens, in words: "today at 9am", "tomorrow at 9am", "on Tuesday 29 December at 9am"."""
+    local, today = when.astimezone(UK_TZ), now.astimezone(UK_TZ).date()
+    values = {
+        "time": local.strftime("%I:%M%p").lstrip("0").replace(":00", "").lower(),
+        "weekday": local.strftime("%A"),
+        "day": str(local.day),
+        "month": local.strftime("%B"),
+    }
+    if local.date() == today:
+        return fill(messages["opening_today"], values)
+    if local.date() == today + dt.timedelta(days=1):
+        return fill(messages["opening_tomorrow"], values)
+    return fill(messages["opening_later"], values)
 
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -117,6 +150,12 @@ class SystemTexts:
 
     def placeholder_values(self) -> Dict[str, str]:
         return placeholder_values(self.contacts.current(), self.messages)
+
+    def hours_words(self, contact: Contact) -> str:
+        return hours_words(contact.hours_given, self.messages)
+
+    def opening_words(self, when: dt.datetime, now: dt.datetime) -> str:
+        return opening_words(when, now, self.messages)
 
     def held_back(self, key: str, today: Optional[dt.date] = None) -> bool:
         """Whether ``key`` is past its review-by date and must not be shown (never the urgent texts)."""

@@ -180,7 +180,7 @@ def page_values(
 ) -> Dict[str, str]:
     """Every value a page may use, as HTML: the contacts (a phone number as a tap-to-call link), the
     ``{urgent_routes}`` text filled from them by the same :func:`fill`, the settings and the widget's labels."""
-    values = {name: escape(value) for name, value in contacts.placeholder_values().items()}
+    values = {name: escape(value) for name, value in placeholder_values(contacts, dict(messages)).items()}
     for key in contacts.by_key:
         shown = contacts.shown(key)  # a contact not confirmed is never shown: its confirmed fallback is
         if shown.phone:

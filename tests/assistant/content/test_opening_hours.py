@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.content.opening_hours import UK_TZ, describe_time, is_bank_holiday, parse_opening_hours
+from assistant.content.opening_hours import UK_TZ, is_bank_holiday, parse_opening_hours
 
 OFFICE = parse_opening_hours(
     {"weekdays": "09:00-17:00", "saturday": "closed", "sunday": "closed", "bank_holidays": "closed"}
@@ -29,9 +29,3 @@ def test_next_opening_after_easter_weekend():
     # Good Friday 3 April and Easter Monday 6 April 2026 are bank holidays.
     thursday_evening = dt.datetime(2026, 4, 2, 18, 0, tzinfo=UK_TZ)
     assert OFFICE.next_opening(thursday_evening) == dt.datetime(2026, 4, 7, 9, 0, tzinfo=UK_TZ)
-
-
-def test_describe_time_in_plain_words():
-    now = dt.datetime(2026, 11, 25, 20, 0, tzinfo=UK_TZ)
-    assert describe_time(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UK_TZ), now) == "tomorrow at 9am"
-    assert describe_time(dt.datetime(2026, 11, 30, 9, 30, tzinfo=UK_TZ), now) == "on Monday 30 November at 9:30am"

@@ -54,3 +54,19 @@ def test_a_contacts_edit_is_live_and_a_broken_one_keeps_the_last_good_numbers(tm
 def test_a_text_with_buttons_is_given_with_them(tmp_path):
     response = texts_from(tmp_path).response("answer_under_review")
     assert response["buttons"] == [{"title": "Talk to a person", "payload": "/handoff"}]
+
+
+def test_opening_times_and_hours_are_said_in_the_governed_words(tmp_path):
+    import datetime as dt
+
+    from assistant.content.opening_hours import UK_TZ
+
+    texts = texts_from(tmp_path)
+    now = dt.datetime(2026, 11, 25, 20, 0, tzinfo=UK_TZ)
+    assert texts.opening_words(dt.datetime(2026, 11, 25, 21, 0, tzinfo=UK_TZ), now) == "today at 9pm"
+    assert texts.opening_words(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UK_TZ), now) == "tomorrow at 9am"
+    assert texts.opening_words(dt.datetime(2026, 11, 30, 9, 30, tzinfo=UK_TZ), now) == "on Monday 30 November at 9:30am"
+    contacts = texts.contacts.current()
+    assert texts.hours_words(contacts["hotline"]) == "24 hours a day, 7 days a week"
+    assert texts.hours_words(contacts["haematology"]).startswith("Monday to Friday 09:00-17:00; Saturday closed")
+    assert texts.placeholder_values()["haematology_hours"] == texts.hours_words(contacts["haematology"])
