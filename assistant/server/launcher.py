@@ -15,12 +15,25 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from assistant.server.processes import RunningAssistant, owner_only
-from assistant.settings import ROOT, TEST_CLOCK_VARIABLE, settings
+from assistant.settings import ROOT, TEST_CLOCK_VARIABLE, Settings, settings
 
 TOKEN_FILE = "action_server.token"
+
+
+def prepare_local_state(current: Settings) -> Tuple[Path, str]:
+    """The folder of local state made owner-only (0700, its files 0600, and everything the servers write after
+    this), and this run's action-server token: a fresh one unless one is configured, written (owner-only) for
+    ``make shell`` in another terminal."""
+    os.umask(0o077)
+    var_dir = owner_only(current.var_dir)
+    token = current.action_server_token or secrets.token_hex(24)
+    token_file = var_dir / TOKEN_FILE
+    token_file.write_text(token, encoding="utf-8")
+    token_file.chmod(0o600)
+    return var_dir, token
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -29,13 +42,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Run the assistant: action server, Rasa server and the demo page.")
     parser.add_argument("--logs", default="var/log", help="the servers' log folder (default var/log)")
     args = parser.parse_args(argv)
-    os.umask(0o077)  # everything the servers write (conversations, keys, logs) is the owner's only
-    var_dir = owner_only(current.var_dir)
+    var_dir, token = prepare_local_state(current)
     shown = Path(args.logs)  # as the user wrote it; relative to the project folder
     logs = owner_only(ROOT / shown)
-    # A fresh token each run unless one is configured; written (owner-only) for `make shell` in another terminal.
-    token = current.action_server_token or secrets.token_hex(24)
-    (var_dir / TOKEN_FILE).write_text(token, encoding="utf-8")
     env = current.server_environment(
         {
             "ACTION_PORT": str(current.action_port),
