@@ -8,6 +8,7 @@ cd "$ROOT"
 mkdir -p var/log
 
 scripts/setup.sh
+source scripts/env.sh  # again: on a fresh clone the settings (MODEL_NAME, NLTK_DATA...) need the new venv
 echo "run: set-up ready (.venv, Python 3.10)"
 # Refuse to start with a broken contacts file (the message names the contact and field).
 python -m assistant.content.contacts >var/log/contacts.log || { cat var/log/contacts.log >&2; exit 1; }

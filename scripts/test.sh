@@ -10,6 +10,7 @@ step() { printf '\n==> %s\n' "$*"; }
 trap 'python -m testkit report || true' EXIT
 
 scripts/setup.sh
+source scripts/env.sh  # again: on a fresh clone the settings (MODEL_NAME, NLTK_DATA...) need the new venv
 step "lint: ruff and mypy"
 scripts/lint.sh
 step "contacts file"

@@ -25,6 +25,7 @@ WIDGET_TEXTS_PATH = CONTENT_DIR / "widget_texts.yml"
 CONTENT_RULES_PATH = CONTENT_DIR / "content_rules.yml"
 NOT_NAMES_PATH = CONTENT_DIR / "not_names.yml"
 URGENT_SYMPTOMS_PATH = CONTENT_DIR / "red_flags.yml"
+URGENT_SYMPTOMS_OTHER_LANGUAGES_PATH = CONTENT_DIR / "red_flags_other_languages.yml"
 PERSONAL_ADVICE_PATH = CONTENT_DIR / "personal_advice.yml"
 
 

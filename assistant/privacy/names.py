@@ -57,7 +57,17 @@ from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tup
 
 import yaml
 
-from assistant.content import ROOT
+from assistant.content import (
+    DOMAIN_PATH,
+    NLU_DIR,
+    OTHER_LANGUAGES_PATH,
+    PERSONAL_ADVICE_PATH,
+    RESPONSES_DIR,
+    SYSTEM_MESSAGES_PATH,
+    URGENT_SYMPTOMS_OTHER_LANGUAGES_PATH,
+    URGENT_SYMPTOMS_PATH,
+    WIDGET_TEXTS_PATH,
+)
 from assistant.privacy.name_cues import (
     FUNCTION_WORDS,
     NAME,
@@ -287,28 +297,28 @@ def _yaml(path: Path) -> Any:
         return None
 
 
-def service_words(root: Path = ROOT) -> FrozenSet[str]:
-    """The words the service itself writes: answers, system messages, translations, the safety word lists.
+def service_words() -> FrozenSet[str]:
+    """The words the service itself writes: answers, system messages, the widget's texts, translations, the
+    safety word lists (in English and in other languages).
 
     Only texts and button titles are read (not the reviewer fields, which may one day hold people's names).
     """
     texts = {"text", "title"}
     found: List[str] = []
-    for path in [root / "domain.yml", *sorted((root / "data" / "responses").glob("*.yml"))]:
+    for path in [DOMAIN_PATH, *sorted(RESPONSES_DIR.glob("*.yml")), SYSTEM_MESSAGES_PATH, WIDGET_TEXTS_PATH,
+                 OTHER_LANGUAGES_PATH]:  # fmt: skip
         found += yaml_strings(_yaml(path), frozenset(texts))
-    for name in ("system_messages.yml", "other_languages.yml"):
-        found += yaml_strings(_yaml(root / "content" / name), frozenset(texts))
-    for name in ("red_flags.yml", "personal_advice.yml"):
-        found += yaml_strings(_yaml(root / "content" / name))
+    for path in (URGENT_SYMPTOMS_PATH, URGENT_SYMPTOMS_OTHER_LANGUAGES_PATH, PERSONAL_ADVICE_PATH):
+        found += yaml_strings(_yaml(path))
     # A person the answers name ("Dr Muhammad Saif") lends no word: "muhammad" is a patient's name too.
 
     return _words(replace_names_after_cues(text, lambda word: False) for text in found)
 
 
-def example_questions(root: Path = ROOT) -> List[str]:
+def example_questions() -> List[str]:
     """Every example question in ``data/nlu`` (entity markup removed)."""
     examples: List[str] = []
-    for path in sorted((root / "data" / "nlu").glob("*.yml")):
+    for path in sorted(NLU_DIR.glob("*.yml")):
         for item in (_yaml(path) or {}).get("nlu") or []:
             for line in str((item or {}).get("examples") or "").splitlines():
                 line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", re.sub(r"^\s*-\s*", "", line))
@@ -334,7 +344,7 @@ class NameLists:
 
     @classmethod
     def build(
-        cls, communities: Optional[Iterable[Origin]] = None, exclude: FrozenSet[str] = frozenset(), root: Path = ROOT
+        cls, communities: Optional[Iterable[Origin]] = None, exclude: FrozenSet[str] = frozenset()
     ) -> "NameLists":
         """The lists from ``communities`` (every origin by default), less the words in ``exclude`` (the
         benchmark's held-out names)."""
@@ -349,14 +359,14 @@ class NameLists:
         ambiguous = english | frozenset(word for word in other_first | last if len(word) <= 2)
         strong = core_first | ((other_first | last) - ambiguous)
         weak = ((other_first | last) & ambiguous) - strong
-        not_names = read_not_names(root / "content" / "not_names.yml")
+        not_names = read_not_names()
         # A word of the example questions is an ordinary word here, unless it is a first name of the
         # English-speaking lists ("gene") or one from the wider lists that is not an English word: names in
         # the examples follow a cue ("I'm Sarah") and are taken out first.
         examples = _words(
-            replace_names_after_cues(text, lambda word: word not in english) for text in example_questions(root)
+            replace_names_after_cues(text, lambda word: word not in english) for text in example_questions()
         )
-        kept = service_words(root) | (examples - core_first - other_first) | not_names.words | FUNCTION_WORDS
+        kept = service_words() | (examples - core_first - other_first) | not_names.words | FUNCTION_WORDS
         kept |= examples & other_first & english
         kept |= {unaccented(word) for word in kept}  # as the words of a message are looked up ("źle": "zle")
         # After a first name, the English-speaking lists' surnames even if the service uses the word ("tom
