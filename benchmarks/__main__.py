@@ -11,6 +11,7 @@ Settings (environment); the defaults keep a run near 15 minutes on 2 cores:
 - ``BENCH_UNBOUNDED`` (default 1): also measure history growth with whole sessions loaded
   (``history_turns: 0``, Rasa's own behaviour), the evidence for ``assistant/store/bounded_history.py``.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,15 @@ from testkit.servers import running_assistant
 OUT = ROOT / "results" / "bench"
 GROWTH_POINTS = (1, 50, 100, 300)
 # What patients ask (general questions, no answer text); the starter bot gets its own small talk.
-ASSISTANT_MESSAGES = ["hello", "what is car t", "how does CAR-T work?", "What are the side effects of CAR-T?",
-                      "how long will I stay in hospital", "can I drive after treatment", "thank you"]
+ASSISTANT_MESSAGES = [
+    "hello",
+    "what is car t",
+    "how does CAR-T work?",
+    "What are the side effects of CAR-T?",
+    "how long will I stay in hospital",
+    "can I drive after treatment",
+    "thank you",
+]
 STARTER_MESSAGES = ["hello", "I am feeling great", "are you a bot?", "I am sad", "yes", "bye"]
 
 
@@ -44,10 +52,13 @@ def settings() -> Dict[str, Any]:
     knobs = project_settings()
     quick = knobs.get("BENCH_QUICK") == "1"
     catalogue = knobs.get("BENCH_CATALOGUE", "4")
-    return {"quick": quick, "turns": int(knobs.get("BENCH_TURNS", "80" if quick else "200")),
-            "growth_turns": max(GROWTH_POINTS),
-            "catalogue": [int(x) for x in catalogue.split(",") if x.strip()],
-            "unbounded": knobs.get("BENCH_UNBOUNDED", "1") == "1"}
+    return {
+        "quick": quick,
+        "turns": int(knobs.get("BENCH_TURNS", "80" if quick else "200")),
+        "growth_turns": max(GROWTH_POINTS),
+        "catalogue": [int(x) for x in catalogue.split(",") if x.strip()],
+        "unbounded": knobs.get("BENCH_UNBOUNDED", "1") == "1",
+    }
 
 
 def log(message: str) -> None:
@@ -85,15 +96,18 @@ def bench_starter(tmp: Path, config: Dict[str, Any]) -> Dict[str, Any]:
 def bench_unbounded(tmp: Path) -> Dict[str, Any]:
     """History growth with whole sessions loaded for prediction (``history_turns: 0``)."""
     endpoints = tmp / "endpoints-unbounded.yml"
-    endpoints.write_text(re.sub(r"(?m)^(\s*history_turns:).*$", r"\1 0",
-                                project_settings().endpoints.read_text(encoding="utf-8")), encoding="utf-8")
+    endpoints.write_text(
+        re.sub(r"(?m)^(\s*history_turns:).*$", r"\1 0", project_settings().endpoints.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
     with running_assistant(tmp / "assistant-unbounded", debug=False, extra_env=UNLIMITED, endpoints=endpoints) as bot:
         growth = load.conversation(bot.webhook, ASSISTANT_MESSAGES, max(GROWTH_POINTS))
     return {"growth_per_turn": growth, "growth": {str(turn): window_median(growth, turn) for turn in GROWTH_POINTS}}
 
 
-def bench_assistant(tmp: Path, config: Dict[str, Any], model: Optional[Path] = None, full: bool = True,
-                    examples: Path = NLU_DIR) -> Dict[str, Any]:
+def bench_assistant(
+    tmp: Path, config: Dict[str, Any], model: Optional[Path] = None, full: bool = True, examples: Path = NLU_DIR
+) -> Dict[str, Any]:
     """Measure a running assistant (the project's model unless ``model``); ``examples`` is the folder of example
     questions its model was trained from."""
     model = model or project_settings().model_path
@@ -105,26 +119,37 @@ def bench_assistant(tmp: Path, config: Dict[str, Any], model: Optional[Path] = N
         pids = {"rasa": bot.rasa.pid, "actions": bot.actions.pid}
         if full:
             return {**measure(bot.webhook, ASSISTANT_MESSAGES, config["turns"], pids), "cold_start_s": cold}
-        return {"sequential": latency_summary(load.fresh_conversations(bot.webhook, ASSISTANT_MESSAGES, 40)),
-                "cold_start_s": cold, "rss_gib": {name: rss_gib(pid) for name, pid in pids.items()}}
+        return {
+            "sequential": latency_summary(load.fresh_conversations(bot.webhook, ASSISTANT_MESSAGES, 40)),
+            "cold_start_s": cold,
+            "rss_gib": {name: rss_gib(pid) for name, pid in pids.items()},
+        }
 
 
 def bench_catalogue(tmp: Path, config: Dict[str, Any]) -> List[Dict[str, Any]]:
     """Train and measure the catalogue copies (list ×1 too to time a full training of the real catalogue)."""
     import subprocess
+
     rows = []
     for factor in config["catalogue"]:
         project = grown_project(ROOT, tmp / f"catalogue-x{factor}", factor)
         log(f"catalogue x{factor}: training ({count_answers(project / 'data' / 'responses')} answers)")
         started = time.monotonic()
-        subprocess.run([RASA, "train", "--fixed-model-name", f"x{factor}", "--out", str(project / "models"), "--quiet"],
-                       cwd=project, env={**quiet_env(), "PYTHONPATH": str(ROOT)}, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [RASA, "train", "--fixed-model-name", f"x{factor}", "--out", str(project / "models"), "--quiet"],
+            cwd=project,
+            env={**quiet_env(), "PYTHONPATH": str(ROOT)},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         train_s = time.monotonic() - started
-        measured = bench_assistant(tmp, config, project / "models" / f"x{factor}.tar.gz", full=False,
-                                   examples=project / "data" / "nlu")
-        rows.append({"factor": factor, "answers": count_answers(project / "data" / "responses"), "train_s": train_s,
-                     **measured})
+        measured = bench_assistant(
+            tmp, config, project / "models" / f"x{factor}.tar.gz", full=False, examples=project / "data" / "nlu"
+        )
+        rows.append(
+            {"factor": factor, "answers": count_answers(project / "data" / "responses"), "train_s": train_s, **measured}
+        )
         log(f"catalogue x{factor}: trained in {train_s:.0f} s, p95 {measured['sequential']['p95']:.0f} ms")
     return rows
 
@@ -163,23 +188,39 @@ def main() -> int:
             log("measuring history growth with whole sessions loaded (history_turns: 0)")
             unbounded = bench_unbounded(tmp)
         catalogue = bench_catalogue(tmp, config)
-    results = {"settings": config, "machine": machine, "assistant": ours, "starter": starter, "catalogue": catalogue,
-               "assistant_unbounded": unbounded,
-               "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    results = {
+        "settings": config,
+        "machine": machine,
+        "assistant": ours,
+        "starter": starter,
+        "catalogue": catalogue,
+        "assistant_unbounded": unbounded,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     plots.write_all(results, OUT)
     print(format_table(table_rows(ours, starter)))
     for row in catalogue:
         train = "-" if row["train_s"] is None else f"{row['train_s']:.0f} s"
-        print(f"catalogue x{row['factor']}: {row['answers']} answers, training {train}, "
-              f"p50 {row['sequential']['p50']:.0f} ms, p95 {row['sequential']['p95']:.0f} ms")
+        print(
+            f"catalogue x{row['factor']}: {row['answers']} answers, training {train}, "
+            f"p50 {row['sequential']['p50']:.0f} ms, p95 {row['sequential']['p95']:.0f} ms"
+        )
     if unbounded:
-        print("history growth, whole sessions loaded (history_turns: 0): " + ", ".join(
-            f"turn {turn} {unbounded['growth'][str(turn)]:.0f} ms" for turn in GROWTH_POINTS)
-            + f"; turn 300 / turn 1 {growth_ratio(unbounded):.2f}")
+        print(
+            "history growth, whole sessions loaded (history_turns: 0): "
+            + ", ".join(f"turn {turn} {unbounded['growth'][str(turn)]:.0f} ms" for turn in GROWTH_POINTS)
+            + f"; turn 300 / turn 1 {growth_ratio(unbounded):.2f}"
+        )
     print(f"results: {OUT}/results.json and *.png")
-    print(summary_line(ratio(ours["sequential"]["p95"], starter["sequential"]["p95"]),
-                       ratio(ours["throughput"], starter["throughput"]), growth_ratio(ours), ours["rss_gib"]["rasa"]))
+    print(
+        summary_line(
+            ratio(ours["sequential"]["p95"], starter["sequential"]["p95"]),
+            ratio(ours["throughput"], starter["throughput"]),
+            growth_ratio(ours),
+            ours["rss_gib"]["rasa"],
+        )
+    )
     return 0
 
 

@@ -4,6 +4,7 @@ Why here: the assistant is started with the launcher's ``running_assistant`` (``
 debug logging, rate limits raised); the starter bot needs no action server (its actions.py is empty)
 and keeps Rasa's defaults (in-memory tracker store), so it is started with the launcher's helpers directly.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,8 +33,14 @@ def rss_gib(pid: Optional[int]) -> Optional[float]:
 def train_starter(workdir: Path, env: Dict[str, str]) -> Tuple[Path, float]:
     """``rasa init --no-prompt`` (creates and trains the starter bot); its model and the seconds it took."""
     started = time.monotonic()
-    subprocess.run([RASA, "init", "--no-prompt", "--init-dir", str(workdir)], cwd=workdir, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [RASA, "init", "--no-prompt", "--init-dir", str(workdir)],
+        cwd=workdir,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return next((workdir / "models").glob("*.tar.gz")), time.monotonic() - started
 
 
@@ -42,8 +49,13 @@ def running_starter(workdir: Path, model: Path, env: Dict[str, str]) -> Iterator
     """The starter bot's Rasa server on a free loopback port: (webhook URL, process); stopped afterwards."""
     port = free_port()
     with open(workdir / "rasa.log", "ab") as log:
-        process = subprocess.Popen([RASA, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port)],
-                                   cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [RASA, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for(f"http://127.0.0.1:{port}/webhooks/rest/", 240, process)
         wait_for_log(workdir / "rasa.log", RASA_READY, 1, 240, process)

@@ -5,6 +5,7 @@ Why: to see how training time and turn latency grow with content, the real catal
 questions, in a throw-away copy (the real data is never touched). The copies train with the served
 ``config.yml``, exactly as the real catalogue does.
 """
+
 from __future__ import annotations
 
 import random
@@ -13,10 +14,12 @@ import shutil
 from pathlib import Path
 from typing import List
 
-WORDS = ("fatigue appetite transport parking visitor pharmacy tablets blood scan clinic ward nurse doctor family "
-         "carer insurance holiday driving sleep exercise diet water fever rash cough infection injection drip "
-         "letter form consent trial research donor cells lab bag fridge freezer heater shower garden pet school "
-         "work money benefits wig hair skin mouth teeth eyes memory mood worry support group phone email post").split()
+WORDS = (
+    "fatigue appetite transport parking visitor pharmacy tablets blood scan clinic ward nurse doctor family "
+    "carer insurance holiday driving sleep exercise diet water fever rash cough infection injection drip "
+    "letter form consent trial research donor cells lab bag fridge freezer heater shower garden pet school "
+    "work money benefits wig hair skin mouth teeth eyes memory mood worry support group phone email post"
+).split()
 TOPIC = "cart"
 
 
@@ -35,7 +38,9 @@ def synthetic_answers(count: int, examples: int = 8, seed: int = 9) -> tuple[str
         name = f"{TOPIC}/bench_{number:04d}"
         keywords = rng.sample(WORDS, 3)
         nlu += [f"- intent: {name}", "  examples: |"]
-        nlu += [f"    - {' '.join(rng.sample(keywords, 3))} question {number} {rng.choice(WORDS)}" for _ in range(examples)]
+        nlu += [
+            f"    - {' '.join(rng.sample(keywords, 3))} question {number} {rng.choice(WORDS)}" for _ in range(examples)
+        ]
         responses += [f"  utter_{name}:", f'  - text: "Synthetic answer {number} about {" ".join(keywords)}."']
     return "\n".join(nlu) + "\n", "\n".join(responses) + "\n"
 

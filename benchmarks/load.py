@@ -3,6 +3,7 @@
 Why threads and ``requests``: installed already, and a Rasa server answers tens of turns per second,
 far below what a thread pool of 32 can send; the client is never the bottleneck here.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -26,7 +27,9 @@ def conversation(webhook: str, messages: Sequence[str], turns: int, sender: str 
     """One patient sending ``turns`` messages (cycling through ``messages``); per-turn milliseconds."""
     sender = sender or f"bench-{uuid.uuid4().hex}"
     with requests.Session() as session:
-        return [timed_turn(session, webhook, sender, text) for text in itertools.islice(itertools.cycle(messages), turns)]
+        return [
+            timed_turn(session, webhook, sender, text) for text in itertools.islice(itertools.cycle(messages), turns)
+        ]
 
 
 def fresh_conversations(webhook: str, messages: Sequence[str], turns: int, per_conversation: int = 5) -> List[float]:

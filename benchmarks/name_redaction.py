@@ -34,8 +34,8 @@ from ruamel.yaml import YAML
 
 from assistant.content import ROOT
 from assistant.privacy import names
-from assistant.privacy.names import NameLists, Origin, example_questions, origins, service_words, yaml_strings
 from assistant.privacy.name_cues import replace_names_after_cues
+from assistant.privacy.names import NameLists, Origin, example_questions, origins, service_words, yaml_strings
 from assistant.privacy.redaction import redact
 
 SEED = 2026
@@ -218,22 +218,31 @@ def main() -> int:
     whole = milliseconds_per_message(redact, timed)
     cost, baseline = (milliseconds_per_message(names_step(lists), timed) for lists in (served_lists, british))
 
-    print(f"Names typed with no cue: recall per origin ({NAMES_IN_SAMPLE} first names and surnames each, "
-          f"{len(SHAPES)} shapes, lower case, capitalised and capitals; held out: {HELD_OUT_SHARE:.0%} of every "
-          f"list taken out, {len(FULL_NAME_SHAPES)} full-name shapes with one part held out)\n")
-    print(f"| {'origin':<12} | {'first names':>11} | {'surnames':>8} | {'messages':>8} | {'served':>6} | "
-          f"{'held-out messages':>17} | {'held out':>8} |")
+    print(
+        f"Names typed with no cue: recall per origin ({NAMES_IN_SAMPLE} first names and surnames each, "
+        f"{len(SHAPES)} shapes, lower case, capitalised and capitals; held out: {HELD_OUT_SHARE:.0%} of every "
+        f"list taken out, {len(FULL_NAME_SHAPES)} full-name shapes with one part held out)\n"
+    )
+    print(
+        f"| {'origin':<12} | {'first names':>11} | {'surnames':>8} | {'messages':>8} | {'served':>6} | "
+        f"{'held-out messages':>17} | {'held out':>8} |"
+    )
     print(f"|{'-' * 14}|{'-' * 13}:|{'-' * 9}:|{'-' * 9}:|{'-' * 7}:|{'-' * 18}:|{'-' * 9}:|")
     for origin, served, held_out in rows:
-        print(f"| {origin.name:<12} | {len(origin.first):>11,} | {len(origin.last):>8,} | {served.messages:>8,} | "
-              f"{served.share:>6.3f} | {held_out.messages:>17,} | {held_out.share:>8.3f} |")
+        print(
+            f"| {origin.name:<12} | {len(origin.first):>11,} | {len(origin.last):>8,} | {served.messages:>8,} | "
+            f"{served.share:>6.3f} | {held_out.messages:>17,} | {held_out.share:>8.3f} |"
+        )
     shown: Dict[str, int] = dict(hidden.most_common())
-    print(f"\nproject messages: {len(messages)}; words hidden: {sum(hidden.values())} ({len(hidden)} different): "
-          f"{shown}")
+    print(
+        f"\nproject messages: {len(messages)}; words hidden: {sum(hidden.values())} ({len(hidden)} different): {shown}"
+    )
     print(f"medical, CAR-T or place words hidden: {len(medical)} {medical}")
-    print(f"cost on {len(timed):,} messages: redact() {whole:.3f} ms/message; its name steps {cost:.3f} ms/message "
-          f"with the served lists, {baseline:.3f} with the British lists alone (baseline); "
-          f"lists built in {build_seconds:.1f} s")
+    print(
+        f"cost on {len(timed):,} messages: redact() {whole:.3f} ms/message; its name steps {cost:.3f} ms/message "
+        f"with the served lists, {baseline:.3f} with the British lists alone (baseline); "
+        f"lists built in {build_seconds:.1f} s"
+    )
     lowest = min(rows, key=lambda row: row[1].share)
     print(
         f"names: lowest_recall={lowest[1].share:.3f} ({lowest[0].name}) "

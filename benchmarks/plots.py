@@ -1,5 +1,6 @@
 """PNG plots of a benchmark run (matplotlib, no display): latency percentiles side by side, latency
 along one long conversation, and training time and latency by catalogue size."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -13,6 +13,7 @@ Then a full ``rasa train`` from scratch (empty, separate cache, temporary output
 Training is CPU-heavy: set ``CPU_LOCK=/path/to/lockfile`` to wait for a shared lock first (timing
 starts once the lock is held). Last line: ``publish: edit_to_live_s=<x> new_example_live_s=<x> full_train_s=<x>``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,8 @@ from typing import Dict, Iterator, List
 from assistant.content import ROOT
 from assistant.server.processes import RASA
 from assistant.settings import settings
-from testkit.servers import running_assistant, say_to
 from testkit.runner import answer_ids
+from testkit.servers import running_assistant, say_to
 
 ANSWER_FILE = "cart.yml"
 ANSWER_KEY = "utter_cart/what_is:"
@@ -50,11 +51,11 @@ def edit_wording(path: Path, marker: str) -> None:
     """Change the first sentence of the answer's text, as a nurse would in an editor, and save."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.strip() == ANSWER_KEY)
-    text_line = next(i for i in range(start, len(lines)) if lines[i].lstrip().startswith("- text: \""))
-    prefix, rest = lines[text_line].split("- text: \"", 1)
+    text_line = next(i for i in range(start, len(lines)) if lines[i].lstrip().startswith('- text: "'))
+    prefix, rest = lines[text_line].split('- text: "', 1)
     if rest.startswith("[edit "):
         rest = rest.split("] ", 1)[1]
-    lines[text_line] = f"{prefix}- text: \"{marker} {rest}"
+    lines[text_line] = f'{prefix}- text: "{marker} {rest}'
     path.write_text("".join(lines), encoding="utf-8")
 
 
@@ -121,8 +122,11 @@ def measure_new_example_live(workdir: Path, webhook: str) -> float:
             raise SystemExit(f"the new example was not used after 300 s (see {workdir / 'servers' / 'rasa.log'})")
         time.sleep(0.5)
     seconds = time.monotonic() - saved
-    print(f"new example question: {before or 'a reply that is not an answer'} before the edit, {answer} {seconds:.1f} s after saving it",
-          flush=True)
+    print(
+        f"new example question: {before or 'a reply that is not an answer'} before the edit, "
+        f"{answer} {seconds:.1f} s after saving it",
+        flush=True,
+    )
     return seconds
 
 
@@ -145,8 +149,13 @@ def cpu_lock() -> Iterator[None]:
 def timed_train(workdir: Path, data: Path, name: str) -> float:
     env = settings().server_environment(cache_env(workdir))
     started = time.monotonic()
-    subprocess.run([RASA, "train", "--data", str(data), "--out", str(workdir / "models"), "--fixed-model-name", name,
-                    "--quiet"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [RASA, "train", "--data", str(data), "--out", str(workdir / "models"), "--fixed-model-name", name, "--quiet"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.monotonic() - started
 
 
@@ -162,7 +171,10 @@ def main() -> int:
         with assistant_on_copies(workdir) as webhook:
             times = measure_edit_to_live(workdir, webhook, args.rounds)
             edit_to_live = max(times)
-            print(f"edit-to-live over {len(times)} edits: median {statistics.median(times):.3f} s, worst {edit_to_live:.3f} s")
+            print(
+                f"edit-to-live over {len(times)} edits: median {statistics.median(times):.3f} s, "
+                f"worst {edit_to_live:.3f} s"
+            )
             with cpu_lock():
                 new_example = measure_new_example_live(workdir, webhook)
         full_train = "skipped"
@@ -173,7 +185,9 @@ def main() -> int:
                 seconds = timed_train(workdir, data, "full")
                 full_train = f"{seconds:.0f}"
                 print(f"full rasa train from scratch (empty cache): {seconds:.0f} s", flush=True)
-        print(f"publish: edit_to_live_s={edit_to_live:.2f} new_example_live_s={new_example:.1f} full_train_s={full_train}")
+        print(
+            f"publish: edit_to_live_s={edit_to_live:.2f} new_example_live_s={new_example:.1f} full_train_s={full_train}"
+        )
     return 0
 
 

@@ -20,10 +20,49 @@ from assistant.settings import settings
 # Repeated to fill the length: each stresses a pattern (runs without the character that ends them, cues followed
 # by long gaps, dense digits for the phone matcher, names after relations...).
 ADVERSARIAL_UNITS: Tuple[str, ...] = (
-    "a", "1", " ", "i ", "it", "it ", "a@", "a.", "a@b.", "1 ", "1.", "1-", "0", "+44 ", "(0)", "12/", "1st March ",
-    "07700 900", "07700 9001 a ", "07700 900123 and ", "born ", "born on ", "DOB ", "Mr ", "name: ", "my name is ",
-    "my son ", "my dad John ", "Sarah ", "Jan Kowalski ", "i'm ", "its ", "i\t", "x'", "-", "@", ".", ",", "\n",
-    "é", "[", "CH63 ", "family ",
+    "a",
+    "1",
+    " ",
+    "i ",
+    "it",
+    "it ",
+    "a@",
+    "a.",
+    "a@b.",
+    "1 ",
+    "1.",
+    "1-",
+    "0",
+    "+44 ",
+    "(0)",
+    "12/",
+    "1st March ",
+    "07700 900",
+    "07700 9001 a ",
+    "07700 900123 and ",
+    "born ",
+    "born on ",
+    "DOB ",
+    "Mr ",
+    "name: ",
+    "my name is ",
+    "my son ",
+    "my dad John ",
+    "Sarah ",
+    "Jan Kowalski ",
+    "i'm ",
+    "its ",
+    "i\t",
+    "x'",
+    "-",
+    "@",
+    ".",
+    ",",
+    "\n",
+    "é",
+    "[",
+    "CH63 ",
+    "family ",
 )
 PLAIN = "my dad had car t last month and now he has a temperature, what should we do about it? "
 
@@ -40,7 +79,11 @@ def cpu_ms(function: Callable[[], object]) -> float:
 
 def slowest(length: int) -> Tuple[float, str]:
     """The slowest adversarial input of ``length`` characters: (CPU ms, its repeated unit)."""
-    return max((cpu_ms(lambda text=filled(unit, length): redact(text)), unit) for unit in ADVERSARIAL_UNITS)
+    timed = []
+    for unit in ADVERSARIAL_UNITS:
+        text = filled(unit, length)
+        timed.append((cpu_ms(lambda text=text: redact(text)), unit))
+    return max(timed)
 
 
 def measure() -> List[Dict[str, object]]:
@@ -56,7 +99,10 @@ def measure() -> List[Dict[str, object]]:
 def main() -> int:
     print(f"{'input':<20} {'chars':>7} {'worst (ms)':>11} {'plain text (ms)':>16}  worst input")
     for row in measure():
-        print(f"{row['where']:<20} {row['chars']:>7} {row['worst_ms']:>11.1f} {row['plain_ms']:>16.1f}  {row['unit']!r} repeated")
+        print(
+            f"{row['where']:<20} {row['chars']:>7} {row['worst_ms']:>11.1f} {row['plain_ms']:>16.1f}  "
+            f"{row['unit']!r} repeated"
+        )
     return 0
 
 

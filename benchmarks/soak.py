@@ -34,20 +34,33 @@ from typing import Any, Dict, List, Optional, Tuple
 import requests
 
 from assistant.content import ROOT
-from assistant.store.retention import purge_expired
 from assistant.settings import settings
-from testkit.servers import running_assistant
+from assistant.store.retention import purge_expired
 from benchmarks import load
 from benchmarks.bots import UNLIMITED, rss_gib
 from benchmarks.stats import percentile
+from testkit.servers import running_assistant
 
 OUT = ROOT / "results" / "soak"
 LOAD_SHARE = 0.8
 SATURATION_PATIENTS = 8
 LONG_CONVERSATIONS = 20
-MIX: Tuple[Tuple[str, float], ...] = (("long", 0.40), ("new", 0.30), ("urgent", 0.10), ("handoff", 0.10), ("erase", 0.10))
-QUESTIONS = ["what is car t", "how does CAR-T work?", "What are the side effects of CAR-T?", "how long is the hospital stay",
-             "what is JACIE", "how does referral work", "thank you"]
+MIX: Tuple[Tuple[str, float], ...] = (
+    ("long", 0.40),
+    ("new", 0.30),
+    ("urgent", 0.10),
+    ("handoff", 0.10),
+    ("erase", 0.10),
+)
+QUESTIONS = [
+    "what is car t",
+    "how does CAR-T work?",
+    "What are the side effects of CAR-T?",
+    "how long is the hospital stay",
+    "what is JACIE",
+    "how does referral work",
+    "thank you",
+]
 URGENT = "my husband has a temperature of 38.6 and is shivering"
 HANDOFF = "can I talk to a person please"
 
@@ -183,13 +196,22 @@ def saturation(webhook: str) -> float:
     return float(load.concurrent(webhook, QUESTIONS, SATURATION_PATIENTS, 20)["throughput"])
 
 
-def window_of(turns: List[Turn], minute: float, pids: Dict[str, Optional[int]], workdir: Path, purged: int,
-              complete: bool = True) -> Window:
+def window_of(
+    turns: List[Turn], minute: float, pids: Dict[str, Optional[int]], workdir: Path, purged: int, complete: bool = True
+) -> Window:
     latencies = [t.ms for t in turns]
-    return Window(round(minute, 1), len(turns), sum(not t.ok for t in turns),
-                  round(percentile(latencies, 50), 1) if latencies else 0.0,
-                  round(percentile(latencies, 95), 1) if latencies else 0.0,
-                  rss_gib(pids["rasa"]), rss_gib(pids["actions"]), round(database_mib(workdir), 2), purged, complete)
+    return Window(
+        round(minute, 1),
+        len(turns),
+        sum(not t.ok for t in turns),
+        round(percentile(latencies, 50), 1) if latencies else 0.0,
+        round(percentile(latencies, 95), 1) if latencies else 0.0,
+        rss_gib(pids["rasa"]),
+        rss_gib(pids["actions"]),
+        round(database_mib(workdir), 2),
+        purged,
+        complete,
+    )
 
 
 def run(minutes: float, window_seconds: float, retention_minutes: float, workdir: Path) -> Dict[str, Any]:
@@ -213,7 +235,9 @@ def run(minutes: float, window_seconds: float, retention_minutes: float, workdir
         window_start = 0
         duration = minutes * 60
         # When each window closes: every ``window_seconds``, the last one when the traffic stops.
-        closes = [started + min(k * window_seconds, duration) for k in range(1, math.ceil(duration / window_seconds) + 1)]
+        closes = [
+            started + min(k * window_seconds, duration) for k in range(1, math.ceil(duration / window_seconds) + 1)
+        ]
         end = started + duration
         purger = Purger(assistant.endpoints, retention_minutes, window_seconds)
         with ThreadPoolExecutor(max_workers=32) as pool, purger:
@@ -235,9 +259,16 @@ def run(minutes: float, window_seconds: float, retention_minutes: float, workdir
         if rest:
             windows.append(window_of(rest, (time.monotonic() - started) / 60, pids, workdir, 0, complete=False))
             print(f"soak: {format_window(windows[-1])} (turns in flight at the end)", flush=True)
-    return {"saturation_tps": saturated, "rate_tps": rate, "minutes": minutes, "window_seconds": window_seconds,
-            "retention_minutes": retention_minutes, "windows": [asdict(w) for w in windows],
-            "errors_by_kind": _errors_by_kind(done), "turns": len(done)}
+    return {
+        "saturation_tps": saturated,
+        "rate_tps": rate,
+        "minutes": minutes,
+        "window_seconds": window_seconds,
+        "retention_minutes": retention_minutes,
+        "windows": [asdict(w) for w in windows],
+        "errors_by_kind": _errors_by_kind(done),
+        "turns": len(done),
+    }
 
 
 def _errors_by_kind(turns: List[Turn]) -> Dict[str, int]:
@@ -245,9 +276,11 @@ def _errors_by_kind(turns: List[Turn]) -> Dict[str, int]:
 
 
 def format_window(w: Window) -> str:
-    return (f"minute {w.minute:5.1f}: {w.turns} turns, {w.errors} errors, p50 {w.p50_ms:.0f} ms, p95 {w.p95_ms:.0f} ms, "
-            f"Rasa {w.rasa_rss_gib or 0:.2f} GiB, actions {w.actions_rss_gib or 0:.2f} GiB, database {w.db_mib:.1f} MiB, "
-            f"purged {w.purged_events}")
+    return (
+        f"minute {w.minute:5.1f}: {w.turns} turns, {w.errors} errors, p50 {w.p50_ms:.0f} ms, p95 {w.p95_ms:.0f} ms, "
+        f"Rasa {w.rasa_rss_gib or 0:.2f} GiB, actions {w.actions_rss_gib or 0:.2f} GiB, database {w.db_mib:.1f} MiB, "
+        f"purged {w.purged_events}"
+    )
 
 
 def summary(result: Dict[str, Any]) -> str:
@@ -260,10 +293,12 @@ def summary(result: Dict[str, Any]) -> str:
     if len(after_ten) >= 2 and after_ten[0]["rasa_rss_gib"]:
         growth = after_ten[-1]["rasa_rss_gib"] / after_ten[0]["rasa_rss_gib"] - 1
     drift = full[-1]["p95_ms"] / full[1]["p95_ms"] if len(full) >= 2 and full[1]["p95_ms"] else None
-    return (f"soak: minutes={result['minutes']:g} turns={result['turns']} errors={errors} (target 0) "
-            f"rss_growth_after_10_min={'n/a' if growth is None else f'{growth:.3f}'} (target <= 0.05) "
-            f"p95_last_vs_second_window={'n/a' if drift is None else f'{drift:.2f}'} (target <= 1.2) "
-            f"database_mib_max={max((w['db_mib'] for w in windows), default=0):.1f}")
+    return (
+        f"soak: minutes={result['minutes']:g} turns={result['turns']} errors={errors} (target 0) "
+        f"rss_growth_after_10_min={'n/a' if growth is None else f'{growth:.3f}'} (target <= 0.05) "
+        f"p95_last_vs_second_window={'n/a' if drift is None else f'{drift:.2f}'} (target <= 1.2) "
+        f"database_mib_max={max((w['db_mib'] for w in windows), default=0):.1f}"
+    )
 
 
 def plot(result: Dict[str, Any], path: Path) -> None:

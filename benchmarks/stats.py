@@ -3,6 +3,7 @@
 Why separate: the only parts of the benchmarks that can be wrong without a server running, so they
 are unit-tested (tests/benchmarks/test_stats.py).
 """
+
 from __future__ import annotations
 
 import math
@@ -23,8 +24,12 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def latency_summary(milliseconds: Sequence[float]) -> Dict[str, float]:
     """p50/p95/p99 and the count of a list of turn latencies."""
-    return {"n": len(milliseconds), "p50": percentile(milliseconds, 50), "p95": percentile(milliseconds, 95),
-            "p99": percentile(milliseconds, 99)}
+    return {
+        "n": len(milliseconds),
+        "p50": percentile(milliseconds, 50),
+        "p95": percentile(milliseconds, 95),
+        "p99": percentile(milliseconds, 99),
+    }
 
 
 def ratio(ours: Optional[float], theirs: Optional[float]) -> Optional[float]:
@@ -37,7 +42,7 @@ def ratio(ours: Optional[float], theirs: Optional[float]) -> Optional[float]:
 def window_median(per_turn: Sequence[float], turn: int, width: int = 10) -> float:
     """Median latency of the ``width`` turns ending at ``turn`` (1-based); the first ``width`` for turn 1."""
     end = max(turn, min(width, len(per_turn)))
-    return percentile(per_turn[max(0, end - width):end], 50)
+    return percentile(per_turn[max(0, end - width) : end], 50)
 
 
 def _cell(value: Optional[float]) -> str:
@@ -52,14 +57,26 @@ def format_table(rows: Iterable[Row], names: Tuple[str, str] = ("assistant", "st
     for metric, ours, theirs in rows:
         lines.append([metric, _cell(ours), _cell(theirs), _cell(ratio(ours, theirs))])
     widths = [max(len(line[column]) for line in lines) for column in range(4)]
-    return "\n".join("  ".join(cell.ljust(widths[0]) if column == 0 else cell.rjust(widths[column])
-                               for column, cell in enumerate(line)) for line in lines)
+    return "\n".join(
+        "  ".join(
+            cell.ljust(widths[0]) if column == 0 else cell.rjust(widths[column]) for column, cell in enumerate(line)
+        )
+        for line in lines
+    )
 
 
-def summary_line(p95_ratio: Optional[float], throughput_ratio: Optional[float], growth_300_vs_1: Optional[float],
-                 rss_gib: Optional[float]) -> str:
+def summary_line(
+    p95_ratio: Optional[float],
+    throughput_ratio: Optional[float],
+    growth_300_vs_1: Optional[float],
+    rss_gib: Optional[float],
+) -> str:
     """The closing line of ``make bench`` (ratios: this assistant ÷ starter bot)."""
+
     def fmt(value: Optional[float]) -> str:
         return "na" if value is None else f"{value:.2f}"
-    return (f"bench: p95_ratio={fmt(p95_ratio)} throughput_ratio={fmt(throughput_ratio)} "
-            f"growth_300_vs_1={fmt(growth_300_vs_1)} rss_gib={fmt(rss_gib)}")
+
+    return (
+        f"bench: p95_ratio={fmt(p95_ratio)} throughput_ratio={fmt(throughput_ratio)} "
+        f"growth_300_vs_1={fmt(growth_300_vs_1)} rss_gib={fmt(rss_gib)}"
+    )

@@ -13,6 +13,7 @@ the other third, three times over) on the served ``config.yml``, with three thin
 Everything Rasa writes (reports, confusion matrix, errors) stays in ``results/crossval/``; the summary is
 ``results/crossval/summary.json`` and the last line printed is ``crossval: label_macro_f1=… seconds=…``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,10 +40,13 @@ def read(path: Path) -> List[dict]:
 def label_predictions(out: Path) -> List[Tuple[str, str, float, str]]:
     """(gold label, first-choice label, its confidence, text) for every example, from Rasa's result files."""
     intents = read(out / "intent_successes.json") + read(out / "intent_errors.json")
-    answers = {r["text"]: r for r in read(out / "response_selection_successes.json") + read(out / "response_selection_errors.json")}
+    answers = {
+        r["text"]: r
+        for r in read(out / "response_selection_successes.json") + read(out / "response_selection_errors.json")
+    }
     rows = []
     for record in intents:
-        predicted = (record.get("intent_prediction") or {})
+        predicted = record.get("intent_prediction") or {}
         predicted_intent, confidence = str(predicted.get("name")), float(predicted.get("confidence") or 0.0)
         answer = answers.get(record["text"])
         gold = answer["intent_response_key_target"] if answer else record["intent"]
@@ -65,12 +69,18 @@ def summarise(rows: List[Tuple[str, str, float, str]], threshold: float) -> Dict
     right = np.array([g == p for g, p, _, _ in rows])
     confidence = np.array([c for _, _, c, _ in rows])
     bands = []
-    for low, high in zip(BANDS, BANDS[1:]):
+    for low, high in zip(BANDS, BANDS[1:], strict=False):
         inside = (confidence >= low) & (confidence < high)
         if inside.any():
-            bands.append({"from": low, "to": min(high, 1.0), "examples": int(inside.sum()),
-                          "mean_confidence": round(float(confidence[inside].mean()), 3),
-                          "right": round(float(right[inside].mean()), 3)})
+            bands.append(
+                {
+                    "from": low,
+                    "to": min(high, 1.0),
+                    "examples": int(inside.sum()),
+                    "mean_confidence": round(float(confidence[inside].mean()), 3),
+                    "right": round(float(right[inside].mean()), 3),
+                }
+            )
     served = confidence >= threshold
     confusions = Counter((g, p) for g, p, _, _ in rows if g != p)
     return {
@@ -78,12 +88,18 @@ def summarise(rows: List[Tuple[str, str, float, str]], threshold: float) -> Dict
         "labels": len(per_label),
         "label_macro_f1": round(report["macro avg"]["f1-score"], 4),
         "label_accuracy": round(float(right.mean()), 4),
-        "weakest_ten": [{"label": k, "f1": round(v["f1-score"], 3), "support": int(v["support"])}
-                        for k, v in sorted(per_label.items(), key=lambda kv: (kv[1]["f1-score"], kv[0]))[:10]],
+        "weakest_ten": [
+            {"label": k, "f1": round(v["f1-score"], 3), "support": int(v["support"])}
+            for k, v in sorted(per_label.items(), key=lambda kv: (kv[1]["f1-score"], kv[0]))[:10]
+        ],
         "most_confused": [{"gold": g, "predicted": p, "times": n} for (g, p), n in confusions.most_common(10)],
         "confidence_bands": bands,
-        "at_threshold": {"threshold": threshold, "answered_right": int((served & right).sum()),
-                         "answered_wrong": int((served & ~right).sum()), "not_sure": int((~served).sum())},
+        "at_threshold": {
+            "threshold": threshold,
+            "answered_right": int((served & right).sum()),
+            "answered_wrong": int((served & ~right).sum()),
+            "not_sure": int((~served).sum()),
+        },
     }
 
 
@@ -113,12 +129,16 @@ def main() -> int:
     for old in out.glob("*.json"):
         old.unlink()
     config = TrainingDataImporter.load_from_dict(config_path=args.config).get_config()
-    data = TrainingDataImporter.load_from_dict(training_data_paths=[args.data],
-                                               domain_path=str(ROOT / "domain.yml")).get_nlu_data()
+    data = TrainingDataImporter.load_from_dict(
+        training_data_paths=[args.data], domain_path=str(ROOT / "domain.yml")
+    ).get_nlu_data()
     started = time.monotonic()
     np.random.seed(FOLD_SEED)  # Rasa's StratifiedKFold(shuffle=True) takes numpy's global generator
-    asyncio.run(perform_nlu_cross_validation(config, data, str(out), {"folds": args.folds, "successes": True,
-                                                                       "errors": True, "disable_plotting": False}))
+    asyncio.run(
+        perform_nlu_cross_validation(
+            config, data, str(out), {"folds": args.folds, "successes": True, "errors": True, "disable_plotting": False}
+        )
+    )
     seconds = time.monotonic() - started
     summary = summarise(label_predictions(out), served_threshold(config))
     summary.update({"folds": args.folds, "fold_seed": FOLD_SEED, "seconds": round(seconds)})
@@ -130,15 +150,26 @@ def main() -> int:
 
     print(f"\n{summary['examples']} examples, {summary['labels']} labels (answers and intents), {args.folds} folds")
     print("weakest labels:", ", ".join(f"{w['label']} {w['f1']:.2f}" for w in summary["weakest_ten"]))
-    print("most confused:", ", ".join(f"{c['gold']} -> {c['predicted']} ({c['times']})" for c in summary["most_confused"]))
-    print("confidence band: share right", "; ".join(
-        f"{b['from']:.2f}-{b['to']:.2f}: {b['right']:.2f} of {b['examples']}" for b in summary["confidence_bands"]))
+    print(
+        "most confused:", ", ".join(f"{c['gold']} -> {c['predicted']} ({c['times']})" for c in summary["most_confused"])
+    )
+    print(
+        "confidence band: share right",
+        "; ".join(
+            f"{b['from']:.2f}-{b['to']:.2f}: {b['right']:.2f} of {b['examples']}" for b in summary["confidence_bands"]
+        ),
+    )
     t = summary["at_threshold"]
-    print(f"served threshold {t['threshold']}: answered right {t['answered_right']}, answered wrong "
-          f"{t['answered_wrong']}, not sure {t['not_sure']}")
-    print(f"crossval: label_macro_f1={summary['label_macro_f1']:.3f} intent_macro_f1={summary.get('intent_macro_f1', 0):.3f} "
-          f"response_selection_macro_f1={summary.get('response_selection_macro_f1', 0):.3f} seconds={seconds:.0f} "
-          f"(results/crossval/)")
+    print(
+        f"served threshold {t['threshold']}: answered right {t['answered_right']}, answered wrong "
+        f"{t['answered_wrong']}, not sure {t['not_sure']}"
+    )
+    print(
+        f"crossval: label_macro_f1={summary['label_macro_f1']:.3f} "
+        f"intent_macro_f1={summary.get('intent_macro_f1', 0):.3f} "
+        f"response_selection_macro_f1={summary.get('response_selection_macro_f1', 0):.3f} seconds={seconds:.0f} "
+        f"(results/crossval/)"
+    )
     return 0
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make lint`: ruff's linter and formatter, then mypy, on the code that runs (paths and rules in
+# `make lint`: ruff's linter and formatter on every Python file, then mypy (paths and rules in
 # pyproject.toml). `scripts/lint.sh --fix` applies ruff's fixes and formatting first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -6,6 +6,7 @@
 The end-to-end scenarios are pytest tests (``python -m pytest tests/e2e``, see ``testkit/e2e_plugin.py``).
 A trial is a measurement: exit status 0 whatever the answers were, 2 when it could not be run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ from typing import Optional, Sequence
 # on themselves, so filters do not hold): noise in a tester's console, so this process does not print them.
 warnings.showwarning = lambda *args, **kwargs: None
 
-from assistant.content import ROOT
+from assistant.content import ROOT  # noqa: E402  (after the warnings are silenced)
 
 
 def command_report(args: argparse.Namespace) -> int:
@@ -35,8 +36,16 @@ def command_trial(args: argparse.Namespace) -> int:
 
     from assistant.content.catalogue import load_catalogue
     from testkit.servers import answering, running_assistant, say_to
-    from testkit.trial import (HELD_OUT_DIR, TrialFileError, Verdict, answer_ids_by_button, load_questions,
-                               run_trial, tally_line, write_csv)
+    from testkit.trial import (
+        HELD_OUT_DIR,
+        TrialFileError,
+        Verdict,
+        answer_ids_by_button,
+        load_questions,
+        run_trial,
+        tally_line,
+        write_csv,
+    )
 
     catalogue = load_catalogue()
     try:
@@ -50,16 +59,25 @@ def command_trial(args: argparse.Namespace) -> int:
     out = Path(args.out)
 
     def show(verdict: Verdict) -> None:
-        print(f"  {verdict.outcome.upper():8} {verdict.question.text}\n"
-              f"           expected {verdict.question.expected}, got {verdict.detail}", flush=True)
+        print(
+            f"  {verdict.outcome.upper():8} {verdict.question.text}\n"
+            f"           expected {verdict.question.expected}, got {verdict.detail}",
+            flush=True,
+        )
 
     if args.url:
         if not answering(args.url):
-            print(f"trial: no assistant answers at {args.url}: start one with `make run`, or leave out --url", file=sys.stderr)
+            print(
+                f"trial: no assistant answers at {args.url}: start one with `make run`, or leave out --url",
+                file=sys.stderr,
+            )
             return 2
         verdicts = run_trial(questions, partial(say_to, args.url), buttons, show)
     else:
-        print(f"trial: starting the assistant (about a minute), then asking {len(questions)} held-out questions", flush=True)
+        print(
+            f"trial: starting the assistant (about a minute), then asking {len(questions)} held-out questions",
+            flush=True,
+        )
         shutil.rmtree(out / "servers", ignore_errors=True)
         try:
             with running_assistant(out / "servers") as assistant:
@@ -74,8 +92,9 @@ def command_trial(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m testkit",
-                                     description="The tester toolkit: the testing report and held-out question trials.")
+    parser = argparse.ArgumentParser(
+        prog="python -m testkit", description="The tester toolkit: the testing report and held-out question trials."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     report = commands.add_parser("report", help="gather all test results into results/index.html")
     report.add_argument("--results", default=str(ROOT / "results"), help="the results folder (default results/)")
@@ -83,7 +102,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     trial = commands.add_parser("trial", help="ask held-out questions as new patients: right / not sure / wrong")
     trial.add_argument("paths", nargs="*", help="question files or folders (default tests/heldout)")
     trial.add_argument("--url", help="ask an assistant already running at this REST webhook URL")
-    trial.add_argument("--out", default=str(ROOT / "results" / "trial"), help="where to write trial.csv (default results/trial)")
+    trial.add_argument(
+        "--out", default=str(ROOT / "results" / "trial"), help="where to write trial.csv (default results/trial)"
+    )
     trial.set_defaults(handler=command_trial)
     args = parser.parse_args(argv)
     return args.handler(args)

@@ -8,6 +8,7 @@ lines in ``deploy/Dockerfile``, and nginx's configuration is ``deploy/nginx.conf
 an error here, never a silent default; the only changes a test makes are the addresses, which must be on
 loopback here (:func:`at_loopback`, :func:`with_option`).
 """
+
 from __future__ import annotations
 
 import re
@@ -89,7 +90,7 @@ def image_env(dockerfile: Path = DOCKERFILE) -> Dict[str, str]:
         if instruction.upper() == "ENV":
             for pair in shlex.split(rest):
                 name, _, value = pair.partition("=")
-                env[name] = str(ROOT) + value[len(workdir):] if workdir and value.startswith(workdir + "/") else value
+                env[name] = str(ROOT) + value[len(workdir) :] if workdir and value.startswith(workdir + "/") else value
     return env
 
 
@@ -149,8 +150,9 @@ def with_option(command: List[str], option: str, in_compose: str, here: str) -> 
     """``command`` with ``option``'s value changed from ``in_compose`` to ``here``: in a plain argument list, or
     inside the script of ``sh -c "..."`` (once, exactly)."""
     if command[:2] == ["sh", "-c"]:
-        script, count = re.subn(rf"(?<!\S){re.escape(option)} {re.escape(in_compose)}(?!\S)", f"{option} {here}",
-                                command[2])
+        script, count = re.subn(
+            rf"(?<!\S){re.escape(option)} {re.escape(in_compose)}(?!\S)", f"{option} {here}", command[2]
+        )
         if count != 1:
             raise RecipeError(f"expected `{option} {in_compose}` once in {command[2]!r}")
         return [*command[:2], script, *command[3:]]
@@ -170,8 +172,14 @@ def render_nginx_template(environment: Mapping[str, str], output: Path, template
     the variables defined in the container's environment, so nginx's ``$variables`` are left alone. A
     ``${NAME}`` the environment does not define would stay in the output and break nginx: an error here."""
     defined = " ".join(f"${{{name}}}" for name in sorted(environment))
-    rendered = subprocess.run(["envsubst", defined], input=template.read_text(encoding="utf-8"), text=True,
-                              env=dict(environment), capture_output=True, check=True).stdout
+    rendered = subprocess.run(
+        ["envsubst", defined],
+        input=template.read_text(encoding="utf-8"),
+        text=True,
+        env=dict(environment),
+        capture_output=True,
+        check=True,
+    ).stdout
     left = _TEMPLATE_VARIABLE.findall(rendered)
     if left:
         raise RecipeError(f"{template.name} uses {sorted(set(left))}, which the nginx service does not set")

@@ -4,6 +4,7 @@ Why HTML: testers read conversations, not stack traces. The page is self-contain
 no scripts, no CDN) so it opens from disk or a CI artefact. Templates live in ``testkit/templates``
 (Jinja2, already installed with Rasa and spaCy); ``overview`` uses the same environment.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,13 @@ def patient_text(text: str) -> Markup:
 
 
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["patient_text"] = patient_text
     env.globals.update(answer_ids=answer_ids, contact_cards=contact_cards, display_path=_display)
     return env
@@ -42,6 +48,9 @@ def write_html(results: Sequence[ScenarioResult], summary: Summary, path: Path) 
         suites[result.scenario.suite].append(result)
     failures = [r for r in results if r.status == FAILED]
     known = [r for r in results if r.status == KNOWN_ISSUE]
-    page = environment().get_template("e2e_report.html.j2").render(
-        summary=summary, suites=dict(suites), failures=failures, known=known, total=len(results))
+    page = (
+        environment()
+        .get_template("e2e_report.html.j2")
+        .render(summary=summary, suites=dict(suites), failures=failures, known=known, total=len(results))
+    )
     path.write_text(page, encoding="utf-8")

@@ -5,6 +5,7 @@ what is wrong and how to put it right ("line 12: 'sayy' is not a step key; did y
 and must know the project: an answer id or a contact that does not exist is a mistake in the
 scenario, caught before any server starts. Line numbers come from ruamel.yaml (already used by Rasa).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,17 @@ FILE_KEYS = ("scenarios",)
 SCENARIO_KEYS = ("name", "description", "tags", "known_issue", "settings", "steps")
 SETTING_KEYS = ("clock", "action_server")
 STEP_KEYS = ("say", "click", "repeat", "expect")
-EXPECT_KEYS = ("says", "does_not_say", "matches", "answer", "buttons", "contact_card",
-               "urgent_help_first", "unsure", "status")
+EXPECT_KEYS = (
+    "says",
+    "does_not_say",
+    "matches",
+    "answer",
+    "buttons",
+    "contact_card",
+    "urgent_help_first",
+    "unsure",
+    "status",
+)
 # Answers the assistant marks outside the catalogue: "did you mean…?" (the NLG) and the channels'
 # "reach a person" message when part of the assistant fails.
 SYSTEM_ANSWERS = (CLARIFY_ANSWER_ID, DEGRADED_ANSWER_ID)
@@ -125,9 +135,14 @@ def load_scenarios(paths: Iterable[Path] = (), facts: Optional[ProjectFacts] = N
     for scenario in scenarios:
         earlier = first_seen.setdefault(scenario.name.casefold(), scenario)
         if earlier is not scenario:
-            problems.append(Problem(scenario.path, scenario.line,
-                                    f"the scenario name '{scenario.name}' is already used "
-                                    f"({_display(earlier.path)}, line {earlier.line}); give each scenario its own name"))
+            problems.append(
+                Problem(
+                    scenario.path,
+                    scenario.line,
+                    f"the scenario name '{scenario.name}' is already used "
+                    f"({_display(earlier.path)}, line {earlier.line}); give each scenario its own name",
+                )
+            )
     if problems:
         raise ScenarioFileError(problems)
     return scenarios
@@ -172,15 +187,23 @@ class _FileReader:
 
     def fill_details(self, text: str, line: int, here: str) -> str:
         """``{hotline_phone}`` becomes the number in content/contacts.yml, the way the answers are filled."""
+
         def detail(match: "re.Match[str]") -> str:
             name = match.group(1)
             if name not in self.facts.details:
                 close = difflib.get_close_matches(name, list(self.facts.details), n=1, cutoff=0.6)
-                self.problem(line, f"{here}: there is no contact detail '{{{name}}}' in content/contacts.yml; "
-                                   + (f"did you mean '{{{close[0]}}}'?" if close else
-                                      "write '{<contact>_<name, phone, email, hours or url>}', e.g. '{hotline_phone}'"))
+                self.problem(
+                    line,
+                    f"{here}: there is no contact detail '{{{name}}}' in content/contacts.yml; "
+                    + (
+                        f"did you mean '{{{close[0]}}}'?"
+                        if close
+                        else "write '{<contact>_<name, phone, email, hours or url>}', e.g. '{hotline_phone}'"
+                    ),
+                )
                 return match.group(0)
             return self.facts.details[name]
+
         return DETAIL.sub(detail, text)
 
     def read(self) -> List[Scenario]:
@@ -194,8 +217,11 @@ class _FileReader:
         except MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 1
-            self.problem(line, f"this is not valid YAML: {error.problem or error.context} "
-                               "(check the indentation and that text with a colon is in quotes)")
+            self.problem(
+                line,
+                f"this is not valid YAML: {error.problem or error.context} "
+                "(check the indentation and that text with a colon is in quotes)",
+            )
             return []
         if not isinstance(document, CommentedMap) or "scenarios" not in document:
             self.problem(1, "a scenario file starts with 'scenarios:' followed by a list of scenarios")
@@ -203,7 +229,10 @@ class _FileReader:
         self.check_keys(document, FILE_KEYS, "at the top of the file")
         items = document["scenarios"]
         if not isinstance(items, CommentedSeq) or not items:
-            self.problem(_line(document, "scenarios"), "'scenarios:' must be followed by a list of scenarios, each starting with '- name:'")
+            self.problem(
+                _line(document, "scenarios"),
+                "'scenarios:' must be followed by a list of scenarios, each starting with '- name:'",
+            )
             return []
         scenarios = []
         for index, item in enumerate(items):
@@ -237,14 +266,25 @@ class _FileReader:
             description = ""
         known_issue = node.get("known_issue", "")
         if not isinstance(known_issue, str) or ("known_issue" in node and not known_issue.strip()):
-            self.problem(_line(node, "known_issue", line), f"'known_issue:' of {where} must say what the defect is (and where it is reported)")
+            self.problem(
+                _line(node, "known_issue", line),
+                f"'known_issue:' of {where} must say what the defect is (and where it is reported)",
+            )
             known_issue = ""
         settings = self.read_settings(node.get("settings"), _line(node, "settings", line), where)
         steps = self.read_steps(node.get("steps"), _line(node, "steps", line), where)
         if name is None or steps is None or settings is None:
             return None
-        return Scenario(name=name.strip(), path=self.path, line=line, steps=steps, settings=settings,
-                        description=description.strip(), tags=_strings(tags) or (), known_issue=known_issue.strip())
+        return Scenario(
+            name=name.strip(),
+            path=self.path,
+            line=line,
+            steps=steps,
+            settings=settings,
+            description=description.strip(),
+            tags=_strings(tags) or (),
+            known_issue=known_issue.strip(),
+        )
 
     def read_settings(self, node: Any, line: int, where: str) -> Optional[Settings]:
         if node is None:
@@ -260,8 +300,10 @@ class _FileReader:
             ok = clock is not None
         action_server = node.get("action_server", RUNNING)
         if action_server not in (RUNNING, STOPPED):
-            self.problem(_line(node, "action_server", line),
-                         f"action_server must be '{RUNNING}' or '{STOPPED}', not '{action_server}'")
+            self.problem(
+                _line(node, "action_server", line),
+                f"action_server must be '{RUNNING}' or '{STOPPED}', not '{action_server}'",
+            )
             ok = False
         return Settings(clock=clock, action_server=action_server) if ok else None
 
@@ -287,7 +329,9 @@ class _FileReader:
             else:
                 steps.append(step)
         if steps and steps[0].click is not None:
-            self.problem(steps[0].line, f"{where} starts with a click, but there is no reply with buttons yet: start with 'say:'")
+            self.problem(
+                steps[0].line, f"{where} starts with a click, but there is no reply with buttons yet: start with 'say:'"
+            )
             ok = False
         return steps if ok else None
 
@@ -299,18 +343,25 @@ class _FileReader:
         self.check_keys(node, STEP_KEYS, "of a step")
         has_say, has_click = "say" in node, "click" in node
         if has_say == has_click:
-            self.problem(line, f"{here} needs exactly one of 'say:' (the patient types) or 'click:' (the patient clicks a button)")
+            self.problem(
+                line,
+                f"{here} needs exactly one of 'say:' (the patient types) or 'click:' (the patient clicks a button)",
+            )
             return None
         say, click = node.get("say"), node.get("click")
         if has_say and not isinstance(say, str):
-            self.problem(_line(node, "say", line), f"{here}: 'say:' must be the text the patient types (put it in quotes)")
+            self.problem(
+                _line(node, "say", line), f"{here}: 'say:' must be the text the patient types (put it in quotes)"
+            )
             return None
         if has_click and (not isinstance(click, str) or not click.strip()):
             self.problem(_line(node, "click", line), f"{here}: 'click:' must be the title of a button")
             return None
         repeat = node.get("repeat", 1)
         if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1 or (repeat > 1 and not has_say):
-            self.problem(_line(node, "repeat", line), f"{here}: 'repeat:' must be a whole number of at least 1, used with 'say:'")
+            self.problem(
+                _line(node, "repeat", line), f"{here}: 'repeat:' must be a whole number of at least 1, used with 'say:'"
+            )
             return None
         expect = self.read_expect(node.get("expect"), _line(node, "expect", line), here)
         if expect is None:
@@ -343,8 +394,10 @@ class _FileReader:
                 re.compile(str(pattern))
                 fields["matches"] = str(pattern)
             except re.error as error:
-                self.problem(at("matches"), f"{here}: 'matches:' is not a valid pattern ({error}); "
-                                            "to look for plain words use 'says:'")
+                self.problem(
+                    at("matches"),
+                    f"{here}: 'matches:' is not a valid pattern ({error}); to look for plain words use 'says:'",
+                )
         if "answer" in node:
             fields["answer"] = self.read_answer(node["answer"], at("answer"), here)
         if "contact_card" in node:
@@ -353,14 +406,20 @@ class _FileReader:
                 fields["contact_card"] = ()
             elif card is False:
                 fields["no_contact_card"] = True
-            elif _strings(card) is not None:
-                unknown = [key for key in _strings(card) if key not in self.facts.contacts]
+            elif (keys := _strings(card)) is not None:
+                unknown = [key for key in keys if key not in self.facts.contacts]
                 for key in unknown:
-                    self.problem(at("contact_card"), f"{here}: there is no contact '{key}' in content/contacts.yml"
-                                                     f"{_suggest(key, sorted(self.facts.contacts))}")
-                fields["contact_card"] = _strings(card)
+                    self.problem(
+                        at("contact_card"),
+                        f"{here}: there is no contact '{key}' in content/contacts.yml"
+                        f"{_suggest(key, sorted(self.facts.contacts))}",
+                    )
+                fields["contact_card"] = keys
             else:
-                self.problem(at("contact_card"), f"{here}: 'contact_card:' must be true, false, or a list of contact keys (e.g. [hotline])")
+                self.problem(
+                    at("contact_card"),
+                    f"{here}: 'contact_card:' must be true, false, or a list of contact keys (e.g. [hotline])",
+                )
         for key in ("urgent_help_first", "unsure"):
             if key in node:
                 if isinstance(node[key], bool):
@@ -379,7 +438,9 @@ class _FileReader:
 
     def read_answer(self, value: Any, line: int, here: str) -> Optional[str]:
         if not isinstance(value, str) or not value.strip():
-            self.problem(line, f"{here}: 'answer:' must be an answer id such as cart/what_is (or cart/* for any CAR-T answer)")
+            self.problem(
+                line, f"{here}: 'answer:' must be an answer id such as cart/what_is (or cart/* for any CAR-T answer)"
+            )
             return None
         value = value.strip()
         if not fnmatch.filter(self.facts.answers, value):

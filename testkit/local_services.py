@@ -4,6 +4,7 @@ Why one place: the insights test (PostgreSQL) and the scale test (PostgreSQL + R
 Debian packages the same way. Each server lives in its own temporary directory and is stopped and
 deleted on the way out. PostgreSQL refuses to run as root, so it runs as the ``postgres`` user.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -54,16 +55,30 @@ def postgres_server(settings: str = "") -> Iterator[LocalServer]:
     as_postgres = ["runuser", "-u", "postgres", "--"]
 
     def start() -> None:
-        subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-o",
-                        f"-p {port} -k {data} -c listen_addresses=127.0.0.1 {settings}",
-                        "-l", str(data / "log"), "-w", "start"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *as_postgres,
+                pg_ctl,
+                "-D",
+                str(data),
+                "-o",
+                f"-p {port} -k {data} -c listen_addresses=127.0.0.1 {settings}",
+                "-l",
+                str(data / "log"),
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def stop() -> None:
         subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
 
     try:
-        subprocess.run([*as_postgres, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [*as_postgres, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"], check=True, capture_output=True
+        )
         start()
         yield LocalServer(port, stop, start)
     finally:
@@ -82,15 +97,35 @@ def redis_server(password: str = "") -> Iterator[LocalServer]:
     running: List[subprocess.Popen] = []
 
     def start() -> None:
-        process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(base),
-                                    "--save", "", "--appendonly", "no",
-                                    *(["--requirepass", password] if password else [])],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dir",
+                str(base),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                *(["--requirepass", password] if password else []),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         running.append(process)
         deadline = time.monotonic() + 20
-        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True,
-                             env=settings().server_environment({"REDISCLI_AUTH": password} if password else {})
-                             ).stdout.strip() != "PONG":
+        while (
+            subprocess.run(
+                ["redis-cli", "-p", str(port), "ping"],
+                capture_output=True,
+                text=True,
+                env=settings().server_environment({"REDISCLI_AUTH": password} if password else {}),
+            ).stdout.strip()
+            != "PONG"
+        ):
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.2)

@@ -6,6 +6,7 @@ DNS resolver) makes it, so a test built on it cannot pass because a call went ro
 A DNS query (port 53) counts as outbound even to a local resolver: it is how a lookup of a
 telemetry host would start.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,18 @@ _LOCAL_FAMILIES = {"AF_UNIX", "AF_NETLINK", "AF_LOCAL"}
 
 def strace_prefix(trace_file: str) -> List[str]:
     """The command prefix that records the network calls of a command and all its threads."""
-    return ["strace", "-f", "--seccomp-bpf", "-qq", "-e", "signal=none", "-e", f"trace={TRACED_CALLS}",
-            "-o", trace_file]
+    return [
+        "strace",
+        "-f",
+        "--seccomp-bpf",
+        "-qq",
+        "-e",
+        "signal=none",
+        "-e",
+        f"trace={TRACED_CALLS}",
+        "-o",
+        trace_file,
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -63,8 +74,9 @@ def outbound_attempts(trace: str) -> List[str]:
 
 def loopback_connects(trace: str, port: int) -> int:
     """How many connects to 127.0.0.1:``port`` the trace holds (proves the trace recorded anything)."""
-    return sum(1 for line in trace.splitlines()
-               if "connect(" in line and f"htons({port})" in line and "127.0.0.1" in line)
+    return sum(
+        1 for line in trace.splitlines() if "connect(" in line and f"htons({port})" in line and "127.0.0.1" in line
+    )
 
 
 class NetworkTraces:

@@ -7,6 +7,7 @@ cross-validation (``results/crossval``, written by ``make crossval``) and the he
 it reads what exists, links the detailed reports, shows the images Rasa drew, and says plainly
 when a part was not run and how to run it. It never runs anything itself.
 """
+
 from __future__ import annotations
 
 import csv
@@ -71,8 +72,14 @@ def read_classification(report_path: Path, results: Path, image_names: List[str]
     if report is None:
         return None
     labels = [
-        Label(name, float(row.get("precision", 0)), float(row.get("recall", 0)), float(row.get("f1-score", 0)),
-              int(row.get("support", 0)), dict(row.get("confused_with") or {}))
+        Label(
+            name,
+            float(row.get("precision", 0)),
+            float(row.get("recall", 0)),
+            float(row.get("f1-score", 0)),
+            int(row.get("support", 0)),
+            dict(row.get("confused_with") or {}),
+        )
         for name, row in report.items()
         if name not in SUMMARY_ROWS and isinstance(row, dict) and "f1-score" in row
     ]
@@ -80,8 +87,11 @@ def read_classification(report_path: Path, results: Path, image_names: List[str]
     accuracy = report.get("accuracy")
     if isinstance(accuracy, dict):  # some reports write accuracy as a row
         accuracy = accuracy.get("f1-score")
-    images = [str((report_path.parent / name).relative_to(results)) for name in image_names
-              if (report_path.parent / name).exists()]
+    images = [
+        str((report_path.parent / name).relative_to(results))
+        for name in image_names
+        if (report_path.parent / name).exists()
+    ]
     return Classification(
         accuracy=float(accuracy) if isinstance(accuracy, (int, float)) else None,
         macro_f1=(report.get("macro avg") or {}).get("f1-score"),
@@ -129,8 +139,9 @@ def read_crossval(results: Path) -> Optional[Dict[str, Any]]:
     intent_path = folder / "intent_report.json"
     response_path = folder / "response_selection_report.json"
     intents = read_classification(intent_path, results, ["intent_confusion_matrix.png", "intent_histogram.png"])
-    responses = read_classification(response_path, results,
-                                    ["response_selection_confusion_matrix.png", "response_selection_histogram.png"])
+    responses = read_classification(
+        response_path, results, ["response_selection_confusion_matrix.png", "response_selection_histogram.png"]
+    )
     if intents is None and responses is None:
         return None
     existing = intent_path if intent_path.exists() else response_path
@@ -138,8 +149,13 @@ def read_crossval(results: Path) -> Optional[Dict[str, Any]]:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         summary = None
-    return {"modified": _modified(existing), "intents": intents, "responses": responses, "low_f1": LOW_F1,
-            "summary": summary}
+    return {
+        "modified": _modified(existing),
+        "intents": intents,
+        "responses": responses,
+        "low_f1": LOW_F1,
+        "summary": summary,
+    }
 
 
 def read_trial(results: Path) -> Optional[Dict[str, Any]]:
@@ -161,12 +177,16 @@ def read_trial(results: Path) -> Optional[Dict[str, Any]]:
 def write_overview(results: Path) -> Path:
     """Write ``results/index.html`` from whatever results exist; returns its path."""
     results.mkdir(parents=True, exist_ok=True)
-    page = environment().get_template("overview.html.j2").render(
-        generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        e2e=read_e2e(results),
-        stories=read_stories(results),
-        crossval=read_crossval(results),
-        trial=read_trial(results),
+    page = (
+        environment()
+        .get_template("overview.html.j2")
+        .render(
+            generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            e2e=read_e2e(results),
+            stories=read_stories(results),
+            crossval=read_crossval(results),
+            trial=read_trial(results),
+        )
     )
     path = results / "index.html"
     path.write_text(page, encoding="utf-8")

@@ -6,6 +6,7 @@ the ``custom`` contact card and the answer's ``metadata`` (its answer id). A but
 button's payload, as the widget does. Each scenario is its own conversation (a fresh sender id). The
 pytest plugin (``testkit/e2e_plugin.py``) makes each scenario a test item and plays it with :class:`Player`.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -80,7 +81,9 @@ def visible_text(messages: Sequence[Dict[str, Any]]) -> str:
 
 
 def answer_ids(messages: Sequence[Dict[str, Any]]) -> List[str]:
-    return [str((m.get("metadata") or {}).get("answer_id")) for m in messages if (m.get("metadata") or {}).get("answer_id")]
+    return [
+        str((m.get("metadata") or {}).get("answer_id")) for m in messages if (m.get("metadata") or {}).get("answer_id")
+    ]
 
 
 def button_titles(messages: Sequence[Dict[str, Any]]) -> List[str]:
@@ -88,7 +91,9 @@ def button_titles(messages: Sequence[Dict[str, Any]]) -> List[str]:
 
 
 def contact_cards(messages: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    return [m["custom"] for m in messages if isinstance(m.get("custom"), dict) and m["custom"].get("type") == "contact_card"]
+    return [
+        m["custom"] for m in messages if isinstance(m.get("custom"), dict) and m["custom"].get("type") == "contact_card"
+    ]
 
 
 def _quote(values: Sequence[str]) -> str:
@@ -105,13 +110,23 @@ def check_reply(expect: Expectations, status: int, messages: Sequence[Dict[str, 
 
     checks.append(Check(f"HTTP status {expect.status}", status == expect.status, f"got {status}"))
     if status == 200:
-        checks.append(Check("a reply (not an empty one)", bool(messages) and any(
-            m.get("text") or m.get("buttons") or m.get("custom") for m in messages), "the assistant sent nothing"))
+        checks.append(
+            Check(
+                "a reply (not an empty one)",
+                bool(messages) and any(m.get("text") or m.get("buttons") or m.get("custom") for m in messages),
+                "the assistant sent nothing",
+            )
+        )
     leftovers = sorted(set(_PLACEHOLDER.findall(text)))
     checks.append(Check("no unfilled placeholders", not leftovers, f"found {', '.join(leftovers)}"))
     if expect.answer != DEGRADED_ANSWER_ID:
-        checks.append(Check("no “can't fetch that information” message", DEGRADED_ANSWER_ID not in ids,
-                            "the assistant could not answer properly (is a server down?)"))
+        checks.append(
+            Check(
+                "no “can't fetch that information” message",
+                DEGRADED_ANSWER_ID not in ids,
+                "the assistant could not answer properly (is a server down?)",
+            )
+        )
 
     for phrase in expect.says:
         checks.append(Check(f"says “{phrase}”", " ".join(phrase.lower().split()) in lowered, "not in the reply"))
@@ -126,13 +141,20 @@ def check_reply(expect: Expectations, status: int, messages: Sequence[Dict[str, 
         offered = button_titles(messages)
         offered_lower = [t.casefold() for t in offered]
         for title in expect.buttons:
-            checks.append(Check(f"a button “{title}”", title.casefold() in offered_lower, f"buttons offered: {_quote(offered)}"))
+            checks.append(
+                Check(f"a button “{title}”", title.casefold() in offered_lower, f"buttons offered: {_quote(offered)}")
+            )
     cards = contact_cards(messages)
     shown = [c.get("key") for card in cards for c in card.get("contacts") or []]
     if expect.contact_card is not None:
         if expect.contact_card:
-            checks.append(Check(f"a contact card with {_quote(expect.contact_card)}", bool(cards) and tuple(shown) == expect.contact_card,
-                                f"contacts shown: {_quote(shown)}" if cards else "no contact card"))
+            checks.append(
+                Check(
+                    f"a contact card with {_quote(expect.contact_card)}",
+                    bool(cards) and tuple(shown) == expect.contact_card,
+                    f"contacts shown: {_quote(shown)}" if cards else "no contact card",
+                )
+            )
         else:
             checks.append(Check("a contact card", bool(cards), "no contact card"))
     if expect.no_contact_card:
@@ -144,8 +166,13 @@ def check_reply(expect: Expectations, status: int, messages: Sequence[Dict[str, 
         checks.append(Check("no urgent-help message", URGENT_ANSWER_ID not in ids, served))
     if expect.unsure is not None:
         unsure = CLARIFY_ANSWER_ID in ids
-        checks.append(Check("the assistant to say it is unsure" if expect.unsure else "the assistant not to say it is unsure",
-                            unsure == expect.unsure, served))
+        checks.append(
+            Check(
+                "the assistant to say it is unsure" if expect.unsure else "the assistant not to say it is unsure",
+                unsure == expect.unsure,
+                served,
+            )
+        )
     return checks
 
 
@@ -156,9 +183,14 @@ def click_payload(title: str, previous: Sequence[Dict[str, Any]]) -> str:
         if str(button.get("title", "")).strip().casefold() == title.casefold():
             payload = str(button.get("payload", ""))
             if payload.startswith(LINK_PREFIXES):
-                raise ValueError(f"the button “{title}” opens {payload} on the patient's device; it sends no message to click")
+                raise ValueError(
+                    f"the button “{title}” opens {payload} on the patient's device; it sends no message to click"
+                )
             return payload
-    raise ValueError(f"there is no button “{title}” to click; the previous reply offered {_quote([str(b.get('title')) for b in buttons])}")
+    raise ValueError(
+        f"there is no button “{title}” to click; "
+        f"the previous reply offered {_quote([str(b.get('title')) for b in buttons])}"
+    )
 
 
 class Player:

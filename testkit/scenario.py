@@ -3,6 +3,7 @@
 Why plain data classes: the loader builds them from YAML (checking every field, with line numbers),
 the runner plays them and the reports show them; none of them needs to know YAML.
 """
+
 from __future__ import annotations
 
 import datetime as dt

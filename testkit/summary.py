@@ -3,6 +3,7 @@
 Why a JSON file beside the HTML: ``make test-report`` gathers results from several tools into one
 page; reading our own small JSON is more robust than scraping HTML or JUnit XML.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,15 +42,23 @@ class Summary:
     @property
     def extras(self) -> str:
         """Skipped scenarios and known issues, when there are any, for after the summary line."""
-        parts = [f"{self.known_issues} known issue(s)" if self.known_issues else "",
-                 f"{self.skipped} skipped" if self.skipped else ""]
+        parts = [
+            f"{self.known_issues} known issue(s)" if self.known_issues else "",
+            f"{self.skipped} skipped" if self.skipped else "",
+        ]
         return ", ".join(p for p in parts if p)
 
 
 def write_results_json(results: Sequence[ScenarioResult], summary: Summary, path: Path) -> None:
     scenarios: List[Dict[str, Any]] = [
-        {"name": r.scenario.name, "file": _display(r.scenario.path), "line": r.scenario.line,
-         "status": r.status, "seconds": round(r.seconds, 2), "failure": r.failure or r.note}
+        {
+            "name": r.scenario.name,
+            "file": _display(r.scenario.path),
+            "line": r.scenario.line,
+            "status": r.status,
+            "seconds": round(r.seconds, 2),
+            "failure": r.failure or r.note,
+        }
         for r in results
     ]
     path.write_text(json.dumps({"summary": summary.__dict__, "scenarios": scenarios}, indent=2), encoding="utf-8")

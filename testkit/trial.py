@@ -12,6 +12,7 @@ of a new conversation with the running assistant, and sorts every reply the way 
 It is a measurement for the closing notes and for content owners, not a test: a wrong answer does not
 fail it. A question file with mistakes (unknown answer, a question that is also a training example) does.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,8 @@ import yaml
 
 from assistant.content import TESTS_DIR
 from assistant.content.catalogue import Catalogue, load_catalogue
-from assistant.content.system_messages import CLARIFY_ANSWER_ID
 from assistant.content.similarity import near_same, normalise
+from assistant.content.system_messages import CLARIFY_ANSWER_ID
 from testkit.loader import _display
 
 HELD_OUT_DIR = TESTS_DIR / "heldout"
@@ -114,25 +115,37 @@ def _overlaps(questions: Sequence[HeldOutQuestion], catalogue: Catalogue) -> Lis
         if key in seen:
             problems.append(f"{question.source}: asked already at {seen[key].source}")
         seen.setdefault(key, question)
-        example = next((e for e in catalogue.examples if near_same(question.text, e.text)
-                        or normalise(e.text) == key), None)
+        example = next(
+            (e for e in catalogue.examples if near_same(question.text, e.text) or normalise(e.text) == key), None
+        )
         if example is not None:
-            problems.append(f"{question.source}: \"{question.text}\" is (nearly) the training example "
-                            f"\"{example.text}\" ({_display(example.path)}:{example.line}); a held-out question "
-                            "must not be in the data")
+            problems.append(
+                f'{question.source}: "{question.text}" is (nearly) the training example '
+                f'"{example.text}" ({_display(example.path)}:{example.line}); a held-out question '
+                "must not be in the data"
+            )
     return problems
 
 
 def answer_ids_by_button(catalogue: Catalogue) -> Dict[str, str]:
     """The "Did you mean…?" buttons send an answer's ``metadata.question``: which answer each leads to."""
-    return {normalise(str(a.metadata["question"])): key for key, a in catalogue.answers.items()
-            if a.metadata.get("question")}
+    return {
+        normalise(str(a.metadata["question"])): key
+        for key, a in catalogue.answers.items()
+        if a.metadata.get("question")
+    }
 
 
 def judge(question: HeldOutQuestion, reply: List[Dict[str, Any]], buttons: Dict[str, str]) -> Verdict:
     """Sort one reply: the first message with an ``answer_id`` is what the patient was given."""
-    served = next((str(m["metadata"]["answer_id"]) for m in reply
-                   if isinstance(m.get("metadata"), dict) and m["metadata"].get("answer_id")), "")
+    served = next(
+        (
+            str(m["metadata"]["answer_id"])
+            for m in reply
+            if isinstance(m.get("metadata"), dict) and m["metadata"].get("answer_id")
+        ),
+        "",
+    )
     if served == question.expected:
         return Verdict(question, RIGHT, served)
     if served == CLARIFY_ANSWER_ID:
@@ -142,8 +155,12 @@ def judge(question: HeldOutQuestion, reply: List[Dict[str, Any]], buttons: Dict[
     return Verdict(question, WRONG, served)
 
 
-def run_trial(questions: Iterable[HeldOutQuestion], say: Say, buttons: Dict[str, str],
-              show: Callable[[Verdict], None] = lambda v: None) -> List[Verdict]:
+def run_trial(
+    questions: Iterable[HeldOutQuestion],
+    say: Say,
+    buttons: Dict[str, str],
+    show: Callable[[Verdict], None] = lambda v: None,
+) -> List[Verdict]:
     """Ask every question as the first message of its own new conversation."""
     verdicts = []
     for question in questions:
@@ -154,11 +171,14 @@ def run_trial(questions: Iterable[HeldOutQuestion], say: Say, buttons: Dict[str,
 
 
 def tally_line(verdicts: Sequence[Verdict]) -> str:
-    """The console summary, e.g. ``trial: 20 questions: 18 right, 2 not sure (1 with the right answer offered), 0 wrong``."""
+    """The console summary, e.g.
+    ``trial: 20 questions: 18 right, 2 not sure (1 with the right answer offered), 0 wrong``."""
     counts = Counter(v.outcome for v in verdicts)
     offered = sum(1 for v in verdicts if v.outcome == NOT_SURE and v.expected_offered)
-    return (f"trial: {len(verdicts)} questions: {counts[RIGHT]} right, {counts[NOT_SURE]} not sure "
-            f"({offered} with the right answer offered), {counts[WRONG]} wrong")
+    return (
+        f"trial: {len(verdicts)} questions: {counts[RIGHT]} right, {counts[NOT_SURE]} not sure "
+        f"({offered} with the right answer offered), {counts[WRONG]} wrong"
+    )
 
 
 def write_csv(verdicts: Sequence[Verdict], path: Path) -> None:
@@ -167,6 +187,6 @@ def write_csv(verdicts: Sequence[Verdict], path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["question", "expected", "outcome", "served", "offered", "file"])
         for v in verdicts:
-            writer.writerow([v.question.text, v.question.expected, v.outcome, v.served, " ".join(v.offered),
-                             v.question.source])
-
+            writer.writerow(
+                [v.question.text, v.question.expected, v.outcome, v.served, " ".join(v.offered), v.question.source]
+            )

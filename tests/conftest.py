@@ -1,4 +1,5 @@
 """Shared test helpers: trackers built per test, the way rasa-sdk's own tests do."""
+
 from __future__ import annotations
 
 import contextlib

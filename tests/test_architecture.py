@@ -8,6 +8,7 @@ rules), ``assistant/nlu`` (pipeline components), ``assistant/privacy`` (what per
 (the testers' kit) and ``benchmarks/``. Nothing on the serving path imports a staff tool; the action server loads only
 content (and rasa-sdk), never the Rasa server's code.
 """
+
 from __future__ import annotations
 
 import ast
@@ -70,8 +71,10 @@ def imported_modules(path: Path, module: str) -> Set[str]:
 def import_graph() -> Dict[str, Set[str]]:
     """The project's modules and which of them each imports."""
     modules = dict(python_modules())
-    return {module: {m for m in imported_modules(path, module) if m in modules and m != module}
-            for module, path in modules.items()}
+    return {
+        module: {m for m in imported_modules(path, module) if m in modules and m != module}
+        for module, path in modules.items()
+    }
 
 
 def imports_between_rooms() -> Dict[Edge, str]:
@@ -164,6 +167,9 @@ def every_python_file() -> Iterator[Path]:
 
 def test_only_the_settings_module_reads_the_environment():
     reads = re.compile(r"\bos\.environ\b|\bos\.getenv\b|\bfrom os import [^\n]*\b(?:environ|getenv)\b")
-    readers = [str(path.relative_to(PROJECT_ROOT)) for path in every_python_file()
-               if reads.search(path.read_text(encoding="utf-8"))]
+    readers = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in every_python_file()
+        if reads.search(path.read_text(encoding="utf-8"))
+    ]
     assert readers == ["assistant/settings.py"]

@@ -1,4 +1,5 @@
 """The README stays a two-minute read, and every document it points to exists."""
+
 from __future__ import annotations
 
 import re

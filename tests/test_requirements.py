@@ -1,5 +1,6 @@
 """The locks: every package pinned and hash-checked, production free of the test tools, development the same
 servers' packages plus its tools, and each lock in step with the file it comes from (`make lock`)."""
+
 from __future__ import annotations
 
 import re
@@ -60,14 +61,20 @@ def test_every_locked_package_is_pinned_and_hashed_and_nothing_comes_from_elsewh
     assert options == [], "no editable, URL, index or find-links lines: pip cannot hash-check them"
 
 
-@pytest.mark.parametrize(("source", "lock"), [(PRODUCTION_IN, PRODUCTION_LOCK), (DEVELOPMENT_IN, DEVELOPMENT_LOCK)],
-                         ids=["production", "development"])
+@pytest.mark.parametrize(
+    ("source", "lock"),
+    [(PRODUCTION_IN, PRODUCTION_LOCK), (DEVELOPMENT_IN, DEVELOPMENT_LOCK)],
+    ids=["production", "development"],
+)
 def test_each_lock_holds_what_its_source_asks_for_at_an_allowed_version(source, lock):
     packages = locked(lock)
     missing = sorted(set(direct(source)) - set(packages))
     assert missing == [], f"{source.name} names {missing}, missing from {lock.name}: run `make lock`"
-    refused = [f"{name} {packages[name][0]} (asked {spec})" for name, spec in direct(source).items()
-               if spec and packages[name][0] not in SpecifierSet(spec)]
+    refused = [
+        f"{name} {packages[name][0]} (asked {spec})"
+        for name, spec in direct(source).items()
+        if spec and packages[name][0] not in SpecifierSet(spec)
+    ]
     assert refused == [], f"run `make lock`: {refused}"
 
 

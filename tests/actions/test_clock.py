@@ -1,4 +1,5 @@
 """The action server's clock is real time unless the test clock was switched on at start."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,9 +3,11 @@
 The contacts are a fixture (tests/fixtures/contacts.yml): a CAR-T team confirmed with office hours, so the
 clock decides, and a PALS whose details are not confirmed, so its web page is given instead.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 import time_machine
 from rasa_sdk.events import SlotSet
@@ -133,7 +135,9 @@ async def test_the_nights_the_clocks_change(utc_time, team_open):
 
 
 async def test_closed_on_friday_evening_before_the_clocks_go_forward_opens_monday_in_bst():
-    message, _ = await run_handoff(make_tracker("referral", "handoff"), dt.datetime(2026, 3, 27, 18, 0, tzinfo=dt.timezone.utc))
+    message, _ = await run_handoff(
+        make_tracker("referral", "handoff"), dt.datetime(2026, 3, 27, 18, 0, tzinfo=dt.timezone.utc)
+    )
     assert "opens on Monday 30 March at 9am" in message["text"]
 
 

@@ -1,4 +1,5 @@
 """The grown catalogue copy has the right number of distinct made-up answers and leaves the real data alone."""
+
 from pathlib import Path
 
 from ruamel.yaml import YAML

@@ -1,4 +1,5 @@
 """Percentiles, ratios, the side-by-side table and the summary line say what was measured."""
+
 import pytest
 
 from benchmarks.stats import format_table, latency_summary, percentile, ratio, summary_line, window_median
@@ -41,4 +42,5 @@ def test_the_table_puts_the_ratio_next_to_both_figures():
 
 def test_the_summary_line_has_the_exact_closing_format():
     assert summary_line(1.234, 0.9, None, 1.3) == (
-        "bench: p95_ratio=1.23 throughput_ratio=0.90 growth_300_vs_1=na rss_gib=1.30")
+        "bench: p95_ratio=1.23 throughput_ratio=0.90 growth_300_vs_1=na rss_gib=1.30"
+    )

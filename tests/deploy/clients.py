@@ -2,6 +2,7 @@
 the REST webhook (``requests``), and the widget's socket.io over a real websocket (python-socketio's
 asyncio client on aiohttp: the sync client's websocket needs a package the project does not install).
 Every session id is a fresh ``uuid4().hex``, as the channels expect from a client."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +15,6 @@ import aiohttp
 import requests
 import socketio
 from requests_toolbelt.adapters.source import SourceAddressAdapter
-
 
 if not hasattr(aiohttp, "ClientWSTimeout"):
     # python-engineio 4.15's asyncio client passes ws_connect an aiohttp.ClientWSTimeout (aiohttp >= 3.10); Rasa

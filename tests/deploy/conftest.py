@@ -9,6 +9,7 @@ its command from ``deploy/docker-compose.yml``, on a throw-away PostgreSQL and R
 if it honours its ``--interface`` and the replicas call it at the address the compose file gives them.
 Everything is stopped on the way out, whatever happens.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -74,10 +75,27 @@ class Deployment:
 def certificate_for(name: str, folder: Path) -> Path:
     """A throw-away self-signed certificate for ``name`` and 127.0.0.1 (fullchain.pem, privkey.pem)."""
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
-         "-addext", f"subjectAltName=DNS:{name},IP:127.0.0.1",
-         "-keyout", str(folder / "privkey.pem"), "-out", str(folder / "fullchain.pem")],
-        check=True, capture_output=True)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName=DNS:{name},IP:127.0.0.1",
+            "-keyout",
+            str(folder / "privkey.pem"),
+            "-out",
+            str(folder / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return folder / "fullchain.pem"
 
 
@@ -88,7 +106,8 @@ def nginx_main_config(folder: Path, site: Path, logs: Path) -> Path:
         (folder / temp).mkdir()
         shutil.chown(folder / temp, "nobody")
     config = folder / "nginx.conf"
-    config.write_text(f"""daemon off;
+    config.write_text(
+        f"""daemon off;
 worker_processes 1;
 pid {folder}/nginx.pid;
 error_log {logs}/nginx-error.log info;
@@ -103,7 +122,9 @@ http {{
     scgi_temp_path {folder}/scgi;
     include {site};
 }}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -112,8 +133,9 @@ def create_database(pg_port: int, postgres_env: Dict[str, str]) -> None:
     connection = psycopg2.connect(host="127.0.0.1", port=pg_port, user="postgres", dbname="postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE ROLE "{postgres_env["POSTGRES_USER"]}" LOGIN PASSWORD %s',
-                       (postgres_env["POSTGRES_PASSWORD"],))
+        cursor.execute(
+            f'CREATE ROLE "{postgres_env["POSTGRES_USER"]}" LOGIN PASSWORD %s', (postgres_env["POSTGRES_PASSWORD"],)
+        )
         cursor.execute(f'CREATE DATABASE "{postgres_env["POSTGRES_DB"]}" OWNER "{postgres_env["POSTGRES_USER"]}"')
     connection.close()
 
@@ -149,33 +171,48 @@ def running_recipe(logs: Path) -> Iterator[Deployment]:
             actions = compose.service("actions")
             environment["actions"] = container_env(base, actions.environment)
             command = with_option(actions.command, "--interface", "0.0.0.0", ACTIONS_ADDRESS)
-            processes["actions"] = start("actions", with_option(command, "--port", "5055", str(action_port)),
-                                         environment["actions"], logs)
+            processes["actions"] = start(
+                "actions", with_option(command, "--port", "5055", str(action_port)), environment["actions"], logs
+            )
 
             for name, port in ports.items():
                 replica = compose.service(name)
-                environment[name] = container_env(base, at_loopback(replica.environment, {
-                    "ACTION_SERVER_URL": ("http://actions:5055/webhook",
-                                          f"http://{ACTIONS_ADDRESS}:{action_port}/webhook"),
-                    "DB_HOST": ("postgres", "127.0.0.1"), "DB_PORT": ("5432", str(postgres.port)),
-                    "REDIS_HOST": ("redis", "127.0.0.1"), "REDIS_PORT": ("6379", str(redis.port)),
-                }))
+                environment[name] = container_env(
+                    base,
+                    at_loopback(
+                        replica.environment,
+                        {
+                            "ACTION_SERVER_URL": (
+                                "http://actions:5055/webhook",
+                                f"http://{ACTIONS_ADDRESS}:{action_port}/webhook",
+                            ),
+                            "DB_HOST": ("postgres", "127.0.0.1"),
+                            "DB_PORT": ("5432", str(postgres.port)),
+                            "REDIS_HOST": ("redis", "127.0.0.1"),
+                            "REDIS_PORT": ("6379", str(redis.port)),
+                        },
+                    ),
+                )
                 command = with_option(replica.command, "--interface", "0.0.0.0", "127.0.0.1")
-                processes[name] = start(name, with_option(command, "--port", "5005", str(port)),
-                                        environment[name], logs)
+                processes[name] = start(
+                    name, with_option(command, "--port", "5005", str(port)), environment[name], logs
+                )
 
             wait_for(f"http://{ACTIONS_ADDRESS}:{action_port}/health", 120, processes["actions"])
             for name, port in ports.items():
                 wait_for(f"http://127.0.0.1:{port}/webhooks/rest/", 300, processes[name])
                 wait_for_log(logs / f"{name}.log", RASA_READY, 1, 300, processes[name])
 
-            environment["nginx"] = at_loopback(compose.service("nginx").environment, {
-                "NGINX_LISTEN": ("443", f"127.0.0.1:{nginx_port}"),
-                "RASA_REPLICA_1": ("rasa-1:5005", f"127.0.0.1:{ports['rasa-1']}"),
-                "RASA_REPLICA_2": ("rasa-2:5005", f"127.0.0.1:{ports['rasa-2']}"),
-                "TLS_CERTIFICATE": ("/etc/nginx/certs/fullchain.pem", str(base / "fullchain.pem")),
-                "TLS_CERTIFICATE_KEY": ("/etc/nginx/certs/privkey.pem", str(base / "privkey.pem")),
-            })
+            environment["nginx"] = at_loopback(
+                compose.service("nginx").environment,
+                {
+                    "NGINX_LISTEN": ("443", f"127.0.0.1:{nginx_port}"),
+                    "RASA_REPLICA_1": ("rasa-1:5005", f"127.0.0.1:{ports['rasa-1']}"),
+                    "RASA_REPLICA_2": ("rasa-2:5005", f"127.0.0.1:{ports['rasa-2']}"),
+                    "TLS_CERTIFICATE": ("/etc/nginx/certs/fullchain.pem", str(base / "fullchain.pem")),
+                    "TLS_CERTIFICATE_KEY": ("/etc/nginx/certs/privkey.pem", str(base / "privkey.pem")),
+                },
+            )
             site = render_nginx_template(environment["nginx"], base / "default.conf")
             main = nginx_main_config(base, site, logs)
             subprocess.run(["nginx", "-t", "-q", "-c", str(main)], check=True)
@@ -191,10 +228,16 @@ def running_recipe(logs: Path) -> Iterator[Deployment]:
                         raise
                     time.sleep(0.2)
             yield Deployment(
-                url, certificate, compose, environment,
+                url,
+                certificate,
+                compose,
+                environment,
                 database=f"postgresql://postgres@127.0.0.1:{postgres.port}/{environment['rasa-1']['DB_DATABASE']}",
                 action_server=f"http://{ACTIONS_ADDRESS}:{action_port}",
-                replicas=[f"127.0.0.1:{port}" for port in ports.values()], logs=logs, processes=processes)
+                replicas=[f"127.0.0.1:{port}" for port in ports.values()],
+                logs=logs,
+                processes=processes,
+            )
     finally:
         for name in ("nginx", "rasa-1", "rasa-2", "actions"):
             stop(processes.get(name))

@@ -5,6 +5,7 @@ Helm's engine rendering deploy/helm-values.yml with Rasa's chart.
 The file checks run in every ``make pytest``; the two tool checks need the tools ``make test-deploy`` unpacks
 (``DEPLOY_TOOLS``, tests/deploy/tools.txt) and are skipped without them.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -19,6 +20,8 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
+from assistant.content import ROOT
+from assistant.settings import settings
 from testkit.deploy_recipe import (
     COMPOSE_FILE,
     DEPLOY,
@@ -29,8 +32,6 @@ from testkit.deploy_recipe import (
     image_env,
     template_variables,
 )
-from assistant.content import ROOT
-from assistant.settings import settings
 
 pytestmark = pytest.mark.deploy
 
@@ -58,6 +59,7 @@ def needs_tools() -> Path:
 
 
 # --- the compose file, the image, the nginx template ---------------------------------------------------------
+
 
 def test_every_variable_the_compose_file_needs_is_listed_in_env_example():
     used = set(_REFERENCE.findall(COMPOSE_FILE.read_text(encoding="utf-8")))
@@ -89,8 +91,10 @@ def test_the_replicas_reach_the_action_server_where_it_listens(compose):
     port = actions[actions.index("--port") + 1]
     assert url == f"http://actions:{port}/webhook"
     assert actions[actions.index("--interface") + 1] == "0.0.0.0"  # its container's network, not loopback
-    assert compose.service("actions").environment["ACTION_SERVER_TOKEN"] == \
-        compose.service("rasa-1").environment["ACTION_SERVER_TOKEN"]
+    assert (
+        compose.service("actions").environment["ACTION_SERVER_TOKEN"]
+        == compose.service("rasa-1").environment["ACTION_SERVER_TOKEN"]
+    )
 
 
 def test_every_service_and_volume_named_is_defined(compose):
@@ -139,6 +143,7 @@ def test_the_image_switches_off_telemetry_and_model_downloads():
 
 # --- the Helm values, read as the chart uses them ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def helm_values() -> Dict[str, Any]:
     return yaml.safe_load(HELM_VALUES.read_text(encoding="utf-8"))
@@ -162,15 +167,19 @@ def test_the_chart_gives_the_replicas_every_variable_compose_does(helm_values, c
 
 # --- the tools that read the Docker and Kubernetes layers ----------------------------------------------------
 
+
 def test_docker_compose_reads_the_file_without_an_engine(tmp_path, env_file, compose):
     compose_binary = needs_tools() / "bin" / "docker-compose"
     env = tmp_path / ".env"
     env.write_text("".join(f"{name}={value}\n" for name, value in env_file.items()), encoding="utf-8")
 
     def config(env_path: Path) -> subprocess.CompletedProcess:
-        return subprocess.run([str(compose_binary), "--env-file", str(env_path), "-f", str(COMPOSE_FILE), "config",
-                               "--format", "json"], capture_output=True, text=True,
-                              env={"PATH": settings().environment["PATH"], "HOME": str(tmp_path)})  # the shell's would win
+        return subprocess.run(
+            [str(compose_binary), "--env-file", str(env_path), "-f", str(COMPOSE_FILE), "config", "--format", "json"],
+            capture_output=True,
+            text=True,
+            env={"PATH": settings().environment["PATH"], "HOME": str(tmp_path)},
+        )  # the shell's would win
 
     read = config(env)
     assert read.returncode == 0, read.stderr
@@ -179,7 +188,9 @@ def test_docker_compose_reads_the_file_without_an_engine(tmp_path, env_file, com
     for name in services:  # Compose reads what make test-deploy runs (its output escapes $ again as $$)
         ours = compose.service(name)
         assert (services[name].get("command") or []) == [part.replace("$", "$$") for part in ours.command], name
-        assert (services[name].get("environment") or {}) == {k: v.replace("$", "$$") for k, v in ours.environment.items()}
+        assert (services[name].get("environment") or {}) == {
+            k: v.replace("$", "$$") for k, v in ours.environment.items()
+        }
     assert services["rasa-1"]["build"]["dockerfile"] == "deploy/Dockerfile"
 
     without_secret = tmp_path / "incomplete.env"
@@ -191,10 +202,12 @@ def test_docker_compose_reads_the_file_without_an_engine(tmp_path, env_file, com
         plugins = tmp_path / "docker-config" / "cli-plugins"
         plugins.mkdir(parents=True)
         (plugins / "docker-compose").symlink_to(compose_binary)
-        plugin = subprocess.run(["docker", "compose", "--env-file", str(env), "-f", str(COMPOSE_FILE), "config",
-                                 "--quiet"], capture_output=True, text=True,
-                                env={"PATH": settings().environment["PATH"], "HOME": str(tmp_path),
-                                     "DOCKER_CONFIG": str(plugins.parent)})
+        plugin = subprocess.run(
+            ["docker", "compose", "--env-file", str(env), "-f", str(COMPOSE_FILE), "config", "--quiet"],
+            capture_output=True,
+            text=True,
+            env={"PATH": settings().environment["PATH"], "HOME": str(tmp_path), "DOCKER_CONFIG": str(plugins.parent)},
+        )
         assert plugin.returncode == 0, plugin.stderr
 
 
@@ -243,8 +256,10 @@ def test_helm_renders_the_replicas_as_compose_runs_them(rendered, compose, helm_
     assert rasa["command"] + rasa["args"] == compose.service("rasa-1").command  # no --enable-api, no token
     env = {entry["name"]: entry for entry in rasa["env"]}
     assert set(compose.service("rasa-1").environment) <= set(env)
-    assert env["ACTION_SERVER_TOKEN"]["valueFrom"]["secretKeyRef"] == {"name": "cart-assistant",
-                                                                        "key": "action-server-token"}
+    assert env["ACTION_SERVER_TOKEN"]["valueFrom"]["secretKeyRef"] == {
+        "name": "cart-assistant",
+        "key": "action-server-token",
+    }
     assert env["RASA_TELEMETRY_ENABLED"]["value"] == "false"
     assert len(rasa["env"]) == len(env), "a variable set twice"
 
@@ -265,10 +280,14 @@ def test_helm_points_the_replicas_at_the_action_server_it_deploys(rendered, comp
 def test_the_ingress_routes_only_the_chat_endpoints_to_the_charts_service(rendered):
     ingress = yaml.safe_load((DEPLOY / "k8s-ingress.yml").read_text(encoding="utf-8"))
     assert ingress["kind"] == "Ingress" and "Ingress" not in rendered  # the chart's own is off
-    paths = {(p["path"], p["pathType"]): p["backend"] for rule in ingress["spec"]["rules"]
-             for p in rule["http"]["paths"]}
-    assert set(paths) == {("/socket.io/", "Prefix"), ("/webhooks/rest/webhook", "Exact"),
-                          ("/webhooks/rest/erase", "Exact")}
+    paths = {
+        (p["path"], p["pathType"]): p["backend"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]
+    }
+    assert set(paths) == {
+        ("/socket.io/", "Prefix"),
+        ("/webhooks/rest/webhook", "Exact"),
+        ("/webhooks/rest/erase", "Exact"),
+    }
     service = named(rendered, "Service", "cart-assistant")
     for backend in paths.values():
         assert backend["service"]["name"] == service["metadata"]["name"]

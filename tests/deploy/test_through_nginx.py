@@ -7,6 +7,7 @@ patient next to them is not.
 Started by ``make test-deploy`` (scripts/test_deploy.sh); skipped unless ``DEPLOY_TEST=1``. Client addresses
 are picked from 127.0.0.0/8 (all loopback) so nginx and the replicas see different patients.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -40,8 +41,10 @@ def site(deployment) -> str:
 
 def rest_turn(deployment, source: str, text: str, sender: str = "") -> requests.Response:
     return rest_client(deployment.certificate, source).post(
-        f"{deployment.url}/webhooks/rest/webhook", json={"sender": sender or uuid.uuid4().hex, "message": text},
-        timeout=120)
+        f"{deployment.url}/webhooks/rest/webhook",
+        json={"sender": sender or uuid.uuid4().hex, "message": text},
+        timeout=120,
+    )
 
 
 def stored_events(deployment) -> int:
@@ -85,8 +88,14 @@ def test_rest_turns_work_through_nginx_for_the_centres_site(deployment, site):
     assert reply.status_code == 200
     assert answer_ids(reply.json())[0] == "cart/what_is"
     preflight = rest_client(deployment.certificate, PATIENT).options(
-        f"{deployment.url}/webhooks/rest/webhook", timeout=10,
-        headers={"Origin": site, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+        f"{deployment.url}/webhooks/rest/webhook",
+        timeout=10,
+        headers={
+            "Origin": site,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.headers.get("Access-Control-Allow-Origin") == site
 
 
@@ -103,7 +112,8 @@ async def test_delete_my_conversation_works_through_nginx(deployment, site):
     assert settled_event_count(deployment, above=before) > before
 
     erased = rest_client(deployment.certificate, PATIENT).post(
-        f"{deployment.url}/webhooks/rest/erase", json={"session_secret": secret}, headers={"Origin": site}, timeout=30)
+        f"{deployment.url}/webhooks/rest/erase", json={"session_secret": secret}, headers={"Origin": site}, timeout=30
+    )
     assert erased.status_code == 200 and erased.json() == {"erased": True}
     assert erased.headers.get("Access-Control-Allow-Origin") == site
     assert stored_events(deployment) == before
@@ -117,15 +127,26 @@ def test_a_handoff_reaches_the_action_server_with_its_token(deployment):
     assert requests.get(f"{deployment.action_server}/actions", timeout=10).status_code == 401
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/"), ("GET", "/status"), ("GET", "/version"), ("PUT", "/model"), ("POST", "/model/parse"),
-    ("GET", "/conversations/x/tracker"), ("POST", "/conversations/x/messages"), ("GET", "/domain"),
-    ("GET", "/webhooks/rest/"), ("POST", "/webhooks/socketio/webhook"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/"),
+        ("GET", "/status"),
+        ("GET", "/version"),
+        ("PUT", "/model"),
+        ("POST", "/model/parse"),
+        ("GET", "/conversations/x/tracker"),
+        ("POST", "/conversations/x/messages"),
+        ("GET", "/domain"),
+        ("GET", "/webhooks/rest/"),
+        ("POST", "/webhooks/socketio/webhook"),
+    ],
+)
 def test_only_the_chat_endpoints_are_routed(deployment, method, path):
     marker = uuid.uuid4().hex
     reply = rest_client(deployment.certificate, PATIENT).request(
-        method, f"{deployment.url}{path}?probe={marker}", json={"text": "hi", "model_file": "/tmp/x.tar.gz"}, timeout=10)
+        method, f"{deployment.url}{path}?probe={marker}", json={"text": "hi", "model_file": "/tmp/x.tar.gz"}, timeout=10
+    )
     assert reply.status_code == 404
     assert reply.headers.get("Server") == "nginx"  # and no version
     logged = deployment.logged(marker)
@@ -169,8 +190,9 @@ async def flood(deployment, site: str, source: str, messages: int, per_connectio
     limits, then refuses them before the language model, so the flood costs the replica little. What this
     measures is the count per address, not the replica's capacity (a burst of hundreds of real turns at once
     is a load test: docs/benchmarks.md)."""
-    widgets = [Widget(deployment.url, deployment.certificate, source, site)
-               for _ in range(-(-messages // per_connection))]
+    widgets = [
+        Widget(deployment.url, deployment.certificate, source, site) for _ in range(-(-messages // per_connection))
+    ]
     for widget in widgets:
         await widget.open()
     replies: List[Dict[str, Any]] = []

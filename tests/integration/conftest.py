@@ -3,6 +3,7 @@
 The servers are started by the project's launcher (``assistant.server.launcher``), each under strace when it
 can trace here: the no-outbound-connection test reads the ``network_traces`` files.
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -11,11 +12,11 @@ import pytest
 
 from assistant.content.contacts import Contact, load_contacts
 from assistant.settings import settings
+from testkit.network_trace import NetworkTraces
 from testkit.servers import AssistantUnderTest as RunningAssistant
 from testkit.servers import running_assistant
 
 MODEL = settings().model_path
-from testkit.network_trace import NetworkTraces
 
 __all__ = ["MODEL", "RunningAssistant", "assistant"]
 

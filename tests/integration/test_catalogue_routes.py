@@ -3,6 +3,7 @@
 Buttons send their payload as text, so each payload must be understood with confidence; an answer's
 ``metadata.question`` (offered when the assistant is unsure) must lead back to that same answer.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Given real conversations with the running assistant, `make insights` counts what it could not answer."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,21 @@ def test_insights_groups_counts_and_redacts_real_conversations(assistant, tmp_pa
             assert assistant.say(f"insights-{run}-{category[:3]}-{number}", message)
 
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.staff.insights", "--endpoints", str(assistant.workdir / "endpoints.yml"),
-         "--out", str(tmp_path)], cwd=ROOT, env=assistant.env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "assistant.staff.insights",
+            "--endpoints",
+            str(assistant.workdir / "endpoints.yml"),
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env=assistant.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     with (tmp_path / "insights.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))

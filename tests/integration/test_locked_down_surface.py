@@ -1,6 +1,7 @@
 """Given the real running assistant, its surface is locked down: no HTTP API or /model routes, CORS only
 for the configured pages (REST and socket.io), an action server that answers only the Rasa server,
 erasure by the session's secret, rate limits, and no connection ever leaves the machine."""
+
 from __future__ import annotations
 
 import base64
@@ -18,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.privacy.conversation_ids import conversation_id
-from tests.assistant.server.test_action_server import action_call
 from testkit.network_trace import loopback_connects, outbound_attempts
+from tests.assistant.server.test_action_server import action_call
 from tests.integration.test_socketio_channel import WidgetClient
 
 pytestmark = pytest.mark.integration
@@ -38,13 +39,23 @@ def still_answers(assistant) -> None:
     assert "automated assistant" in reply[0]["text"]
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/status"), ("GET", "/version"), ("PUT", "/model"), ("POST", "/model/parse"), ("POST", "/model/train"),
-    ("GET", "/conversations/x/tracker"), ("POST", "/conversations/x/messages"), ("GET", "/domain"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/status"),
+        ("GET", "/version"),
+        ("PUT", "/model"),
+        ("POST", "/model/parse"),
+        ("POST", "/model/train"),
+        ("GET", "/conversations/x/tracker"),
+        ("POST", "/conversations/x/messages"),
+        ("GET", "/domain"),
+    ],
+)
 def test_the_http_api_and_model_routes_are_not_exposed(assistant, method, path):
-    reply = requests.request(method, url(assistant, path), json={"text": "hi", "model_file": "/tmp/x.tar.gz"},
-                             timeout=10)
+    reply = requests.request(
+        method, url(assistant, path), json={"text": "hi", "model_file": "/tmp/x.tar.gz"}, timeout=10
+    )
     assert reply.status_code in {404, 405}
 
 
@@ -71,8 +82,9 @@ def test_the_action_server_answers_only_with_the_token(assistant):
     webhook = f"http://127.0.0.1:{assistant.action_port}/webhook"
     assert requests.post(webhook, json=call, timeout=10).status_code == 401
     assert requests.get(f"http://127.0.0.1:{assistant.action_port}/actions", timeout=10).status_code == 401
-    authorised = requests.post(webhook, json=call, timeout=10,
-                               headers={"Authorization": f"Bearer {assistant.env['ACTION_SERVER_TOKEN']}"})
+    authorised = requests.post(
+        webhook, json=call, timeout=10, headers={"Authorization": f"Bearer {assistant.env['ACTION_SERVER_TOKEN']}"}
+    )
     assert authorised.status_code == 200
     # and the Rasa server's own calls get through: a handoff shows a contact card
     reply = assistant.say(f"p-{uuid.uuid4().hex}", "i want to speak to a nurse")
@@ -91,21 +103,29 @@ def test_delete_my_conversation_removes_it_from_the_tracker_store(assistant):
             return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (stored_id,)).fetchone()[0]
 
     assert stored() > 0
-    someone_else = requests.post(url(assistant, "/webhooks/rest/erase"),
-                                 json={"session_secret": stored_id}, timeout=10)  # knows only the stored id
+    someone_else = requests.post(
+        url(assistant, "/webhooks/rest/erase"), json={"session_secret": stored_id}, timeout=10
+    )  # knows only the stored id
     assert someone_else.status_code == 200 and stored() > 0
-    erased = requests.post(url(assistant, "/webhooks/rest/erase"), json={"session_secret": secret},
-                           headers={"Origin": ALLOWED_ORIGIN}, timeout=10)
+    erased = requests.post(
+        url(assistant, "/webhooks/rest/erase"),
+        json={"session_secret": secret},
+        headers={"Origin": ALLOWED_ORIGIN},
+        timeout=10,
+    )
     assert erased.status_code == 200 and erased.json() == {"erased": True}
     assert erased.headers.get("Access-Control-Allow-Origin") == ALLOWED_ORIGIN
     assert stored() == 0
-    assert requests.post(url(assistant, "/webhooks/rest/erase"), json={"session_secret": 1}, timeout=10).status_code == 400
+    assert (
+        requests.post(url(assistant, "/webhooks/rest/erase"), json={"session_secret": 1}, timeout=10).status_code == 400
+    )
 
 
 def test_a_conversation_sending_too_fast_is_asked_politely_to_wait(assistant):
     sender = f"fast-{uuid.uuid4().hex}"
-    statuses = [requests.post(assistant.webhook, json={"sender": sender, "message": "hi"}, timeout=30)
-                for _ in range(32)]
+    statuses = [
+        requests.post(assistant.webhook, json={"sender": sender, "message": "hi"}, timeout=30) for _ in range(32)
+    ]
     codes = [r.status_code for r in statuses]
     assert codes[:30] == [200] * 30 and codes[-1] == 429
     assert "wait a moment" in statuses[-1].json()[0]["text"]
@@ -113,23 +133,43 @@ def test_a_conversation_sending_too_fast_is_asked_politely_to_wait(assistant):
 
 
 def test_a_huge_body_is_refused_without_harm(assistant):
-    reply = requests.post(assistant.webhook, data=json.dumps({"sender": uuid.uuid4().hex, "message": "x" * 200_000}),
-                          headers={"Content-Type": "application/json"}, timeout=30)
+    reply = requests.post(
+        assistant.webhook,
+        data=json.dumps({"sender": uuid.uuid4().hex, "message": "x" * 200_000}),
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
     assert reply.status_code == 413
     still_answers(assistant)
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=40),
-    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3), max_leaves=8)
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+    max_leaves=8,
+)
 hostile_text = st.text(max_size=120) | st.sampled_from(
-    ["'; DROP TABLE events; --", "<script>alert(1)</script>", "\u202efever\u202c", "\x00\x1b[2J", "🤒" * 200,
-     "x" * 1500, "/restart", "/handoff{\"a\": 1}", "/nlu_fallback", "{{hotline_phone}}"])
+    [
+        "'; DROP TABLE events; --",
+        "<script>alert(1)</script>",
+        "\u202efever\u202c",
+        "\x00\x1b[2J",
+        "🤒" * 200,
+        "x" * 1500,
+        "/restart",
+        '/handoff{"a": 1}',
+        "/nlu_fallback",
+        "{{hotline_phone}}",
+    ]
+)
 rest_bodies = st.one_of(
     st.binary(max_size=200),
     json_values.map(json.dumps),
-    st.fixed_dictionaries({"sender": st.text(min_size=1, max_size=20) | json_values, "message": hostile_text | json_values},
-                          optional={"metadata": json_values}).map(json.dumps))
+    st.fixed_dictionaries(
+        {"sender": st.text(min_size=1, max_size=20) | json_values, "message": hostile_text | json_values},
+        optional={"metadata": json_values},
+    ).map(json.dumps),
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -152,9 +192,11 @@ def raw_socket(assistant):
     print(f"\nfuzz (running assistant): {FUZZ_COUNTS}")
 
 
-socket_events = st.tuples(st.sampled_from(["user_uttered", "session_request"]),
-                          json_values | st.fixed_dictionaries({"message": hostile_text | json_values,
-                                                               "session_id": st.text(max_size=200) | json_values}))
+socket_events = st.tuples(
+    st.sampled_from(["user_uttered", "session_request"]),
+    json_values
+    | st.fixed_dictionaries({"message": hostile_text | json_values, "session_id": st.text(max_size=200) | json_values}),
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -198,7 +240,9 @@ def test_a_widget_sending_too_fast_is_asked_politely_to_wait(assistant):
         pass
     widget.close()
     limited = [a for a in answers if (a.get("metadata") or {}).get("answer_id") == "rate_limited"]
-    assert len(limited) == 1 and "wait a moment" in limited[0]["text"], [(a.get("metadata") or {}).get("answer_id") or a.get("text", "")[:30] for a in answers]
+    assert len(limited) == 1 and "wait a moment" in limited[0]["text"], [
+        (a.get("metadata") or {}).get("answer_id") or a.get("text", "")[:30] for a in answers
+    ]
 
 
 def test_the_socket_still_serves_a_widget_after_the_fuzzing(assistant, raw_socket):

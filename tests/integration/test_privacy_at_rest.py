@@ -7,6 +7,7 @@ file (Rasa server at debug level, action server) for each seeded value, in every
 could be stored in. The test also checks the placeholders *are* there, so it cannot pass because
 nothing was written.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,20 +37,59 @@ def valid_nhs_numbers(count: int) -> List[str]:
 
 
 NHS = valid_nhs_numbers(10)
-NAMES = [("Eleanora", "Quigley"), ("Thaddeus", "Fairweather"), ("Priyanka", "Okonkwo"), ("Oluwaseun", "Ravensworth"),
-         ("Maximilian", "Pemberton"), ("Genevieve", "Castellano"), ("Bartholomew", "Achterberg"),
-         ("Ottoline", "Nakamura"), ("Leopold", "Wojcik"), ("Isadora", "Delacroix")]
+NAMES = [
+    ("Eleanora", "Quigley"),
+    ("Thaddeus", "Fairweather"),
+    ("Priyanka", "Okonkwo"),
+    ("Oluwaseun", "Ravensworth"),
+    ("Maximilian", "Pemberton"),
+    ("Genevieve", "Castellano"),
+    ("Bartholomew", "Achterberg"),
+    ("Ottoline", "Nakamura"),
+    ("Leopold", "Wojcik"),
+    ("Isadora", "Delacroix"),
+]
 # Typed with no "my name is" before them, in lower case: found from the name lists (assistant/privacy/names.py),
 # one or two of each community the centre serves (British, Irish, Welsh, Polish, Pakistani, Bangladeshi, Arabic,
 # Chinese); every other one after "my son", as in the report of a Polish surname kept in clear.
-CUE_FREE_NAMES = [("Bethany", "Fitzgerald"), ("Jan", "Kowalski"), ("Siobhan", "Donnelly"), ("Małgorzata", "Wiśniewska"),
-                  ("Gethin", "Pritchard"), ("Zainab", "Akhtar"), ("Shahida", "Begum"), ("Mohammed", "Uddin"),
-                  ("Kaho", "Wong"), ("Khalid", "Mansour")]
+CUE_FREE_NAMES = [
+    ("Bethany", "Fitzgerald"),
+    ("Jan", "Kowalski"),
+    ("Siobhan", "Donnelly"),
+    ("Małgorzata", "Wiśniewska"),
+    ("Gethin", "Pritchard"),
+    ("Zainab", "Akhtar"),
+    ("Shahida", "Begum"),
+    ("Mohammed", "Uddin"),
+    ("Kaho", "Wong"),
+    ("Khalid", "Mansour"),
+]
 MOBILES = [f"07700 900{n:03d}" for n in (123, 456, 789, 234, 567, 890, 345, 678, 901, 112)]
 LANDLINES = [f"0151 496 0{n:03d}" for n in (123, 456, 789, 234, 567, 890, 345, 678, 901, 112)]
-POSTCODES = ["CH63 4JY", "L7 8XP", "M20 4BX", "CH43 9QR", "WA7 2DA", "L69 3GA", "PR1 8UY", "SK10 3BL", "CW1 4QJ", "LL13 7TD"]
-DOBS = ["12/03/1961", "3rd May 1955", "1949-07-21", "21.07.1949", "March 14, 1970", "30/11/1958", "5th June 1962",
-        "1977-02-28", "09/09/1944", "17 August 1966"]
+POSTCODES = [
+    "CH63 4JY",
+    "L7 8XP",
+    "M20 4BX",
+    "CH43 9QR",
+    "WA7 2DA",
+    "L69 3GA",
+    "PR1 8UY",
+    "SK10 3BL",
+    "CW1 4QJ",
+    "LL13 7TD",
+]
+DOBS = [
+    "12/03/1961",
+    "3rd May 1955",
+    "1949-07-21",
+    "21.07.1949",
+    "March 14, 1970",
+    "30/11/1958",
+    "5th June 1962",
+    "1977-02-28",
+    "09/09/1944",
+    "17 August 1966",
+]
 
 
 def conversation(i: int) -> List[Tuple[str, List[str]]]:
@@ -64,13 +104,19 @@ def conversation(i: int) -> List[Tuple[str, List[str]]]:
         (f"You can call me on {MOBILES[i]} or at home on {LANDLINES[i]}", [MOBILES[i], LANDLINES[i]]),
         (f"My email is {email} and I live at {POSTCODES[i]}", [email, POSTCODES[i]]),
         (f"My date of birth is {DOBS[i]}. How does referral for CAR-T work?", [DOBS[i]]),
-        (f"{CUE_FREE_NAMES[i][0].lower()} {CUE_FREE_NAMES[i][1].lower()}, my dad wants to know how long car-t takes"
-         if i % 2 == 0 else
-         f"my son {CUE_FREE_NAMES[i][0].lower()} {CUE_FREE_NAMES[i][1].lower()} had car t, how long does it take",
-         list(CUE_FREE_NAMES[i])),
+        (
+            f"{CUE_FREE_NAMES[i][0].lower()} {CUE_FREE_NAMES[i][1].lower()}, my dad wants to know how long car-t takes"
+            if i % 2 == 0
+            else f"my son {CUE_FREE_NAMES[i][0].lower()} {CUE_FREE_NAMES[i][1].lower()} had car t, how long does it take",
+            list(CUE_FREE_NAMES[i]),
+        ),
         # urgent, with a name: NLU must still see the symptom; or a handoff: the action server sees it
-        (f"This is {first}, my husband Cornelius{i} has a temperature of 38.7 and is shivering"
-         if i % 2 else f"I'm {first} {last}. Can I speak to someone from the team please?", [first, last, f"Cornelius{i}"]),
+        (
+            f"This is {first}, my husband Cornelius{i} has a temperature of 38.7 and is shivering"
+            if i % 2
+            else f"I'm {first} {last}. Can I speak to someone from the team please?",
+            [first, last, f"Cornelius{i}"],
+        ),
     ]
 
 
@@ -124,8 +170,10 @@ def seeded(assistant):
 def stored_and_logged(assistant) -> Dict[str, str]:
     with sqlite3.connect(assistant.db) as db:
         db.execute("PRAGMA wal_checkpoint(FULL)")
-    blobs = {path.name: path.read_bytes().decode("utf-8", "replace").lower()
-             for path in assistant.workdir.glob("tracker.db*")}
+    blobs = {
+        path.name: path.read_bytes().decode("utf-8", "replace").lower()
+        for path in assistant.workdir.glob("tracker.db*")
+    }
     blobs.update({path.name: path.read_text(encoding="utf-8", errors="replace").lower() for path in assistant.logs})
     return blobs
 
@@ -133,8 +181,10 @@ def stored_and_logged(assistant) -> Dict[str, str]:
 def test_no_seeded_value_is_kept_in_clear(assistant, seeded):
     blobs = stored_and_logged(assistant)
     found = find_clear_text(blobs, seeded["values"])
-    print(f"\nseeded-PII: {seeded['messages']} messages, {len(seeded['values'])} distinct values seeded, "
-          f"{len(found)} found at rest in {sorted(blobs)}")
+    print(
+        f"\nseeded-PII: {seeded['messages']} messages, {len(seeded['values'])} distinct values seeded, "
+        f"{len(found)} found at rest in {sorted(blobs)}"
+    )
     assert seeded["messages"] >= 50
     assert not found, "personal data kept in clear:\n" + "\n".join(found[:20])
 

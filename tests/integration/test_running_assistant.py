@@ -1,4 +1,5 @@
 """Given the real running assistant, the patient sees the right thing, even with parts failing."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,9 +7,7 @@ import uuid
 import pytest
 import requests
 
-
 pytestmark = pytest.mark.integration
-
 
 
 def new_patient() -> str:

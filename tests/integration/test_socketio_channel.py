@@ -3,6 +3,7 @@
 Guards RasaHQ/rasa#13027 (no replies with session persistence on python-socketio >= 5.10) and checks
 that answers arrive whole with their provenance metadata.
 """
+
 from __future__ import annotations
 
 import queue
@@ -116,7 +117,9 @@ def test_asking_for_a_conversation_by_its_stored_id_gives_another_conversation(p
     patient.say("what is car t cell therapy")
     attacker.sio.emit("session_request", {"session_id": stored_id(assistant, patient.session_id)})
     attacker.confirmed.get(timeout=10)
-    attacker.sio.emit("user_uttered", {"message": "what is jacie", "session_id": stored_id(assistant, patient.session_id)})
+    attacker.sio.emit(
+        "user_uttered", {"message": "what is jacie", "session_id": stored_id(assistant, patient.session_id)}
+    )
     answered = attacker.heard()
     assert [r["metadata"]["answer_id"] for r in answered] == ["jacie/what_is"]  # its own, new conversation
     assert patient.replies.empty()  # the patient heard nothing of it

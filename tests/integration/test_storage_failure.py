@@ -1,5 +1,6 @@
 """Given the conversation database locked by another process, the patient is still helped, and once it is
 free again the conversation carries on where it was (no silent fresh start, no turn stored twice)."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,7 @@ def stored_events(path, sender: str) -> List[dict]:
     return [json.loads(row[0]) for row in rows]
 
 
-def test_with_the_database_locked_urgent_help_still_comes_first_and_other_questions_get_the_routes(
-        assistant, hotline):
+def test_with_the_database_locked_urgent_help_still_comes_first_and_other_questions_get_the_routes(assistant, hotline):
     sender = f"test-{uuid.uuid4().hex[:12]}"
     stored = assistant.stored_id(sender)
     assert assistant.say(sender, "what is car-t")[0]["metadata"]["answer_id"] == "cart/what_is"

@@ -8,6 +8,7 @@ no horizontal scrolling at 320 px and 200% zoom, reduced motion. The widget's wo
 content/widget_texts.yml says them.
 Screenshots (desktop and 375 px) and axe results are saved under results/widget/ for people to look at.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +23,16 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 from assistant.content.contacts import load_contacts
 from assistant.content.web_texts import read_widget_texts
 from tests.integration.widget_browser import (  # noqa: F401 (fixtures)
-    ANSWER_TIMEOUT_MS, DESKTOP, PHONE, Chat, browser, demo_site, offline_site, page, run_axe, screenshot,
+    ANSWER_TIMEOUT_MS,
+    DESKTOP,
+    PHONE,
+    Chat,
+    browser,
+    demo_site,
+    offline_site,
+    page,
+    run_axe,
+    screenshot,
 )
 
 pytestmark = pytest.mark.integration
@@ -40,7 +50,8 @@ def test_before_the_first_message_the_patient_is_told_what_this_is(page: Page):
     for promise in ("automated assistant, not a person", "not for emergencies", "cannot give personal medical advice"):
         expect(notice).to_contain_text(promise)
     expect(notice.get_by_role("link", name=texts["privacy_link"])).to_have_attribute(
-        "href", page.url.rsplit("/", 1)[0] + "/privacy.html")
+        "href", page.url.rsplit("/", 1)[0] + "/privacy.html"
+    )
     expect(chat.urgent).to_be_visible()
     expect(chat.panel.get_by_role("button", name=texts["person_button"])).to_be_visible()
 
@@ -221,7 +232,9 @@ def test_a_patient_can_chat_with_the_keyboard_only(page: Page):
     assert focused["background"] == NHS_YELLOW, focused  # the NHS.UK focus style is visible
     before = chat.bot_messages.count()
     page.keyboard.press("Enter")
-    expect(chat.bot_messages.nth(before)).to_have_attribute("data-answer-id", "cart/how_it_works", timeout=ANSWER_TIMEOUT_MS)
+    expect(chat.bot_messages.nth(before)).to_have_attribute(
+        "data-answer-id", "cart/how_it_works", timeout=ANSWER_TIMEOUT_MS
+    )
 
     page.keyboard.press("Escape")  # closing returns focus to where the patient started
     expect(chat.panel).to_be_hidden()
@@ -319,9 +332,13 @@ def stored_events(assistant, session_id: str) -> int:
 
 # --- safe rendering and accessibility ---------------------------------------------------------
 
+
 def blocking(violations):
-    return [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations
-            if v["impact"] in BLOCKING]
+    return [
+        (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]])
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
 
 
 def show_from_top(message) -> None:
@@ -369,8 +386,9 @@ def test_on_a_375px_phone_it_fills_the_screen_and_passes_axe(browser, demo_site)
     context.close()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 640, "height": 400}],
-                         ids=["320px", "200pc-zoom-of-1280x800"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 320, "height": 640}, {"width": 640, "height": 400}], ids=["320px", "200pc-zoom-of-1280x800"]
+)
 def test_no_horizontal_scrolling_at_320px_or_at_200_percent_zoom(browser, demo_site, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
@@ -413,13 +431,29 @@ def test_bot_text_is_text_with_only_bold_breaks_and_safe_links(browser, demo_sit
     """
     hostile = {
         "text": "**Bold** <img src=x onerror=alert(1)>\nline two\n\n[click](javascript:alert(1)) "
-                "[data](data:text/html,hi) [ok](https://www.nhs.uk/) see https://www.clatterbridgecc.nhs.uk/. "
-                "<script>alert(2)</script> call 0800 000 0001",
+        "[data](data:text/html,hi) [ok](https://www.nhs.uk/) see https://www.clatterbridgecc.nhs.uk/. "
+        "<script>alert(2)</script> call 0800 000 0001",
         "quick_replies": [{"title": "<b>x</b>", "payload": "javascript:alert(3)"}],
-        "custom": {"type": "contact_card", "contacts": [
-            {"name": "<i>Team</i>", "phone": "1", "tel": "javascript:alert(4)", "email": "a@b.c",
-             "mailto": "mailto:a@b.c", "url": "http://plain.example", "hours": "24/7", "confirmed": False}]},
-        "metadata": {"answer_id": "x/y", "source": "javascript:alert(5) ; https://www.nhs.uk/", "checked": "2026-11-26"},
+        "custom": {
+            "type": "contact_card",
+            "contacts": [
+                {
+                    "name": "<i>Team</i>",
+                    "phone": "1",
+                    "tel": "javascript:alert(4)",
+                    "email": "a@b.c",
+                    "mailto": "mailto:a@b.c",
+                    "url": "http://plain.example",
+                    "hours": "24/7",
+                    "confirmed": False,
+                }
+            ],
+        },
+        "metadata": {
+            "answer_id": "x/y",
+            "source": "javascript:alert(5) ; https://www.nhs.uk/",
+            "checked": "2026-11-26",
+        },
     }
     transcript = json.dumps([{"who": "user", "text": "hi"}, {"who": "bot", "message": hostile}])
     context = browser.new_context(viewport=DESKTOP)

@@ -8,6 +8,7 @@ temporary folder pointing at the test assistant, and served on the one origin th
 The widget's words the tests look for are the governed ones (``content/widget_texts.yml``), as rendered.
 Screenshots and axe results go to ``results/widget/``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -25,15 +26,21 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from assistant.content import ROOT
+from assistant.server.processes import free_port
 from assistant.settings import settings
 from testkit.servers import AssistantUnderTest as RunningAssistant
-from assistant.server.processes import free_port
 
 WEB = ROOT / "web"
 RESULTS = ROOT / "results" / "widget"
 CHROMIUM = settings().get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-gpu"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 ANSWER_TIMEOUT_MS = 30_000
@@ -58,10 +65,19 @@ def build_site(root: Path, chat_server: str) -> Dict[str, str]:
     if not (WEB / "node_modules").exists():
         pytest.fail("web/node_modules is missing: run scripts/web.sh (make test does)")
     texts = root / "texts.json"
-    subprocess.run([sys.executable, "-m", "assistant.content.web_texts", str(texts), "--chat-server", chat_server],
-                   check=True, cwd=ROOT, capture_output=True)
-    subprocess.run(["node", str(WEB / "build.mjs")], check=True, cwd=WEB, capture_output=True,
-                   env=settings().server_environment({"WEB_DIST": str(root / "site"), "WEB_TEXTS": str(texts)}))
+    subprocess.run(
+        [sys.executable, "-m", "assistant.content.web_texts", str(texts), "--chat-server", chat_server],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["node", str(WEB / "build.mjs")],
+        check=True,
+        cwd=WEB,
+        capture_output=True,
+        env=settings().server_environment({"WEB_DIST": str(root / "site"), "WEB_TEXTS": str(texts)}),
+    )
     return json.loads(texts.read_text(encoding="utf-8"))["widget"]["texts"]
 
 
@@ -121,9 +137,16 @@ def governed_texts() -> Dict[str, str]:
     """The widget's texts, rendered from content/widget_texts.yml as its build renders them."""
     from assistant.content.contacts import load_contacts
     from assistant.content.system_messages import load_system_messages
-    from assistant.content.web_texts import read_widget_texts, render_widget_texts, settings, text_values
+    from assistant.content.web_texts import (
+        read_widget_texts,
+        render_widget_texts,
+        setting_values_for_texts,
+        text_values,
+    )
 
-    return render_widget_texts(read_widget_texts(), text_values(load_contacts(), load_system_messages(), settings()))
+    return render_widget_texts(
+        read_widget_texts(), text_values(load_contacts(), load_system_messages(), setting_values_for_texts())
+    )
 
 
 class Chat:
@@ -207,8 +230,7 @@ def run_axe(page: Page, name: str) -> List[Dict[str, Any]]:
         "passes": len(results["passes"]),
         "incomplete": [{"id": r["id"], "impact": r["impact"], "nodes": len(r["nodes"])} for r in results["incomplete"]],
         "violations": [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]]}
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
             for v in results["violations"]
         ],
     }

@@ -8,6 +8,7 @@ Started by ``make test-scale`` (scripts/test_scale.sh, which installs PostgreSQL
 when missing); skipped unless ``SCALE_TEST=1``. Uses the tested production configuration
 ``endpoints.scale.yml`` as it is, filled from the environment.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,11 +23,11 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from benchmarks.bots import UNLIMITED
-from testkit.local_services import postgres_server, redis_server
 from assistant.privacy.conversation_ids import conversation_id
 from assistant.server.processes import free_port
 from assistant.settings import ROOT, settings
+from benchmarks.bots import UNLIMITED
+from testkit.local_services import postgres_server, redis_server
 from testkit.servers import AssistantUnderTest, instance_environment
 
 pytestmark = pytest.mark.scale
@@ -74,12 +75,25 @@ class Replicas:
 
 
 def scale_env(workdir: Path, pg_port: int, redis_port: int, action_port: int) -> Dict[str, str]:
-    return instance_environment(workdir / "var", action_port, free_port(), {
-        "CORS_ORIGINS": "http://127.0.0.1:8080", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_port), "DB_DATABASE": "postgres", "DB_USER": "postgres",
-        "DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "REDIS_PASSWORD": "",
-        "CONVERSATION_KEY": KEY,
-        **UNLIMITED})
+    return instance_environment(
+        workdir / "var",
+        action_port,
+        free_port(),
+        {
+            "CORS_ORIGINS": "http://127.0.0.1:8080",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "DB_HOST": "127.0.0.1",
+            "DB_PORT": str(pg_port),
+            "DB_DATABASE": "postgres",
+            "DB_USER": "postgres",
+            "DB_PASSWORD": "",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(redis_port),
+            "REDIS_PASSWORD": "",
+            "CONVERSATION_KEY": KEY,
+            **UNLIMITED,
+        },
+    )
 
 
 def patient_id(number: int) -> str:
@@ -94,8 +108,9 @@ def stored_user_turns(pg_port: int) -> Dict[str, List[str]]:
     """Every stored patient message, per conversation, in the order PostgreSQL holds them."""
     engine = sa.create_engine(f"postgresql://postgres@127.0.0.1:{pg_port}/postgres")
     with engine.connect() as connection:
-        rows = connection.execute(sa.text(
-            "SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id")).fetchall()
+        rows = connection.execute(
+            sa.text("SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id")
+        ).fetchall()
     engine.dispose()
     turns: Dict[str, List[str]] = defaultdict(list)
     for sender, data in rows:
@@ -104,7 +119,9 @@ def stored_user_turns(pg_port: int) -> Dict[str, List[str]]:
     return turns
 
 
-@pytest.mark.skipif(settings().get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL, Redis and 2 replicas")
+@pytest.mark.skipif(
+    settings().get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL, Redis and 2 replicas"
+)
 def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
     started = time.monotonic()
     with postgres_server("-c max_connections=400") as postgres, redis_server() as redis:
@@ -115,8 +132,11 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
         for number in range(2):
             workdir = tmp_path / f"replica-{number}"
             workdir.mkdir()
-            replicas.append(AssistantUnderTest(workdir, free_port(), action_port, env, ROOT / "endpoints.scale.yml",
-                                               settings().model_path))
+            replicas.append(
+                AssistantUnderTest(
+                    workdir, free_port(), action_port, env, ROOT / "endpoints.scale.yml", settings().model_path
+                )
+            )
         router = Replicas(replicas)
         done = [0]
         try:
@@ -126,7 +146,9 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
 
             def patient(number: int) -> None:
                 for turn in range(TURNS):
-                    router.say(number + turn, patient_id(number), f"{QUESTIONS[turn % len(QUESTIONS)]} (ref {number}.{turn})")
+                    router.say(
+                        number + turn, patient_id(number), f"{QUESTIONS[turn % len(QUESTIONS)]} (ref {number}.{turn})"
+                    )
                     with router.lock:
                         done[0] += 1
 
@@ -147,7 +169,9 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
     lost = sum(len(set(expected[s]) - set(stored.get(s, []))) for s in expected)
     duplicated = sum(len(stored.get(s, [])) - len(set(stored.get(s, []))) for s in expected)
     reordered = sum(1 for s in expected if stored.get(s) != expected[s] and not lost and not duplicated)
-    print(f"\nscale: conversations={CONVERSATIONS} turns={CONVERSATIONS * TURNS} replicas=2 restarts={restarts} "
-          f"lost={lost} duplicated={duplicated} reordered={reordered} in {time.monotonic() - started:.0f} s")
+    print(
+        f"\nscale: conversations={CONVERSATIONS} turns={CONVERSATIONS * TURNS} replicas=2 restarts={restarts} "
+        f"lost={lost} duplicated={duplicated} reordered={reordered} in {time.monotonic() - started:.0f} s"
+    )
     assert (lost, duplicated, reordered) == (0, 0, 0)
     assert stored == expected

@@ -5,6 +5,7 @@ lost from what was stored, none stored twice.
 
 Started by ``make test-scale`` (PostgreSQL and Redis from apt); skipped unless ``SCALE_TEST=1``.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,13 +19,15 @@ import sqlalchemy as sa
 from assistant.content.contacts import load_contacts
 from assistant.server.processes import free_port
 from assistant.settings import ROOT, settings
-from testkit.servers import AssistantUnderTest, answering
 from testkit.local_services import postgres_server, redis_server
+from testkit.servers import AssistantUnderTest, answering
 from tests.scale.test_replicas import scale_env, stored_id
 
 pytestmark = [
     pytest.mark.scale,
-    pytest.mark.skipif(settings().get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL and Redis"),
+    pytest.mark.skipif(
+        settings().get("SCALE_TEST") != "1", reason="make test-scale (SCALE_TEST=1) starts PostgreSQL and Redis"
+    ),
 ]
 
 URGENT = "my wife has a temperature of 38.7 and is shivering"
@@ -44,9 +47,14 @@ def test_a_stopped_store_still_gives_urgent_help_and_the_conversation_carries_on
     hotline = load_contacts().shown("hotline").phone
     with postgres_server() as postgres, redis_server() as redis:
         action_port = free_port()
-        assistant = AssistantUnderTest(tmp_path, free_port(), action_port,
-                                       scale_env(tmp_path, postgres.port, redis.port, action_port),
-                                       ROOT / "endpoints.scale.yml", settings().model_path)
+        assistant = AssistantUnderTest(
+            tmp_path,
+            free_port(),
+            action_port,
+            scale_env(tmp_path, postgres.port, redis.port, action_port),
+            ROOT / "endpoints.scale.yml",
+            settings().model_path,
+        )
         store = postgres if failing == "postgresql" else redis
         sender = f"store-{uuid.uuid4().hex}"
         try:
@@ -76,4 +84,8 @@ def test_a_stopped_store_still_gives_urgent_help_and_the_conversation_carries_on
     assert again[0]["metadata"]["answer_id"] == "cart/what_is", again
     assert events[: len(before)] == before
     assert sum(e["event"] == "session_started" for e in events) == 1
-    assert [e["text"] for e in events if e["event"] == "user"] == ["what is car-t", "how does referral work", "what is car-t"]
+    assert [e["text"] for e in events if e["event"] == "user"] == [
+        "what is car-t",
+        "how does referral work",
+        "what is car-t",
+    ]

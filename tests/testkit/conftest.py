@@ -1,4 +1,5 @@
 """The tester toolkit's tests run against a stand-in REST webhook (``fake_assistant.py``)."""
+
 from __future__ import annotations
 
 from typing import Iterator

@@ -1,6 +1,7 @@
 """A stand-in for the assistant's REST webhook (replies by message text, every request recorded), for the
 runner's and the pytest plugin's tests: no trained model needed. The numbers are the test contacts'
 (``tests/fixtures/contacts.yml``), never the live ones."""
+
 from __future__ import annotations
 
 import json
@@ -8,14 +9,28 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Iterator, List
 
-URGENT = {"text": "**Please get help now.** Call the **Test Hotline** on **0800 000 0001**.",
-          "metadata": {"answer_id": "urgent_help"}}
-ANSWER = {"text": "CAR-T cell therapy is a type of immunotherapy.", "metadata": {"answer_id": "cart/what_is"},
-          "buttons": [{"title": "How does it work?", "payload": "How does CAR-T work?"}]}
-UNSURE = {"text": "I'm not sure I understood. Did you mean one of these?", "metadata": {"answer_id": "clarify"},
-          "buttons": [{"title": "What is CRS?", "payload": "What is CRS?"}, {"title": "Talk to a person", "payload": "/handoff"}]}
-HANDOFF = {"text": "Call the Hotline.", "buttons": [{"title": "Call the Test Hotline", "payload": "tel:08000000001"}],
-           "custom": {"type": "contact_card", "contacts": [{"key": "hotline"}]}}
+URGENT = {
+    "text": "**Please get help now.** Call the **Test Hotline** on **0800 000 0001**.",
+    "metadata": {"answer_id": "urgent_help"},
+}
+ANSWER = {
+    "text": "CAR-T cell therapy is a type of immunotherapy.",
+    "metadata": {"answer_id": "cart/what_is"},
+    "buttons": [{"title": "How does it work?", "payload": "How does CAR-T work?"}],
+}
+UNSURE = {
+    "text": "I'm not sure I understood. Did you mean one of these?",
+    "metadata": {"answer_id": "clarify"},
+    "buttons": [
+        {"title": "What is CRS?", "payload": "What is CRS?"},
+        {"title": "Talk to a person", "payload": "/handoff"},
+    ],
+}
+HANDOFF = {
+    "text": "Call the Hotline.",
+    "buttons": [{"title": "Call the Test Hotline", "payload": "tel:08000000001"}],
+    "custom": {"type": "contact_card", "contacts": [{"key": "hotline"}]},
+}
 
 
 class FakeAssistant(BaseHTTPRequestHandler):

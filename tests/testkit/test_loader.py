@@ -1,4 +1,5 @@
 """Given a scenario file, the tester gets scenarios, or every mistake in plain words with its line."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +11,11 @@ import pytest
 from testkit.loader import ProjectFacts, ScenarioFileError, load_scenarios
 from testkit.scenario import STOPPED
 
-FACTS = ProjectFacts(answers={"cart/what_is", "cart/crs", "jacie/what_is", "urgent_help", "clarify", "service_degraded"},
-                     contacts={"hotline", "pals", "haematology"},
-                     details={"hotline_phone": "0800 000 0001", "hotline_name": "Test Hotline"})
+FACTS = ProjectFacts(
+    answers={"cart/what_is", "cart/crs", "jacie/what_is", "urgent_help", "clarify", "service_degraded"},
+    contacts={"hotline", "pals", "haematology"},
+    details={"hotline_phone": "0800 000 0001", "hotline_name": "Test Hotline"},
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "example.yml") -> Path:
@@ -28,7 +31,9 @@ def problems(tmp_path: Path, text: str) -> list:
 
 
 def test_contact_details_are_filled_from_the_contacts_and_a_wrong_one_is_named(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         scenarios:
         - name: Urgent help names the Hotline
           steps:
@@ -36,18 +41,22 @@ def test_contact_details_are_filled_from_the_contacts_and_a_wrong_one_is_named(t
             expect:
               says: ["{hotline_name} on {hotline_phone}", "999"]
               does_not_say: "{hotline_phone} is closed"
-    """)
+    """,
+    )
     [scenario] = load_scenarios([path], FACTS)
     assert scenario.steps[0].expect.says == ("Test Hotline on 0800 000 0001", "999")
     assert scenario.steps[0].expect.does_not_say == ("0800 000 0001 is closed",)
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
         scenarios:
         - name: A typo in a detail
           steps:
           - say: hello
             expect:
               says: ["{hotline_phon}", "{pals_fax}"]
-    """)
+    """,
+    )
     assert found == [
         f"{tmp_path / 'example.yml'}, line 6: step 1 of scenario 'A typo in a detail': there is no contact detail "
         "'{hotline_phon}' in content/contacts.yml; did you mean '{hotline_phone}'?",
@@ -57,7 +66,9 @@ def test_contact_details_are_filled_from_the_contacts_and_a_wrong_one_is_named(t
 
 
 def test_a_full_scenario_is_read_with_its_settings_steps_and_expectations(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         scenarios:
         - name: Out of hours handoff
           tags: [handoff]
@@ -78,7 +89,8 @@ def test_a_full_scenario_is_read_with_its_settings_steps_and_expectations(tmp_pa
             repeat: 3
             expect:
               status: 413
-    """)
+    """,
+    )
     [scenario] = load_scenarios([path], FACTS)
     assert scenario.name == "Out of hours handoff" and scenario.line == 2 and scenario.tags == ("handoff",)
     assert scenario.settings.clock == dt.datetime(2026, 12, 25, 10, 0)
@@ -92,41 +104,56 @@ def test_a_full_scenario_is_read_with_its_settings_steps_and_expectations(tmp_pa
 
 
 def test_a_misspelt_key_is_named_with_its_line_and_a_suggestion(tmp_path):
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
         scenarios:
         - name: Typo
           steps:
           - sayy: hello
-    """)
+    """,
+    )
     assert any("line 4" in p and "'sayy' is not a key of a step; did you mean 'say'?" in p for p in found)
 
 
 def test_an_unknown_expectation_is_named_with_a_suggestion(tmp_path):
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
         scenarios:
         - name: Typo in expect
           steps:
           - say: hello
             expect:
               button: Talk to a person
-    """)
+    """,
+    )
     assert found == [f"{tmp_path / 'example.yml'}, line 6: 'button' is not a key under expect; did you mean 'buttons'?"]
 
 
 def test_an_answer_id_that_does_not_exist_is_caught_before_running(tmp_path):
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
         scenarios:
         - name: Wrong answer id
           steps:
           - say: what is car-t
             expect:
               answer: cart/what_iz
-    """)
-    assert len(found) == 1 and "line 6" in found[0] and "no answer has the id 'cart/what_iz'; did you mean 'cart/what_is'?" in found[0]
+    """,
+    )
+    assert (
+        len(found) == 1
+        and "line 6" in found[0]
+        and "no answer has the id 'cart/what_iz'; did you mean 'cart/what_is'?" in found[0]
+    )
 
 
 def test_unknown_contacts_bad_values_and_bad_patterns_are_all_reported_at_once(tmp_path):
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
         scenarios:
         - name: Many mistakes
           settings:
@@ -138,17 +165,23 @@ def test_unknown_contacts_bad_values_and_bad_patterns_are_all_reported_at_once(t
               unsure: maybe
               matches: "([unclosed"
               status: 9999
-    """)
+    """,
+    )
     text = "\n".join(found)
     assert "line 4: clock 'next tuesday' is not a date and time like" in text
-    assert "line 8: step 1 of scenario 'Many mistakes': there is no contact 'hotlin' in content/contacts.yml; did you mean 'hotline'?" in text
+    assert (
+        "line 8: step 1 of scenario 'Many mistakes': there is no contact 'hotlin' in content/contacts.yml; did you mean 'hotline'?"
+        in text
+    )
     assert "line 9: step 1 of scenario 'Many mistakes': 'unsure:' must be true or false, not 'maybe'" in text
     assert "line 10" in text and "'matches:' is not a valid pattern" in text
     assert "line 11" in text and "'status:' must be an HTTP status code" in text
 
 
 def test_a_step_must_say_or_click_and_a_scenario_cannot_start_with_a_click(tmp_path):
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
         scenarios:
         - name: Both
           steps:
@@ -157,35 +190,44 @@ def test_a_step_must_say_or_click_and_a_scenario_cannot_start_with_a_click(tmp_p
         - name: Click first
           steps:
           - click: Talk to a person
-    """)
+    """,
+    )
     assert any("line 4" in p and "needs exactly one of 'say:'" in p for p in found)
     assert any("line 8" in p and "starts with a click" in p for p in found)
 
 
 def test_missing_name_and_steps_are_explained(tmp_path):
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
         scenarios:
         - steps:
           - say: hi
         - name: No steps
-    """)
+    """,
+    )
     assert any("line 2: this scenario has no name" in p for p in found)
     assert any("line 4: scenario 'No steps' has no steps" in p for p in found)
 
 
 def test_broken_yaml_is_reported_with_its_line_not_a_traceback(tmp_path):
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
         scenarios:
         - name: Broken
           steps:
           - say: "unclosed
             expect: {}
-    """)
+    """,
+    )
     assert len(found) == 1 and "not valid YAML" in found[0] and "line " in found[0]
 
 
 def test_a_file_without_scenarios_says_how_it_should_start(tmp_path):
-    assert problems(tmp_path, "stories: []\n") == [f"{tmp_path / 'example.yml'}, line 1: a scenario file starts with 'scenarios:' followed by a list of scenarios"]
+    assert problems(tmp_path, "stories: []\n") == [
+        f"{tmp_path / 'example.yml'}, line 1: a scenario file starts with 'scenarios:' followed by a list of scenarios"
+    ]
 
 
 def test_two_scenarios_with_the_same_name_are_refused_with_both_places(tmp_path):
@@ -194,7 +236,12 @@ def test_two_scenarios_with_the_same_name_are_refused_with_both_places(tmp_path)
     with pytest.raises(ScenarioFileError) as error:
         load_scenarios([first, second], FACTS)
     [problem] = error.value.problems
-    assert problem.path == second and problem.line == 2 and "already used" in problem.message and "a.yml, line 2" in problem.message
+    assert (
+        problem.path == second
+        and problem.line == 2
+        and "already used" in problem.message
+        and "a.yml, line 2" in problem.message
+    )
 
 
 def test_a_known_issue_must_say_what_the_defect_is(tmp_path):

@@ -1,4 +1,5 @@
 """The outbound-connection check catches real attempts (so the no-telemetry test cannot pass by accident)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -31,13 +32,15 @@ def test_a_process_that_tries_to_leave_the_machine_is_caught(tmp_path):
 
 
 def test_loopback_and_local_sockets_are_allowed_but_dns_is_not():
-    trace = "\n".join([
-        '12 connect(3, {sa_family=AF_INET, sin_port=htons(5055), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
-        '12 connect(4, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT',
-        '13 connect(5, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), '
-        'inet_pton(AF_INET6, "2606:4700::1", &sin6_addr), sin6_scope_id=0}, 28) = -1 ENETUNREACH',
-        '14 sendto(6, "\\x12", 30, MSG_NOSIGNAL, {sa_family=AF_INET, sin_port=htons(53), '
-        'sin_addr=inet_addr("127.0.0.53")}, 16) = 30',
-    ])
+    trace = "\n".join(
+        [
+            '12 connect(3, {sa_family=AF_INET, sin_port=htons(5055), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+            '12 connect(4, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT',
+            "13 connect(5, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), "
+            'inet_pton(AF_INET6, "2606:4700::1", &sin6_addr), sin6_scope_id=0}, 28) = -1 ENETUNREACH',
+            '14 sendto(6, "\\x12", 30, MSG_NOSIGNAL, {sa_family=AF_INET, sin_port=htons(53), '
+            'sin_addr=inet_addr("127.0.0.53")}, 16) = 30',
+        ]
+    )
     caught = outbound_attempts(trace)
     assert len(caught) == 2 and "2606:4700::1" in caught[0] and "htons(53)" in caught[1]

@@ -1,4 +1,5 @@
 """Given scenario results, testers see failures clearly in HTML and in the console's transcript."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ def test_the_html_report_lists_failures_first_and_highlights_the_failing_expecta
     write_html(sample_results(), sample_summary(), tmp_path / "report.html")
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<title>FAILED: end-to-end scenarios</title>" in page
-    assert '1 scenario failed:' in page and '<a href="#cart-9">Hands over out of hours</a>' in page
+    assert "1 scenario failed:" in page and '<a href="#cart-9">Hands over out of hours</a>' in page
     assert '<li class="bad">expected answer cart/what_is: answer ids served: “clarify”</li>' in page
     assert '<details class="scenario failed" id="cart-9" open>' in page
     assert '<details class="scenario passed" id="cart-2">' in page  # passed ones are folded
@@ -33,7 +34,10 @@ def test_the_html_report_shows_the_conversation_safely_as_the_patient_saw_it(tmp
     assert "It is <strong>immunotherapy</strong>." in page
     assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "what is car-t &lt;b&gt;now&lt;/b&gt;" in page
-    assert '<span class="answer-id">clarify</span>' in page and '<span class="button" title="/handoff">Talk to a person</span>' in page
+    assert (
+        '<span class="answer-id">clarify</span>' in page
+        and '<span class="button" title="/handoff">Talk to a person</span>' in page
+    )
     assert "<link" not in page and "http://" not in page and "https://" not in page  # self-contained, no CDN
 
 

@@ -1,4 +1,5 @@
 """Held-out trials: each reply is sorted as the patient meets it, and the question files stay held out."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,20 @@ from typing import Any, Dict, List
 import pytest
 
 from assistant.content.catalogue import load_catalogue
-from testkit.trial import (HELD_OUT_DIR, NOT_SURE, RIGHT, WRONG, HeldOutQuestion, TrialFileError,
-                           answer_ids_by_button, judge, load_questions, run_trial, tally_line, write_csv)
+from testkit.trial import (
+    HELD_OUT_DIR,
+    NOT_SURE,
+    RIGHT,
+    WRONG,
+    HeldOutQuestion,
+    TrialFileError,
+    answer_ids_by_button,
+    judge,
+    load_questions,
+    run_trial,
+    tally_line,
+    write_csv,
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +39,14 @@ def question(expected: str = "cart/driving", text: str = "when can my husband dr
 
 
 def clarify(*payloads: str) -> List[Dict[str, Any]]:
-    return [{"text": "I'm not sure I understood. Did you mean one of these?", "metadata": {"answer_id": "clarify"},
-             "buttons": [{"title": p, "payload": p} for p in payloads] + [{"title": "Talk to a person", "payload": "/handoff"}]}]
+    return [
+        {
+            "text": "I'm not sure I understood. Did you mean one of these?",
+            "metadata": {"answer_id": "clarify"},
+            "buttons": [{"title": p, "payload": p} for p in payloads]
+            + [{"title": "Talk to a person", "payload": "/handoff"}],
+        }
+    ]
 
 
 def canonical(catalogue, key: str) -> str:
@@ -49,7 +68,9 @@ def test_a_reply_without_an_answer_id_is_wrong():
 
 
 def test_did_you_mean_buttons_are_not_sure_and_say_whether_the_right_answer_was_offered(catalogue, buttons):
-    offered = judge(question(), clarify(canonical(catalogue, "cart/driving"), canonical(catalogue, "cart/crs")), buttons)
+    offered = judge(
+        question(), clarify(canonical(catalogue, "cart/driving"), canonical(catalogue, "cart/crs")), buttons
+    )
     assert offered.outcome == NOT_SURE and offered.offered == ("cart/driving", "cart/crs") and offered.expected_offered
     assert "right one offered" in offered.detail
     missed = judge(question(), clarify(canonical(catalogue, "cart/crs")), buttons)
@@ -89,7 +110,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_question_file_mistakes_are_all_reported(tmp_path: Path, catalogue):
     example = catalogue.examples_for("cart/driving")[0].text
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
 - text: "can my dad drive home after his car t"
   expected: cart/drving
 - text: "{example}"
@@ -97,7 +120,8 @@ def test_question_file_mistakes_are_all_reported(tmp_path: Path, catalogue):
 - text: "is there parking"
 - text: "can my dad drive home after his car-t?"
   expected: cart/driving
-""")
+""",
+    )
     with pytest.raises(TrialFileError) as error:
         load_questions([path], catalogue)
     problems = "\n".join(error.value.problems)

@@ -2,12 +2,12 @@
 
 The staff's live file is checked by ``make check-contacts`` (a step of ``make test``), not here: these tests
 read the made-up ``tests/fixtures/contacts.yml``."""
+
 from __future__ import annotations
 
 import copy
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -37,7 +37,8 @@ def test_the_contacts_file_in_use_loads_and_fills_the_placeholders():
 def test_unconfirmed_values_are_warnings_naming_the_contact():
     warnings = [p for p in check_contacts_data(GOOD) if p.severity == "warning"]
     assert {p.contact for p in warnings if p.field == "confirmed"} == {
-        key for key, contact in GOOD["contacts"].items() if not contact["confirmed"]}
+        key for key, contact in GOOD["contacts"].items() if not contact["confirmed"]
+    }
     assert all(p.severity == "warning" for p in check_contacts_data(GOOD))
 
 
@@ -48,8 +49,18 @@ def test_unconfirmed_values_are_warnings_naming_the_contact():
         ("hotline", "email", "nurses-at-clatterbridge", "is not an email address"),
         ("haematology", "hours", None, "this field is missing"),
         ("haematology", "hours", {"weekdays": "09:00-17:00"}, "opening hours missing for saturday"),
-        ("haematology", "hours", {"weekdays": "9am-5pm", "saturday": "closed", "sunday": "closed", "bank_holidays": "closed"}, "is not a time range"),
-        ("haematology", "hours", {"weekdays": "17:00-09:00", "saturday": "closed", "sunday": "closed", "bank_holidays": "closed"}, "closes before it opens"),
+        (
+            "haematology",
+            "hours",
+            {"weekdays": "9am-5pm", "saturday": "closed", "sunday": "closed", "bank_holidays": "closed"},
+            "is not a time range",
+        ),
+        (
+            "haematology",
+            "hours",
+            {"weekdays": "17:00-09:00", "saturday": "closed", "sunday": "closed", "bank_holidays": "closed"},
+            "closes before it opens",
+        ),
         ("pals", "confirmed", "maybe", "write yes/no as true or false"),
         ("pals", "checked", "last week", "write the date as YYYY-MM-DD"),
         ("pals", "url", "http://example.org", "must be a web address starting https://"),
@@ -66,7 +77,9 @@ def test_a_broken_field_is_an_error_naming_contact_and_field(contact, field, val
 def test_the_check_command_refuses_a_broken_file(tmp_path):
     bad = tmp_path / "contacts.yml"
     bad.write_text(yaml.safe_dump(broken("hotline", "phone", "call us")), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "assistant.content.contacts", str(bad)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.content.contacts", str(bad)], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "contact 'hotline', field 'phone'" in result.stderr
 
@@ -74,5 +87,7 @@ def test_the_check_command_refuses_a_broken_file(tmp_path):
 def test_the_check_command_explains_invalid_yaml(tmp_path):
     bad = tmp_path / "contacts.yml"
     bad.write_text("contacts:\n  hotline: [unclosed\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "assistant.content.contacts", str(bad)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.content.contacts", str(bad)], capture_output=True, text=True
+    )
     assert result.returncode == 1 and "not valid YAML" in result.stderr

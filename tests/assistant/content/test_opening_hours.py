@@ -1,4 +1,5 @@
 """Opening hours in UK time with England & Wales bank holidays."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -2,9 +2,10 @@
 pointed to, and never a contact detail that has not been confirmed.
 
 The texts are the real content (answers, domain responses, system messages, translations, and the website
-widget's texts and demo pages as their build renders them); the contacts are a fixture (tests/fixtures/contacts.yml) with an unconfirmed PALS number, so the guard works whatever
-staff confirm later.
+widget's texts and demo pages as their build renders them); the contacts are a fixture
+(tests/fixtures/contacts.yml) with an unconfirmed PALS number, so the guard works whatever staff confirm later.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,7 +19,7 @@ from assistant.content.contacts import load_contacts
 from assistant.content.site_pages import visible_text
 from assistant.content.system_messages import fill, load_system_messages, placeholder_values
 from assistant.content.web_texts import WIDGET_TEXTS, render_web
-from tests.conftest import CONTACTS_FIXTURE, PROJECT_ROOT
+from tests.conftest import CONTACTS_FIXTURE
 
 CONTACTS = load_contacts(CONTACTS_FIXTURE)
 HOTLINE, NHS111 = CONTACTS["hotline"], CONTACTS["nhs111"]
@@ -31,8 +32,13 @@ def patient_texts() -> Dict[str, str]:
     catalogue = load_catalogue()
     values = placeholder_values(CONTACTS, load_system_messages())
     texts = {f"answer {key}": answer.text for key, answer in catalogue.answers.items()}
-    texts.update({f"{text.kind} {key}": text.text for key, text in catalogue.texts.items()
-                  if text.kind not in (WIDGET_TEXT, PAGE)})
+    texts.update(
+        {
+            f"{text.kind} {key}": text.text
+            for key, text in catalogue.texts.items()
+            if text.kind not in (WIDGET_TEXT, PAGE)
+        }
+    )
     translations = yaml.safe_load(Path("content/other_languages.yml").read_text(encoding="utf-8"))["languages"]
     texts.update({f"translation {code}": entry["text"] for code, entry in translations.items()})
     filled = {name: fill(text, values) for name, text in texts.items()}
@@ -47,9 +53,15 @@ TEXTS = patient_texts()
 
 def test_the_texts_are_all_there():
     assert len([n for n in TEXTS if n.startswith("answer ")]) >= 50
-    assert {"response utter_greet", "response utter_urgent_help", "system message input_too_long",
-            "system message answer_under_review", "translation pl", "widget text urgent_panel",
-            "web page privacy.html"} <= set(TEXTS)
+    assert {
+        "response utter_greet",
+        "response utter_urgent_help",
+        "system message input_too_long",
+        "system message answer_under_review",
+        "translation pl",
+        "widget text urgent_panel",
+        "web page privacy.html",
+    } <= set(TEXTS)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, t in TEXTS.items() if HOTLINE.phone in t))
@@ -93,7 +105,13 @@ def test_no_placeholder_is_left_unfilled():
     """Only the values filled where a text is shown stay: the channel's limit, the handoff's contact, and
     those the widget fills itself (an answer's sources and dates, a contact's details)."""
     widget_fills = {"{" + value + "}" for values in WIDGET_TEXTS.values() for value in values}
-    left: List[str] = [n for n, t in TEXTS.items() if "{" in t and "}" in t
-                       and not any(extra in t for extra in ("{max_characters}", "{contact_", "{next_opening}", "{team_name}",
-                                                            *widget_fills))]
+    left: List[str] = [
+        n
+        for n, t in TEXTS.items()
+        if "{" in t
+        and "}" in t
+        and not any(
+            extra in t for extra in ("{max_characters}", "{contact_", "{next_opening}", "{team_name}", *widget_fills)
+        )
+    ]
     assert left == []

@@ -1,4 +1,5 @@
 """Alike questions: the same question in other words is found, a different question is not."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,6 +42,12 @@ def test_similar_pairs_finds_rephrasings_most_alike_first():
 
 
 def test_groups_gather_alike_questions_largest_first():
-    texts = ["what's the weather", "can you book a taxi", "what is the weather like", "what is the weather tomorrow?", "book me a taxi"]
+    texts = [
+        "what's the weather",
+        "can you book a taxi",
+        "what is the weather like",
+        "what is the weather tomorrow?",
+        "book me a taxi",
+    ]
     assert group_similar(texts, 0.5) == [[0, 2, 3], [1, 4]]
     assert group_similar([], 0.5) == []

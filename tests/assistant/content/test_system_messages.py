@@ -1,4 +1,5 @@
 """The texts the assistant adds itself: watched with their contacts, held back when overdue, urgent ones never."""
+
 from __future__ import annotations
 
 import os

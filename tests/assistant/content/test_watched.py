@@ -1,4 +1,5 @@
 """A staff-edited file is read again when it changes; a broken edit keeps the last good version in service."""
+
 from __future__ import annotations
 
 import os

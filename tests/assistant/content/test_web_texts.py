@@ -4,6 +4,7 @@ or an unknown placeholder stops the build instead of reaching a patient.
 
 Contacts are the fixture (tests/fixtures/contacts.yml: PALS not confirmed, its web page as fallback).
 """
+
 from __future__ import annotations
 
 import json
@@ -57,11 +58,22 @@ def test_the_pages_are_rendered_with_tap_to_call_numbers_and_the_settings(tmp_pa
     site = tmp_path / "site"
     site.mkdir()
     (site / "_layout.html").write_text((SITE_DIR / "_layout.html").read_text(encoding="utf-8"), encoding="utf-8")
-    record = json.dumps({"title": "Help & <info>", "breadcrumb": "Home", "source": "x", "checked": "2026-12-01",
-                         "reviewer": "", "approved": "", "review_by": "2027-06-01"})
+    record = json.dumps(
+        {
+            "title": "Help & <info>",
+            "breadcrumb": "Home",
+            "source": "x",
+            "checked": "2026-12-01",
+            "reviewer": "",
+            "approved": "",
+            "review_by": "2027-06-01",
+        }
+    )
     (site / "help.html").write_text(
         f"<!-- page: {record} -->\n<p>{{{{urgent_routes}}}}</p>\n<p>Kept {{{{retention_days}}}} days; "
-        f"up to {{{{max_characters}}}} characters. Select {{{{widget_erase_button}}}}.</p>\n", encoding="utf-8")
+        f"up to {{{{max_characters}}}} characters. Select {{{{widget_erase_button}}}}.</p>\n",
+        encoding="utf-8",
+    )
     page = rendered(site)["pages"]["help.html"]
     hotline = CONTACTS["hotline"]
     assert f'<a href="{hotline.tel_link}">{hotline.phone}</a>' in page
@@ -86,11 +98,14 @@ def test_the_values_the_widget_fills_itself_are_left_for_it():
     assert "{sources}" in texts["source_line"] and "{reviewer}" in texts["approved_line"]
 
 
-@pytest.mark.parametrize("name, text, words", [
-    ("greeting", "Hello {hotline_fax}.", "greeting uses {hotline_fax}, which has no value"),
-    ("checked_line", "Checked {date} by {reviewer}.", "checked_line uses {reviewer}, which has no value"),
-    ("notice", "Select {widget_source_line}.", "notice uses {widget_source_line}"),
-])
+@pytest.mark.parametrize(
+    "name, text, words",
+    [
+        ("greeting", "Hello {hotline_fax}.", "greeting uses {hotline_fax}, which has no value"),
+        ("checked_line", "Checked {date} by {reviewer}.", "checked_line uses {reviewer}, which has no value"),
+        ("notice", "Select {widget_source_line}.", "notice uses {widget_source_line}"),
+    ],
+)
 def test_an_unknown_placeholder_is_refused(name, text, words):
     with pytest.raises(RenderError, match=words.replace("{", r"\{").replace("}", r"\}")):
         rendered(**{name: text})
@@ -111,16 +126,22 @@ def test_a_page_placeholder_without_a_value_is_refused(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "_layout.html").write_text((SITE_DIR / "_layout.html").read_text(encoding="utf-8"), encoding="utf-8")
-    (site / "bad.html").write_text('<!-- page: {"title": "T", "breadcrumb": "B"} -->\n<p>{{retention_dayz}}</p>\n',
-                                   encoding="utf-8")
+    (site / "bad.html").write_text(
+        '<!-- page: {"title": "T", "breadcrumb": "B"} -->\n<p>{{retention_dayz}}</p>\n', encoding="utf-8"
+    )
     with pytest.raises(RenderError, match=r"web/site/bad.html uses \{retention_dayz\}"):
         rendered(site)
 
 
 def test_the_command_writes_everything_the_build_reads(tmp_path):
     out = tmp_path / "texts.json"
-    result = subprocess.run([sys.executable, "-m", "assistant.content.web_texts", str(out), "--chat-server", SERVER],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.content.web_texts", str(out), "--chat-server", SERVER],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     built = json.loads(out.read_text(encoding="utf-8"))
     assert set(built["widget"]["texts"]) == set(WIDGET_TEXTS)
@@ -130,9 +151,14 @@ def test_the_command_writes_everything_the_build_reads(tmp_path):
 def test_the_command_says_what_is_wrong_in_plain_words(tmp_path):
     broken = tmp_path / "contacts.yml"
     broken.write_text("contacts: [", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "assistant.content.web_texts", str(tmp_path / "t.json"),
-                             "--chat-server", SERVER], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-                            env=settings().server_environment({"CONTACTS_FILE": str(broken)}))
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.content.web_texts", str(tmp_path / "t.json"), "--chat-server", SERVER],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=settings().server_environment({"CONTACTS_FILE": str(broken)}),
+    )
     assert result.returncode == 1 and result.stderr.startswith("web texts: The contacts file")
     assert "Traceback" not in result.stderr and not (tmp_path / "t.json").exists()
 

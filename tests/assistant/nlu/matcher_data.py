@@ -1,5 +1,6 @@
 """A small catalogue for the question matcher's tests: two topics of answers and three conversational intents,
 written as Rasa NLU files in a folder, the way staff keep ``data/nlu/``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,28 +11,66 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 EXAMPLES: Dict[str, List[str]] = {
     "cart/what_is": [
-        "what is car t", "what is car-t cell therapy", "can you explain cart to me", "what kind of treatment is car t",
-        "tell me about car t cell therapy", "what are car-t cells", "car t in plain english please",
-        "my dad was offered car t, what is it"],
+        "what is car t",
+        "what is car-t cell therapy",
+        "can you explain cart to me",
+        "what kind of treatment is car t",
+        "tell me about car t cell therapy",
+        "what are car-t cells",
+        "car t in plain english please",
+        "my dad was offered car t, what is it",
+    ],
     "cart/driving": [
-        "when can i drive after car t", "can i drive my car after cart", "how long before driving again",
-        "is driving allowed after the cells", "when can my husband get behind the wheel", "no driving for how long",
-        "can i drive home from hospital", "driving rules after car-t therapy"],
+        "when can i drive after car t",
+        "can i drive my car after cart",
+        "how long before driving again",
+        "is driving allowed after the cells",
+        "when can my husband get behind the wheel",
+        "no driving for how long",
+        "can i drive home from hospital",
+        "driving rules after car-t therapy",
+    ],
     "cart/cost": [
-        "how much does car t cost", "do i have to pay for cart", "is car t free on the nhs", "will there be a bill",
-        "who pays for the treatment", "is there a charge for car-t", "cost of car t cell therapy",
-        "can i afford car t"],
+        "how much does car t cost",
+        "do i have to pay for cart",
+        "is car t free on the nhs",
+        "will there be a bill",
+        "who pays for the treatment",
+        "is there a charge for car-t",
+        "cost of car t cell therapy",
+        "can i afford car t",
+    ],
     "jacie/what_is": [
-        "what is jacie", "tell me about jacie", "what does jacie accreditation mean", "jacie what is that",
-        "explain jacie to me", "what is jacie accreditation", "i saw jacie mentioned, what is it",
-        "what sort of thing is jacie"],
+        "what is jacie",
+        "tell me about jacie",
+        "what does jacie accreditation mean",
+        "jacie what is that",
+        "explain jacie to me",
+        "what is jacie accreditation",
+        "i saw jacie mentioned, what is it",
+        "what sort of thing is jacie",
+    ],
     "greet": ["hello", "hi", "hi there", "good morning", "hey", "hello there", "good afternoon", "hiya"],
-    "goodbye": ["bye", "goodbye", "see you", "bye for now", "thanks bye", "cheerio", "that's all, goodbye",
-                "talk later"],
+    "goodbye": [
+        "bye",
+        "goodbye",
+        "see you",
+        "bye for now",
+        "thanks bye",
+        "cheerio",
+        "that's all, goodbye",
+        "talk later",
+    ],
     "out_of_scope": [
-        "can you book me a taxi", "what's the weather tomorrow", "help me with my car insurance",
-        "who won the football", "order me a pizza", "what is the capital of france", "tell me a joke",
-        "how do i reset my password"],
+        "can you book me a taxi",
+        "what's the weather tomorrow",
+        "help me with my car insurance",
+        "who won the football",
+        "order me a pizza",
+        "what is the capital of france",
+        "tell me a joke",
+        "how do i reset my password",
+    ],
 }
 
 

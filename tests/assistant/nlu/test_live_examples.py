@@ -1,5 +1,6 @@
 """Live learning: example questions saved by staff are used by the running matcher, and a file with a
 mistake is refused in plain words while the model in service keeps answering."""
+
 from __future__ import annotations
 
 import logging
@@ -60,15 +61,22 @@ def test_an_added_example_is_used_without_a_restart(catalogue):
     result = parse(matcher, NEW_WORDING)
     assert result["response_selector"]["cart"]["response"]["intent_response_key"] == "cart/driving"
     assert {text: parse(matcher, text)["intent"]["name"] for text in before} == {
-        text: intent["name"] for text, intent in before.items()}
+        text: intent["name"] for text, intent in before.items()
+    }
 
 
 def test_a_moved_example_belongs_to_its_new_answer(catalogue):
     _, nlu, matcher = catalogue
     watcher = watcher_for(nlu, matcher)
     moved = "can i afford car t"
-    save(nlu, "cart", cart_examples(cart__cost=[t for t in EXAMPLES["cart/cost"] if t != moved],
-                                    cart__what_is=EXAMPLES["cart/what_is"] + [moved]))
+    save(
+        nlu,
+        "cart",
+        cart_examples(
+            cart__cost=[t for t in EXAMPLES["cart/cost"] if t != moved],
+            cart__what_is=EXAMPLES["cart/what_is"] + [moved],
+        ),
+    )
     assert watcher.check_once() is True
     assert (moved, "cart/what_is") in matcher.examples and (moved, "cart/cost") not in matcher.examples
 
@@ -86,19 +94,29 @@ def test_a_new_answer_in_a_known_topic_is_learnt_with_its_examples(catalogue):
     watcher = watcher_for(nlu, matcher)
     answers = [k for k in EXAMPLES if "/" in k] + ["cart/parking"]
     (folder / "responses" / "answers.yml").write_text(responses_yaml(answers), encoding="utf-8")
-    parking = ["where do i park", "is there parking at the hospital", "car park charges", "can my wife park free",
-               "parking for patients", "where can visitors leave the car"]
+    parking = [
+        "where do i park",
+        "is there parking at the hospital",
+        "car park charges",
+        "can my wife park free",
+        "parking for patients",
+        "where can visitors leave the car",
+    ]
     save(nlu, "cart", cart_examples(cart__parking=parking))
     assert watcher.check_once() is True
     assert "cart/parking" in matcher.model.labels
 
 
-@pytest.mark.parametrize("broken, says", [
-    ('version: "3.1"\nnlu:\n- intent: cart/what_is\n  examples: |\n    - what is car t\n   - bad indent: [\n',
-     "cart.yml:"),
-    ('version: "3.1"\nnlu:\n- intnt: cart/what_is\n  examples: |\n    - what is car t\n',
-     "not in Rasa's format"),
-])
+@pytest.mark.parametrize(
+    "broken, says",
+    [
+        (
+            'version: "3.1"\nnlu:\n- intent: cart/what_is\n  examples: |\n    - what is car t\n   - bad indent: [\n',
+            "cart.yml:",
+        ),
+        ('version: "3.1"\nnlu:\n- intnt: cart/what_is\n  examples: |\n    - what is car t\n', "not in Rasa's format"),
+    ],
+)
 def test_a_file_with_a_mistake_is_refused_and_the_model_kept(catalogue, caplog, broken, says):
     _, nlu, matcher = catalogue
     watcher = watcher_for(nlu, matcher)
@@ -126,8 +144,12 @@ def test_the_same_refusal_is_logged_once_and_a_fix_is_then_learnt(catalogue, cap
 
 
 def problems(nlu, matcher) -> list:
-    return check_examples(read_example_files(nlu), set(matcher.model.labels), set(matcher.retrieval_intents),
-                          {k for k in EXAMPLES if "/" in k})
+    return check_examples(
+        read_example_files(nlu),
+        set(matcher.model.labels),
+        set(matcher.retrieval_intents),
+        {k for k in EXAMPLES if "/" in k},
+    )
 
 
 def test_an_unknown_answer_is_named_with_its_file_and_line(catalogue):
@@ -139,8 +161,11 @@ def test_an_unknown_answer_is_named_with_its_file_and_line(catalogue):
 
 def test_a_new_kind_of_message_needs_a_retrain(catalogue):
     _, nlu, matcher = catalogue
-    save(nlu, "conversation", {**{k: EXAMPLES[k] for k in ("greet", "goodbye", "out_of_scope")},
-                               "thank": ["thanks", "thank you"]})
+    save(
+        nlu,
+        "conversation",
+        {**{k: EXAMPLES[k] for k in ("greet", "goodbye", "out_of_scope")}, "thank": ["thanks", "thank you"]},
+    )
     (problem,) = problems(nlu, matcher)
     assert "'thank' is not a kind of message the assistant knows" in problem and "make train" in problem
 
@@ -149,7 +174,7 @@ def test_the_same_example_under_two_answers_is_refused(catalogue):
     _, nlu, matcher = catalogue
     save(nlu, "cart", cart_examples(cart__cost=EXAMPLES["cart/cost"] + ["What is CAR-T?"]))
     (problem,) = problems(nlu, matcher)
-    assert "\"What is CAR-T?\" is also an example of cart/" in problem
+    assert '"What is CAR-T?" is also an example of cart/' in problem
 
 
 def test_an_answer_left_without_examples_is_refused(catalogue):

@@ -1,5 +1,6 @@
 """The question matcher's arithmetic: the same examples give the same model, confidences are probabilities, and a
 saved model answers exactly as the one that was trained."""
+
 from __future__ import annotations
 
 import random
@@ -17,8 +18,14 @@ from assistant.nlu.sentence_encoder import load_encoder
 from tests.assistant.nlu.matcher_data import EXAMPLES
 
 SETTINGS = MatcherSettings(layers=(6, 4), rewrites=((r"\bcar[\s-]?t\b", "CAR-T"),))
-QUESTIONS = ["could you tell me what car t treatment is", "am i allowed to drive after the infusion",
-             "does car-t cost anything", "hello!", "what's jacie about", "book me a table for two"]
+QUESTIONS = [
+    "could you tell me what car t treatment is",
+    "am i allowed to drive after the infusion",
+    "does car-t cost anything",
+    "hello!",
+    "what's jacie about",
+    "book me a table for two",
+]
 
 
 def encode(texts):
@@ -94,9 +101,12 @@ def test_one_label_is_refused_in_plain_words():
         fit([(t, "greet") for t in EXAMPLES["greet"]])
 
 
-@pytest.mark.parametrize("config, message", [
-    ({"calibration_folds": 1}, "calibration_folds must be at least 2"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({"calibration_folds": 1}, "calibration_folds must be at least 2"),
+    ],
+)
 def test_settings_that_cannot_work_are_refused(config, message):
     from assistant.nlu.question_matcher import QuestionMatcher
 

@@ -7,9 +7,9 @@ one new example, and asks both models every conversation-test message, every end
 and every held-out question that is not about that answer: each must get the same label, on the same side of
 the served confidence threshold (answered, or "not sure").
 """
+
 from __future__ import annotations
 
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
@@ -26,17 +26,19 @@ ADDED = ("could you describe car t therapy for someone who knows nothing about i
 
 def probe_messages() -> List[Tuple[str, str]]:
     """(message, the answer or intent it is about, "" when the test does not say) from every kind of test."""
+    from assistant.content.catalogue import read_tests
     from testkit.loader import load_scenarios
     from testkit.trial import load_questions
-
-    from assistant.content.catalogue import read_tests
 
     probes = [(q.text, q.expected) for q in load_questions([PROJECT_ROOT / "tests" / "heldout"])]
     for path in sorted((PROJECT_ROOT / "tests").glob("test_*.yml")):
         probes += [(t.text, t.key) for t in read_tests(path)[0]]
     for scenario in load_scenarios():
-        probes += [(step.message, step.expect.answer or "") for step in scenario.steps
-                   if step.say is not None and step.repeat == 1]
+        probes += [
+            (step.message, step.expect.answer or "")
+            for step in scenario.steps
+            if step.say is not None and step.repeat == 1
+        ]
     return sorted(set(probes))
 
 
@@ -52,7 +54,7 @@ def encoded(settings):
     examples = sorted_examples(found.examples)
     encoder = load_encoder(settings.layers)
     texts = sorted({t for t, _ in examples} | {ADDED[0]} | {t for t, _ in probe_messages()})
-    return dict(zip(texts, encoder.encode([settings.normalise(t) for t in texts]))), examples
+    return dict(zip(texts, encoder.encode([settings.normalise(t) for t in texts]), strict=False)), examples
 
 
 def trained(examples, encoded, settings) -> TrainedMatcher:
@@ -77,6 +79,6 @@ def test_one_new_example_for_one_answer_moves_no_other_answer(encoded, settings)
     texts = [text for text, _ in probes]
     before = answers(trained(examples, vectors, settings), texts, vectors, threshold)
     after = answers(trained(examples + [ADDED], vectors, settings), texts, vectors, threshold)
-    moved = [(text, b, a) for text, b, a in zip(texts, before, after) if b != a]
+    moved = [(text, b, a) for text, b, a in zip(texts, before, after, strict=False) if b != a]
     assert len(texts) > 150
     assert moved == [], f"{len(moved)} of {len(texts)} messages about other answers changed: {moved}"

@@ -1,4 +1,5 @@
 """The custom Rasa NLU components, on Rasa's own Message objects."""
+
 from __future__ import annotations
 
 import pytest

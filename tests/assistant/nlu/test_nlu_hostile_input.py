@@ -1,5 +1,6 @@
 """The custom NLU components survive anything a patient (or an attacker) can type: random unicode,
 control characters, emoji, right-to-left text, very long input, SQL/HTML/script payloads."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,10 +15,23 @@ from assistant.privacy.redaction import redact
 from tests.assistant.nlu.test_other_language import configured
 from tests.assistant.nlu.test_question_matcher import trained  # noqa: F401  (the small trained matcher)
 
-PAYLOADS = ["'; DROP TABLE events; --", "<script>alert('x')</script>", "<img src=x onerror=alert(1)>",
-            "\u202eI have a fever\u202c", "مرحبا لدي حمى", "שלום", "\x00\x07\x1b[31m", "🔥🤒🥶" * 40,
-            "temp 38.5\u200b°C", "{{hotline_phone}} {0} %s", "../../etc/passwd", "a" * 5000,
-            "fever " * 400, "\ud7ff\ue000\U0010ffff", "\r\n\t\x0b\x0c"]
+PAYLOADS = [
+    "'; DROP TABLE events; --",
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "\u202eI have a fever\u202c",
+    "مرحبا لدي حمى",
+    "שלום",
+    "\x00\x07\x1b[31m",
+    "🔥🤒🥶" * 40,
+    "temp 38.5\u200b°C",
+    "{{hotline_phone}} {0} %s",
+    "../../etc/passwd",
+    "a" * 5000,
+    "fever " * 400,
+    "\ud7ff\ue000\U0010ffff",
+    "\r\n\t\x0b\x0c",
+]
 hostile_text = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=50),
@@ -36,18 +50,27 @@ def counted(name: str) -> None:
 @pytest.fixture(scope="module")
 def urgent_component():
     """As config.yml sets it up: the English word list and the other languages' lists."""
-    yield UrgentSymptomDetector.from_config({**UrgentSymptomDetector.get_default_config(), **configured("UrgentSymptomDetector")})
+    yield UrgentSymptomDetector.from_config(
+        {**UrgentSymptomDetector.get_default_config(), **configured("UrgentSymptomDetector")}
+    )
     print(f"\nfuzz (NLU components): {COUNTS}")
 
 
 @pytest.fixture(scope="module")
 def language_component():
-    return OtherLanguageDetector.from_config({**OtherLanguageDetector.get_default_config(), **configured("OtherLanguageDetector")})
+    return OtherLanguageDetector.from_config(
+        {**OtherLanguageDetector.get_default_config(), **configured("OtherLanguageDetector")}
+    )
 
 
 def message(text: str) -> Message:
-    return Message(data={"text": text, "intent": {"name": "cart", "confidence": 0.9},
-                         "intent_ranking": [{"name": "cart", "confidence": 0.9}]})
+    return Message(
+        data={
+            "text": text,
+            "intent": {"name": "cart", "confidence": 0.9},
+            "intent_ranking": [{"name": "cart", "confidence": 0.9}],
+        }
+    )
 
 
 @FUZZ

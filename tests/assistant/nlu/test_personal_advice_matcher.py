@@ -1,12 +1,13 @@
 """The personal-advice detector and its NLU component: clear requests are caught, catalogue questions never."""
+
 from __future__ import annotations
 
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.content.catalogue import load_catalogue
-from assistant.nlu.personal_advice_override import ADVICE_INTENT, PersonalAdviceOverride
 from assistant.nlu.personal_advice_matcher import AdviceLexicon, PersonalAdviceMatcher, load_lexicon
+from assistant.nlu.personal_advice_override import ADVICE_INTENT, PersonalAdviceOverride
 
 
 @pytest.fixture(scope="module")
@@ -14,40 +15,46 @@ def detector() -> PersonalAdviceMatcher:
     return PersonalAdviceMatcher()
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("how much paracetamol can i take after my car-t?", "medicine"),
-    ("What dose of Ibuprofen is safe", "medicine"),
-    ("can my dad take his normal painkillers", "medicine"),
-    ("should mum stop her steroids before the infusion", "medicine"),
-    ("is it ok if i miss my antivirals today", "medicine"),
-    ("thanks. can i have nurofen?", "medicine"),
-    ("my platelets are 40 is that normal for me?", "result"),
-    ("his crp is 50", "result"),
-    ("what do my blood results mean", "result"),
-    ("my husband's neutrophils are low, is that bad", "result"),
-    ("can i have the flu jab yet", "choice"),
-    ("is it safe to have a glass of wine", "choice"),
-    ("can i have a couple of pints at the weekend", "choice"),
-    ("when can my wife get her covid booster", "choice"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("how much paracetamol can i take after my car-t?", "medicine"),
+        ("What dose of Ibuprofen is safe", "medicine"),
+        ("can my dad take his normal painkillers", "medicine"),
+        ("should mum stop her steroids before the infusion", "medicine"),
+        ("is it ok if i miss my antivirals today", "medicine"),
+        ("thanks. can i have nurofen?", "medicine"),
+        ("my platelets are 40 is that normal for me?", "result"),
+        ("his crp is 50", "result"),
+        ("what do my blood results mean", "result"),
+        ("my husband's neutrophils are low, is that bad", "result"),
+        ("can i have the flu jab yet", "choice"),
+        ("is it safe to have a glass of wine", "choice"),
+        ("can i have a couple of pints at the weekend", "choice"),
+        ("when can my wife get her covid booster", "choice"),
+    ],
+)
 def test_clear_requests_for_personal_advice_are_caught(detector, text, kind):
     finding = detector.detect(text)
     assert finding is not None and finding.kind == kind
 
 
-@pytest.mark.parametrize("text", [
-    "what is CAR-T",
-    "will i have low blood counts after car-t",
-    "do blood counts recover within 28 days",
-    "what vaccines will I need after car-t",
-    "what medicines are used for CRS",
-    "is tocilizumab a chemotherapy",
-    "can i drive after car-t",
-    "how long will i stay in hospital",
-    "can my GP refer me",
-    "what is a blood count",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is CAR-T",
+        "will i have low blood counts after car-t",
+        "do blood counts recover within 28 days",
+        "what vaccines will I need after car-t",
+        "what medicines are used for CRS",
+        "is tocilizumab a chemotherapy",
+        "can i drive after car-t",
+        "how long will i stay in hospital",
+        "can my GP refer me",
+        "what is a blood count",
+        "",
+    ],
+)
 def test_general_questions_are_left_to_the_classifier(detector, text):
     assert detector.detect(text) is None
 
@@ -73,9 +80,13 @@ def test_the_staff_word_list_loads_and_matches_phrases_across_spaces():
 
 
 def test_the_component_overrides_a_wrong_intent_and_says_why():
-    message = Message(data={"text": "how much paracetamol can i take after my car-t?",
-                            "intent": {"name": "nlu_fallback", "confidence": 0.4},
-                            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}]})
+    message = Message(
+        data={
+            "text": "how much paracetamol can i take after my car-t?",
+            "intent": {"name": "nlu_fallback", "confidence": 0.4},
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}],
+        }
+    )
     PersonalAdviceOverride.from_config(PersonalAdviceOverride.get_default_config()).process([message])
     assert message.get("intent") == {"name": ADVICE_INTENT, "confidence": 1.0}
     assert message.get("intent_ranking")[0]["name"] == ADVICE_INTENT

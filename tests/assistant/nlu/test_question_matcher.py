@@ -1,5 +1,6 @@
 """The question matcher as a Rasa component: what it writes on a message, how Rasa's FallbackClassifier and
 evaluation read it, and a model that loads as it was trained."""
+
 from __future__ import annotations
 
 import pytest
@@ -107,7 +108,9 @@ def test_live_learning_is_on_only_for_a_model_trained_from_the_watched_folder(tr
     fold = QuestionMatcher.create({**config, "examples_dir": str(other)}, storage, Resource("fold"), CONTEXT)
     fold.train(training_data(write_catalogue(tmp_path / "fold")))  # e.g. a cross-validation fold
     assert not fold.trained_from_examples_dir
-    assert QuestionMatcher.load({**config, "examples_dir": str(other)}, storage, Resource("fold"), CONTEXT).watcher is None
+    assert (
+        QuestionMatcher.load({**config, "examples_dir": str(other)}, storage, Resource("fold"), CONTEXT).watcher is None
+    )
 
 
 @pytest.mark.parametrize("text", ["", " ", "\x00\x07", "🔥" * 400, "a" * 1000, "<script>alert(1)</script>"])
@@ -118,20 +121,29 @@ def test_any_text_gets_a_prediction(trained, text):
 
 def test_config_runs_the_matcher_then_fallback_then_other_languages_then_the_safety_overrides():
     names = [c["name"].rsplit(".", 1)[-1] for c in project_config()["pipeline"]]
-    assert names == ["LengthGuard", "QuestionMatcher", "FallbackClassifier", "OtherLanguageDetector",
-                     "PersonalAdviceOverride", "UrgentSymptomDetector"]
+    assert names == [
+        "LengthGuard",
+        "QuestionMatcher",
+        "FallbackClassifier",
+        "OtherLanguageDetector",
+        "PersonalAdviceOverride",
+        "UrgentSymptomDetector",
+    ]
 
 
-@pytest.mark.parametrize("typed, read", [
-    ("is cart or car t or Car-T safe", "is CAR-T or CAR-T or CAR-T safe"),
-    ("ok, so how do i get referred?", "how do i get referred?"),
-    ("Right, what is jacie", "what is jacie"),
-    ("ok thanks", "thanks"),
-    ("ok", "ok"),  # nothing but an opening word: kept, or nothing would be left to match
-    ("so sorry to bother you", "sorry to bother you"),
-    ("well being support", "well being support"),
-    ("my car is in a cartoon", "my car is in a cartoon"),
-])
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("is cart or car t or Car-T safe", "is CAR-T or CAR-T or CAR-T safe"),
+        ("ok, so how do i get referred?", "how do i get referred?"),
+        ("Right, what is jacie", "what is jacie"),
+        ("ok thanks", "thanks"),
+        ("ok", "ok"),  # nothing but an opening word: kept, or nothing would be left to match
+        ("so sorry to bother you", "sorry to bother you"),
+        ("well being support", "well being support"),
+        ("my car is in a cartoon", "my car is in a cartoon"),
+    ],
+)
 def test_the_served_rewrites_read_messages_as_intended(typed, read):
     from assistant.nlu.matcher_model import MatcherSettings
 

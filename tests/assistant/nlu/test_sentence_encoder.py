@@ -1,4 +1,5 @@
 """The sentence encoder: the official model, its official embeddings, and a vector that depends on its text alone."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,14 +35,15 @@ def test_vectors_equal_the_models_own_sentence_embeddings(last_layer):
     """TensorFlow's run of the PyTorch weights with mean pooling, against sentence-transformers itself
     (make_minilm_reference.py). A wrong pooling or a weight that failed to load gives cosines far below 1."""
     texts = [record["text"] for record in REFERENCE["sentences"]]
-    for vector, record in zip(last_layer.encode(texts), REFERENCE["sentences"]):
+    for vector, record in zip(last_layer.encode(texts), REFERENCE["sentences"], strict=False):
         cosine = float(vector @ np.array(record["embedding"]))
         assert cosine > 0.9999, (record["text"], cosine)
 
 
 def test_paraphrases_are_close_and_unrelated_questions_far(last_layer):
-    talk, someone, tyre = last_layer.encode([
-        "is there anyone i can talk to about how i feel", "i need someone to talk to", "how much does a new tyre cost"])
+    talk, someone, tyre = last_layer.encode(
+        ["is there anyone i can talk to about how i feel", "i need someone to talk to", "how much does a new tyre cost"]
+    )
     assert talk @ someone > 0.5
     assert abs(talk @ tyre) < 0.2
 

@@ -5,6 +5,7 @@ Measured on tests/assistant/nlu/other_language_messages.yml, written apart from 
 (content/red_flags_other_languages.yml). The figures per language, for a report:
 ``python -m tests.assistant.nlu.test_urgent_languages`` (the first-reply figures need a trained model).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -112,7 +113,9 @@ def in_another_script(text: str) -> bool:
     return sum(script != "LATIN" for script in letters) >= sum(script == "LATIN" for script in letters)
 
 
-@pytest.mark.parametrize("language, text", [(k, t) for k, t in other_cases() if in_another_script(t)], ids=lambda v: v[:40])
+@pytest.mark.parametrize(
+    "language, text", [(k, t) for k, t in other_cases() if in_another_script(t)], ids=lambda v: v[:40]
+)
 def test_a_message_in_another_script_gets_the_notice_or_urgent_help_whatever_the_classifier_said(language, text):
     assert pipeline().decide(text).get("intent")["name"] in {OTHER_LANGUAGE_INTENT, URGENT_INTENT}
 
@@ -135,7 +138,9 @@ def nlg():
 
 def urgent_turn(language: Optional[str]) -> DialogueStateTracker:
     parse_data = {"intent": {"name": URGENT_INTENT}, **({LANGUAGE_KEY: language} if language else {})}
-    return DialogueStateTracker.from_events("patient", [UserUttered("…", intent={"name": URGENT_INTENT}, parse_data=parse_data)])
+    return DialogueStateTracker.from_events(
+        "patient", [UserUttered("…", intent={"name": URGENT_INTENT}, parse_data=parse_data)]
+    )
 
 
 @pytest.mark.parametrize("code", sorted(TRANSLATIONS))
@@ -161,14 +166,16 @@ async def test_urgent_help_without_a_translation_is_in_english(nlg, language):
 
 @pytest.mark.parametrize("code", sorted(TRANSLATIONS))
 def test_each_translation_of_urgent_help_is_back_translated_and_passes_the_content_check_as_the_notice_does(code):
-    from assistant.content.catalogue import TRANSLATION, Answer, today_uk
+    from assistant.content.catalogue import TRANSLATION, Answer
+    from assistant.content.dates import today_uk
     from assistant.content.rules import ERROR, ContentChecker
 
     entry = TRANSLATIONS[code]["urgent_help"]
     assert entry["back_translation"] and entry["metadata"]["translation"] in ("awaiting review", "reviewed")
     checker = ContentChecker.for_single_answers(today_uk())
-    checker.check_governed_text(Answer(f"other_language:{code}:urgent_help", CONTENT / "other_languages.yml", 1, entry,
-                                       kind=TRANSLATION))
+    checker.check_governed_text(
+        Answer(f"other_language:{code}:urgent_help", CONTENT / "other_languages.yml", 1, entry, kind=TRANSLATION)
+    )
     assert [f.message for f in checker.findings if f.severity == ERROR] == []
 
 
@@ -186,14 +193,17 @@ def test_the_core_signs_are_listed_in_every_language():
     assert {key: core - set(entry["signs"]) for key, entry in WORD_LISTS.items() if core - set(entry["signs"])} == {}
 
 
-@pytest.mark.parametrize("typed, written", [
-    ("GORACZKA", "gorączka"),
-    ("Ddwymyn", "ddŵymyn"),
-    ("الحمي", "الحمّى"),
-    ("أبي", "ابي"),
-    ("رهي هے", "رہی ہے"),
-    ("কাপুনি", "কাঁপুনি"),
-])
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("GORACZKA", "gorączka"),
+        ("Ddwymyn", "ddŵymyn"),
+        ("الحمي", "الحمّى"),
+        ("أبي", "ابي"),
+        ("رهي هے", "رہی ہے"),
+        ("কাপুনি", "কাঁপুনি"),
+    ],
+)
 def test_words_are_compared_without_accents_marks_or_letter_variants(typed, written):
     assert normalise(typed) == normalise(written)
 
@@ -205,16 +215,19 @@ def word_list(*phrases: str, **options) -> OtherLanguageSigns:
     return OtherLanguageSigns([listed], english_word_test(build_pipeline()))
 
 
-@pytest.mark.parametrize("phrases, options, text, found", [
-    (["gorącz*"], {}, "mam goraczke od rana", True),
-    (["ból * klat*"], {}, "ból w klatce", True),
-    (["ból * klat*"], {}, "ból nogi i ręki, klatka schodowa", False),  # more than two words between
-    (["صدر*"], {"attached_before": ["و", "ب", "ال"]}, "ألم بالصدر", True),
-    (["胸 * 痛"], {"without_spaces": True}, "胸口很痛", True),
-    (["很困"], {"without_spaces": True, "exclusions": ["很困难"]}, "呼吸很困难", False),
-    (["temperatur*"], {}, "my temperature is 36.8, is that normal?", False),  # an English word alone
-    (["temperatur*"], {}, "mam wysoką temperaturę", True),
-])
+@pytest.mark.parametrize(
+    "phrases, options, text, found",
+    [
+        (["gorącz*"], {}, "mam goraczke od rana", True),
+        (["ból * klat*"], {}, "ból w klatce", True),
+        (["ból * klat*"], {}, "ból nogi i ręki, klatka schodowa", False),  # more than two words between
+        (["صدر*"], {"attached_before": ["و", "ب", "ال"]}, "ألم بالصدر", True),
+        (["胸 * 痛"], {"without_spaces": True}, "胸口很痛", True),
+        (["很困"], {"without_spaces": True, "exclusions": ["很困难"]}, "呼吸很困难", False),
+        (["temperatur*"], {}, "my temperature is 36.8, is that normal?", False),  # an English word alone
+        (["temperatur*"], {}, "mam wysoką temperaturę", True),
+    ],
+)
 def test_the_matcher_finds_what_the_list_says_and_no_more(phrases, options, text, found):
     options = {k: [normalise(v) for v in vs] if isinstance(vs, list) else vs for k, vs in options.items()}
     assert (word_list(*phrases, **options).find(text) is not None) == found
@@ -231,11 +244,15 @@ def first_replies(texts: List[str]) -> Dict[str, str]:
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
-    from assistant.server.launcher import MODEL
+    from assistant.settings import settings
+
+    MODEL = settings().model_path
 
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
-    agent = Agent.load(str(MODEL), generator=EndpointConfig(type="assistant.server.nlg.ContentNaturalLanguageGenerator"))
+    agent = Agent.load(
+        str(MODEL), generator=EndpointConfig(type="assistant.server.nlg.ContentNaturalLanguageGenerator")
+    )
 
     async def reply(text: str) -> str:
         messages = await agent.handle_text(text, sender_id=f"language-{uuid.uuid4().hex}") or []
@@ -273,7 +290,9 @@ if __name__ == "__main__":
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from assistant.server.launcher import MODEL
+    from assistant.settings import settings
+
+    MODEL = settings().model_path
 
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)

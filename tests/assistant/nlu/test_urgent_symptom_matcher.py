@@ -3,6 +3,7 @@
 Every urgent message must be recognised (recall 100%); the false-alarm rate on harmless mentions is
 reported, not asserted, beyond a ceiling that catches a detector that flags everything.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """What a client holds names its conversation only through a keyed hash: the stored id gives nothing away."""
+
 from __future__ import annotations
 
 import stat
@@ -12,11 +13,24 @@ from assistant.privacy.conversation_ids import conversation_id, is_client_value,
 WIDGET_SECRET = "kq3Jd0fW8vJ1s4Zx9mA2bC7dE5fG6hH8iJ0kL1mN2oP"
 
 
-@pytest.mark.parametrize("value, usable", [
-    (WIDGET_SECRET, True), (uuid.uuid4().hex, True), ("a" * 16, True), ("a" * 128, True),
-    ("short", False), ("t", False), ("a" * 129, False), ("has spaces in it!", False), ("<script>alert(1)</script>", False),
-    ("", False), (None, False), (42, False), (["a" * 20], False),
-])
+@pytest.mark.parametrize(
+    "value, usable",
+    [
+        (WIDGET_SECRET, True),
+        (uuid.uuid4().hex, True),
+        ("a" * 16, True),
+        ("a" * 128, True),
+        ("short", False),
+        ("t", False),
+        ("a" * 129, False),
+        ("has spaces in it!", False),
+        ("<script>alert(1)</script>", False),
+        ("", False),
+        (None, False),
+        (42, False),
+        (["a" * 20], False),
+    ],
+)
 def test_only_hard_to_guess_values_name_a_conversation(value, usable):
     assert is_client_value(value) is usable
 

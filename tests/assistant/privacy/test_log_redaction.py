@@ -1,4 +1,5 @@
 """Log lines from any logger are redacted, including arguments and tracebacks."""
+
 from __future__ import annotations
 
 import logging

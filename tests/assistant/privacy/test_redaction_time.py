@@ -5,6 +5,7 @@ turn's text is at most the message limit (the turn gate refuses longer ones befo
 client metadata is cut to short values; a whole turn is redacted within 100 ms of CPU time. Strings as long as the
 request-body limit, which no turn can carry, are checked too: quadratic patterns took 10-60 s there.
 """
+
 from __future__ import annotations
 
 import time
@@ -30,8 +31,13 @@ def cpu_seconds(function) -> float:
 
 def a_stored_turn(text: str) -> dict:
     """A user event as Rasa stores it, with the metadata the gate keeps at its longest."""
-    return {"event": "user", "text": text, "timestamp": 1.0, "metadata": {"language": "x" * 35, "test_clock": "1" * 40},
-            "parse_data": {"text": text, "intent": {"name": "cart", "confidence": 0.9}, "entities": []}}
+    return {
+        "event": "user",
+        "text": text,
+        "timestamp": 1.0,
+        "metadata": {"language": "x" * 35, "test_clock": "1" * 40},
+        "parse_data": {"text": text, "intent": {"name": "cart", "confidence": 0.9}, "entities": []},
+    }
 
 
 @pytest.fixture(scope="module", autouse=True)

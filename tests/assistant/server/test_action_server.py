@@ -1,4 +1,5 @@
 """The action server answers only the Rasa server (shared token) and never echoes a request back."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,10 +15,22 @@ PATIENT_TEXT = "my name is Eleanora Quigley, NHS 943 476 5919"
 
 
 def action_call(name: str = "action_handoff", text: str = PATIENT_TEXT) -> dict:
-    return {"next_action": name, "sender_id": "p1", "version": "3.6.21", "domain": {},
-            "tracker": {"sender_id": "p1", "slots": {}, "latest_message": {"text": text}, "paused": False,
-                        "events": [{"event": "user", "text": text, "parse_data": {"intent": {"name": "cart"}}}],
-                        "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"}}
+    return {
+        "next_action": name,
+        "sender_id": "p1",
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": "p1",
+            "slots": {},
+            "latest_message": {"text": text},
+            "paused": False,
+            "events": [{"event": "user", "text": text, "parse_data": {"intent": {"name": "cart"}}}],
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +64,15 @@ def test_health_stays_open_for_probes(app):
     assert call(app, "get", "/health").json == {"status": "ok"}
 
 
-@pytest.mark.parametrize("body", [
-    json.dumps({**action_call(), "tracker": "not a tracker"}),   # rasa-sdk fails inside: a 500
-    json.dumps({**action_call("no_such_action")}),               # 404 from rasa-sdk
-    json.dumps({**action_call(), "version": ["3.6"]}),           # wrong type: a 500 inside rasa-sdk
-    "{" + PATIENT_TEXT,                                           # not JSON
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        json.dumps({**action_call(), "tracker": "not a tracker"}),  # rasa-sdk fails inside: a 500
+        json.dumps({**action_call("no_such_action")}),  # 404 from rasa-sdk
+        json.dumps({**action_call(), "version": ["3.6"]}),  # wrong type: a 500 inside rasa-sdk
+        "{" + PATIENT_TEXT,  # not JSON
+    ],
+)
 def test_errors_never_echo_the_request(app, body):
     reply = call(app, "post", "/webhook", data=body, headers={**bearer(), "Content-Type": "application/json"})
     assert reply.status >= 400
@@ -74,7 +90,6 @@ def test_the_server_refuses_to_start_without_a_token(configure):
 
 def test_the_rasa_server_calls_the_port_the_action_server_listens_on(monkeypatch):
     """`ACTION_PORT=6123 make run` moves both ends: endpoints.yml reads the same variable."""
-    from pathlib import Path
 
     from rasa.utils.endpoints import read_endpoint_config
 

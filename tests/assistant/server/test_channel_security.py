@@ -1,6 +1,7 @@
 """The REST channel's locked-down surface, in a Sanic app without the model: conversation ids, rate limits, body
 size, client metadata, the ``/model`` routes and the version banner, erasure, and hostile requests (never a 500,
 and it keeps answering)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,10 +19,10 @@ from rasa.shared.core.domain import Domain
 from sanic import Sanic, response
 
 from assistant.privacy.conversation_ids import conversation_id
-from assistant.store.redacting import RedactingSQLTrackerStore
 from assistant.server.channels import PatientRestInput
 from assistant.server.rate_limit import forget_all_clients
 from assistant.settings import override
+from assistant.store.redacting import RedactingSQLTrackerStore
 from tests.assistant.store.test_redacting import conversation
 
 SECRET = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
@@ -91,8 +92,13 @@ def test_a_sender_anyone_could_guess_is_refused_politely_with_the_rule_for_devel
 
 
 def test_client_metadata_is_cut_to_the_keys_clients_may_send(app):
-    metadata = {"test_clock": "2026-12-25T10:00", "language": "pl", "customData": "x" * 30000,
-                "nested": {"a": ["b" * 30000] * 2}, "language_too_long": "y" * 100}
+    metadata = {
+        "test_clock": "2026-12-25T10:00",
+        "language": "pl",
+        "customData": "x" * 30000,
+        "nested": {"a": ["b" * 30000] * 2},
+        "language_too_long": "y" * 100,
+    }
     post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hi", "metadata": metadata})
     post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hi", "metadata": {"language": "z" * 36}})
     first, second = app.ctx.agent.received
@@ -117,8 +123,9 @@ def test_a_conversation_over_its_rate_limit_gets_a_polite_429(tmp_path, configur
 def test_an_address_over_its_rate_limit_gets_a_polite_429(tmp_path, configure):
     configure(rate_limit_per_session="1000/60", rate_limit_per_ip="2/60")
     app = make_app(tmp_path)
-    statuses = [post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hi"}).status
-                for _ in range(3)]
+    statuses = [
+        post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hi"}).status for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
 
 
@@ -174,11 +181,19 @@ def test_knowing_the_stored_id_is_not_enough_to_erase(app):
     assert asyncio.run(store.retrieve(session_id)) is not None  # ...and the conversation is still there
 
 
-@pytest.mark.parametrize("body", [
-    None, "not json", json.dumps([]), json.dumps({}), json.dumps({"session_secret": 42}),
-    json.dumps({"session_secret": "short"}), json.dumps({"session_secret": ["x" * 43]}),
-    json.dumps({"sender": "abc"}),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        "not json",
+        json.dumps([]),
+        json.dumps({}),
+        json.dumps({"session_secret": 42}),
+        json.dumps({"session_secret": "short"}),
+        json.dumps({"session_secret": ["x" * 43]}),
+        json.dumps({"sender": "abc"}),
+    ],
+)
 def test_erase_with_bad_input_is_a_polite_400(app, body):
     reply = post(app, "/webhooks/rest/erase", data=body)
     assert reply.status == 400 and reply.json["erased"] is False and reply.json["text"]
@@ -197,14 +212,28 @@ json_values = st.recursive(
 )
 hostile_text = st.one_of(
     st.text(max_size=200),
-    st.sampled_from(["'; DROP TABLE events; --", "<script>alert(1)</script>", "\u202eevil\u202c", "\x00\x01\x1b[2J",
-                     "🙂" * 300, "ﷺ" * 50, "a" * 1001, "{{hotline_phone}}", "%s%s%n", "${ACTION_SERVER_TOKEN}"]),
+    st.sampled_from(
+        [
+            "'; DROP TABLE events; --",
+            "<script>alert(1)</script>",
+            "\u202eevil\u202c",
+            "\x00\x01\x1b[2J",
+            "🙂" * 300,
+            "ﷺ" * 50,
+            "a" * 1001,
+            "{{hotline_phone}}",
+            "%s%s%n",
+            "${ACTION_SERVER_TOKEN}",
+        ]
+    ),
 )
 bodies = st.one_of(
     st.binary(max_size=300),
     json_values.map(json.dumps),
-    st.fixed_dictionaries({"sender": json_values | st.text(max_size=20) | st.just("a" * 32), "message": json_values | hostile_text},
-                          optional={"metadata": json_values}).map(json.dumps),
+    st.fixed_dictionaries(
+        {"sender": json_values | st.text(max_size=20) | st.just("a" * 32), "message": json_values | hostile_text},
+        optional={"metadata": json_values},
+    ).map(json.dumps),
 )
 
 
@@ -217,7 +246,9 @@ def test_hostile_bodies_never_cause_a_server_error(fuzz_app, body):
         assert reply.status in {200, 400, 413, 429}, (path, body, reply.status)
         assert reply.json is not None  # always a JSON answer the widget can show
         FUZZ_COUNTS[path] = FUZZ_COUNTS.get(path, 0) + 1
-    assert post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hello"}).json[0]["text"] == "answer"
+    assert (
+        post(app, "/webhooks/rest/webhook", json={"sender": sender(), "message": "hello"}).json[0]["text"] == "answer"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """Once the server has started, the loaded model is out of the garbage collector's full passes."""
+
 from __future__ import annotations
 
 import gc

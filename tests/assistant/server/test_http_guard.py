@@ -1,5 +1,6 @@
 """Behind a reverse proxy (``PROXIES_COUNT``), the per-address rate limit counts each patient by the address the
 proxy saw, not the proxy's own, and an address a client writes into ``X-Forwarded-For`` itself is ignored."""
+
 from __future__ import annotations
 
 import pytest

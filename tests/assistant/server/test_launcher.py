@@ -1,4 +1,5 @@
 """``make run`` keeps its local state to its owner and gives the action server a fresh token each run."""
+
 from __future__ import annotations
 
 import os

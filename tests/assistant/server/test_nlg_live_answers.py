@@ -1,4 +1,5 @@
 """The NLG serves answers as staff last saved them, and never an answer past its review-by date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from assistant.content.contacts import load_contacts
-from assistant.server.nlg import ContentNaturalLanguageGenerator
 from assistant.content.opening_hours import UK_TZ
+from assistant.server.nlg import ContentNaturalLanguageGenerator
 from tests.conftest import CONTACTS_FIXTURE
 
 HOTLINE = load_contacts(CONTACTS_FIXTURE)["hotline"].phone
@@ -45,10 +46,18 @@ def save(path: Path, content: str) -> None:
 
 
 MODEL_RESPONSES = {
-    "utter_cart/what_is": [{"text": "Model text about CAR-T.", "metadata": {"answer_id": "cart/what_is", "review_by": "2027-05-26"}}],
-    "utter_cart/car_meaning": [{"text": "Model text: CAR stands for chimeric antigen receptor.",
-                                "metadata": {"answer_id": "cart/car_meaning", "review_by": "2027-05-26"}}],
-    "utter_urgent_help": [{"text": "Call the {hotline_name} on {hotline_phone} now.", "metadata": {"answer_id": "urgent_help"}}],
+    "utter_cart/what_is": [
+        {"text": "Model text about CAR-T.", "metadata": {"answer_id": "cart/what_is", "review_by": "2027-05-26"}}
+    ],
+    "utter_cart/car_meaning": [
+        {
+            "text": "Model text: CAR stands for chimeric antigen receptor.",
+            "metadata": {"answer_id": "cart/car_meaning", "review_by": "2027-05-26"},
+        }
+    ],
+    "utter_urgent_help": [
+        {"text": "Call the {hotline_name} on {hotline_phone} now.", "metadata": {"answer_id": "urgent_help"}}
+    ],
 }
 
 
@@ -105,8 +114,15 @@ async def test_a_file_broken_by_an_edit_keeps_its_last_good_version(nlg, content
     assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
 
 
-@pytest.mark.parametrize("unsafe", ["It is guaranteed to work.", "Call 0800 000 0001 now.", "Call {hotline_telephone}.",
-                                    "See https://www.example.com/cart for more."])
+@pytest.mark.parametrize(
+    "unsafe",
+    [
+        "It is guaranteed to work.",
+        "Call 0800 000 0001 now.",
+        "Call {hotline_telephone}.",
+        "See https://www.example.com/cart for more.",
+    ],
+)
 @time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
 async def test_an_edit_that_breaks_a_content_rule_is_not_served(nlg, content, unsafe):
     await say(nlg, "utter_cart/what_is")
@@ -119,8 +135,9 @@ async def test_an_unsafe_answer_at_start_up_falls_back_to_the_model_text(tmp_pat
     directory = tmp_path / "responses"
     directory.mkdir()
     save(directory / "cart.yml", answer_file("This will cure you."))
-    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(directory)),
-                                          Domain.from_dict({"responses": MODEL_RESPONSES}))
+    nlg = ContentNaturalLanguageGenerator(
+        EndpointConfig(responses_dir=str(directory)), Domain.from_dict({"responses": MODEL_RESPONSES})
+    )
     assert (await say(nlg, "utter_cart/what_is"))["text"] == "Model text about CAR-T."
 
 
@@ -135,7 +152,9 @@ async def test_after_its_review_by_date_an_answer_is_withheld_and_the_team_conta
     assert "Approved text" not in reply["text"]
     assert "being updated" in reply["text"]
     contacts = load_contacts()
-    assert contacts.shown("haematology").how in reply["text"] and HOTLINE in reply["text"] and "NHS 111" in reply["text"]
+    assert (
+        contacts.shown("haematology").how in reply["text"] and HOTLINE in reply["text"] and "NHS 111" in reply["text"]
+    )
     if not contacts["haematology"].confirmed:  # a number not yet confirmed is never given (its web page is)
         assert contacts["haematology"].phone not in reply["text"]
     assert {"title": "Talk to a person", "payload": "/handoff"} in reply["buttons"]
@@ -150,7 +169,9 @@ async def test_the_guard_also_covers_the_models_own_text(nlg):
 @time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
 async def test_an_unreadable_review_by_date_is_treated_as_passed(content):
     unreadable = {"utter_cart/car_meaning": [{"text": "Model text.", "metadata": {"review_by": "next spring"}}]}
-    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": unreadable}))
+    nlg = ContentNaturalLanguageGenerator(
+        EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": unreadable})
+    )
     assert "being updated" in (await say(nlg, "utter_cart/car_meaning"))["text"]
 
 
@@ -167,12 +188,28 @@ async def test_urgent_help_has_no_review_date_and_is_never_withheld(nlg):
 
 @time_machine.travel(dt.datetime(2027, 5, 27, 0, 30, tzinfo=UK_TZ))
 async def test_did_you_mean_never_suggests_a_withheld_answer(content):
-    responses = {**MODEL_RESPONSES,
-                 "utter_clarify": [{"text": "Did you mean one of these?"}],
-                 "utter_jacie/what_is": [{"text": "JACIE is…", "metadata": {"question": "What is JACIE?", "review_by": "2027-12-01"}}]}
-    nlg = ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": responses}))
-    tracker = DialogueStateTracker.from_events("patient", [UserUttered("car t or jacie?", parse_data={
-        "intent": {"name": "nlu_fallback", "confidence": 0.3}, "answer_candidates": ["cart/what_is", "jacie/what_is"]})])
+    responses = {
+        **MODEL_RESPONSES,
+        "utter_clarify": [{"text": "Did you mean one of these?"}],
+        "utter_jacie/what_is": [
+            {"text": "JACIE is…", "metadata": {"question": "What is JACIE?", "review_by": "2027-12-01"}}
+        ],
+    }
+    nlg = ContentNaturalLanguageGenerator(
+        EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": responses})
+    )
+    tracker = DialogueStateTracker.from_events(
+        "patient",
+        [
+            UserUttered(
+                "car t or jacie?",
+                parse_data={
+                    "intent": {"name": "nlu_fallback", "confidence": 0.3},
+                    "answer_candidates": ["cart/what_is", "jacie/what_is"],
+                },
+            )
+        ],
+    )
     reply = await nlg.generate("utter_clarify", tracker, "rest")
     assert [b["title"] for b in reply["buttons"]] == ["What is JACIE?"]
 
@@ -194,12 +231,21 @@ def nlg_with_domain_response(tmp_path, configure):
     from assistant.server.nlg import ContentNaturalLanguageGenerator
 
     configure(responses_dir=tmp_path)
-    overdue = {"source": "The assistant's own wording (no facts)", "checked": "2025-01-01", "reviewer": "",
-               "approved": "", "review_by": "2025-06-01"}
+    overdue = {
+        "source": "The assistant's own wording (no facts)",
+        "checked": "2025-01-01",
+        "reviewer": "",
+        "approved": "",
+        "review_by": "2025-06-01",
+    }
     nlg = ContentNaturalLanguageGenerator()
     nlg.responses = {
         "utter_greet": [{"text": "Hello.", "metadata": overdue}],
-        "utter_urgent_help": [{"text": "**Please get help now.** Call {emergency_phone}.",
-                               "metadata": {**overdue, "answer_id": "urgent_help"}}],
+        "utter_urgent_help": [
+            {
+                "text": "**Please get help now.** Call {emergency_phone}.",
+                "metadata": {**overdue, "answer_id": "urgent_help"},
+            }
+        ],
     }
     return nlg, DialogueStateTracker("someone", [])

@@ -1,4 +1,5 @@
 """Chat messages are limited per conversation and per address, in a sliding window."""
+
 from __future__ import annotations
 
 import pytest

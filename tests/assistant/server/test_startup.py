@@ -1,5 +1,6 @@
 """The server-wide start-up hooks run once, whichever chat channels credentials.yml enables: with socket.io alone
 the HTTP guard is in force, the store's errors reach the channels and the model is frozen."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,7 +28,6 @@ def server_with(*channels, request_max_bytes=4096, configure=None):
     async def model_parse(_):
         return response.json({"parsed": True})
 
-
     store = InMemoryTrackerStore(Domain.empty())
     app.ctx.agent = SimpleNamespace(tracker_store=FailSafeTrackerStore(store), processor=None)
     for channel in channels:
@@ -40,11 +40,14 @@ def small_bodies(configure):
     configure(request_max_bytes=4096)
 
 
-@pytest.mark.parametrize("channels", [
-    pytest.param(lambda: [PatientSocketIOInput(session_persistence=True)], id="socket.io alone"),
-    pytest.param(lambda: [PatientRestInput()], id="REST alone"),
-    pytest.param(lambda: [PatientRestInput(), PatientSocketIOInput(session_persistence=True)], id="both"),
-])
+@pytest.mark.parametrize(
+    "channels",
+    [
+        pytest.param(lambda: [PatientSocketIOInput(session_persistence=True)], id="socket.io alone"),
+        pytest.param(lambda: [PatientRestInput()], id="REST alone"),
+        pytest.param(lambda: [PatientRestInput(), PatientSocketIOInput(session_persistence=True)], id="both"),
+    ],
+)
 def test_the_guard_and_the_start_hooks_are_in_force_whichever_channels_are_enabled(channels, small_bodies):
     gc.unfreeze()
     app, store = server_with(*channels())

@@ -1,4 +1,5 @@
 """A turn the assistant could not store gets urgent help when it is urgent, the ways to reach a person otherwise."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace

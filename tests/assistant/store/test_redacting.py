@@ -1,5 +1,6 @@
 """The tracker store keeps conversations usable by Rasa but without patients' personal data, erases a
 conversation completely, and purges what is older than the retention period."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -37,9 +38,16 @@ def conversation(sender: str, text: str = PATIENT_TEXT, at: float | None = None)
         ActionExecuted("action_session_start", timestamp=at),
         SessionStarted(timestamp=at),
         ActionExecuted("action_listen", timestamp=at),
-        UserUttered(text, parse_data={"text": text, "intent": {"name": "greet", "confidence": 1.0},
-                                      "entities": [{"entity": "person", "value": "Eleanora Quigley"}]},
-                    metadata={"note": "from 07700 900123"}, timestamp=at),
+        UserUttered(
+            text,
+            parse_data={
+                "text": text,
+                "intent": {"name": "greet", "confidence": 1.0},
+                "entities": [{"entity": "person", "value": "Eleanora Quigley"}],
+            },
+            metadata={"note": "from 07700 900123"},
+            timestamp=at,
+        ),
         SlotSet("contact_note", "call me on 07700 900123, my name is Eleanora Quigley", timestamp=at),
         BotUttered("Call the Hotline on 0800 000 0001.", timestamp=at),
     ]:
@@ -83,8 +91,11 @@ async def test_saving_again_adds_only_the_new_events(store):
 def test_model_output_and_bot_messages_are_stored_as_they_are():
     bot = {"event": "bot", "text": "Call 0800 000 0001"}
     assert redact_event(bot) == bot
-    user = {"event": "user", "text": "call me on 07700 900123",
-            "parse_data": {"intent": {"name": "handoff"}, "intent_ranking": [{"name": "handoff"}]}}
+    user = {
+        "event": "user",
+        "text": "call me on 07700 900123",
+        "parse_data": {"intent": {"name": "handoff"}, "intent_ranking": [{"name": "handoff"}]},
+    }
     assert redact_event(user)["parse_data"] == user["parse_data"]
     assert redact_event(user)["text"] == "call me on [PHONE]"
 

@@ -1,4 +1,5 @@
 """`make purge` deletes what is older than the configured retention period, and nothing newer."""
+
 from __future__ import annotations
 
 import time
@@ -13,12 +14,15 @@ from tests.assistant.store.test_redacting import conversation
 @pytest.fixture
 def endpoints(tmp_path):
     path = tmp_path / "endpoints.yml"
-    path.write_text(f"""tracker_store:
+    path.write_text(
+        f"""tracker_store:
   type: assistant.store.redacting.RedactingSQLTrackerStore
   dialect: sqlite
-  db: {tmp_path / 'tracker.db'}
+  db: {tmp_path / "tracker.db"}
   retention_days: 30
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
