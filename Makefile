@@ -17,7 +17,7 @@ run:  ## set up, train if needed, run the action server (:5055), the assistant (
 test:  ## set up, lint, validate data, pytest, train, conversation, integration and browser tests
 	@scripts/test.sh
 
-lint: setup  ## ruff (lint and format check) and mypy on assistant/, actions/ and the test plugin (ARGS=--fix: fix and format)
+lint: setup  ## ruff (lint and format check) and mypy on every Python file of the repository (ARGS=--fix: fix and format)
 	@scripts/lint.sh $(ARGS)
 
 train: setup  ## train the model (Rasa's cache skips unchanged parts)

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from assistant.content import NLU_DIR, ROOT
 from assistant.server.processes import RASA
@@ -65,7 +65,7 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def measure(webhook: str, messages: List[str], turns: int, pids: Dict[str, Optional[int]]) -> Dict[str, Any]:
+def measure(webhook: str, messages: List[str], turns: int, pids: Mapping[str, Optional[int]]) -> Dict[str, Any]:
     """Every latency measurement of one running bot."""
     result: Dict[str, Any] = {"sequential": latency_summary(load.fresh_conversations(webhook, messages, turns))}
     for patients in (8, 32):
@@ -116,6 +116,7 @@ def bench_assistant(
     with running_assistant(tmp / f"assistant-{model.stem}", model=model, debug=False, extra_env=env) as bot:
         load.conversation(bot.webhook, ["hello"], 1)
         cold = time.monotonic() - started
+        assert bot.rasa is not None and bot.actions is not None, "running_assistant starts both servers"
         pids = {"rasa": bot.rasa.pid, "actions": bot.actions.pid}
         if full:
             return {**measure(bot.webhook, ASSISTANT_MESSAGES, config["turns"], pids), "cold_start_s": cold}

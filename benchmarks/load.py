@@ -10,7 +10,7 @@ import itertools
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Sequence
+from typing import Any, Dict, List, Sequence
 
 import requests
 
@@ -40,7 +40,7 @@ def fresh_conversations(webhook: str, messages: Sequence[str], turns: int, per_c
     return latencies
 
 
-def concurrent(webhook: str, messages: Sequence[str], patients: int, turns_each: int) -> Dict[str, object]:
+def concurrent(webhook: str, messages: Sequence[str], patients: int, turns_each: int) -> Dict[str, Any]:
     """``patients`` conversations at once; their latencies and the turns per second achieved."""
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=patients) as pool:

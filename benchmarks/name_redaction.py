@@ -228,10 +228,10 @@ def main() -> int:
         f"{'held-out messages':>17} | {'held out':>8} |"
     )
     print(f"|{'-' * 14}|{'-' * 13}:|{'-' * 9}:|{'-' * 9}:|{'-' * 7}:|{'-' * 18}:|{'-' * 9}:|")
-    for origin, served, held_out in rows:
+    for origin, served, unseen in rows:
         print(
             f"| {origin.name:<12} | {len(origin.first):>11,} | {len(origin.last):>8,} | {served.messages:>8,} | "
-            f"{served.share:>6.3f} | {held_out.messages:>17,} | {held_out.share:>8.3f} |"
+            f"{served.share:>6.3f} | {unseen.messages:>17,} | {unseen.share:>8.3f} |"
         )
     shown: Dict[str, int] = dict(hidden.most_common())
     print(

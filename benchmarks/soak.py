@@ -29,7 +29,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import requests
 
@@ -129,7 +129,8 @@ class Patients:
             return ms, _answered(reply)
         if kind == "urgent":
             ms, reply = self._say(f"soak-urgent-{uuid.uuid4().hex}", URGENT)
-            return ms, bool(reply) and (reply[0].get("metadata") or {}).get("answer_id") == "urgent_help"
+            answer_id = (reply[0].get("metadata") or {}).get("answer_id") if reply else None
+            return ms, answer_id == "urgent_help"
         if kind == "handoff":
             ms, reply = self._say(f"soak-handoff-{uuid.uuid4().hex}", HANDOFF)
             return ms, _answered(reply)
@@ -197,7 +198,12 @@ def saturation(webhook: str) -> float:
 
 
 def window_of(
-    turns: List[Turn], minute: float, pids: Dict[str, Optional[int]], workdir: Path, purged: int, complete: bool = True
+    turns: List[Turn],
+    minute: float,
+    pids: Mapping[str, Optional[int]],
+    workdir: Path,
+    purged: int,
+    complete: bool = True,
 ) -> Window:
     latencies = [t.ms for t in turns]
     return Window(

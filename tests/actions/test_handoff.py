@@ -27,8 +27,8 @@ def says_both_urgent_routes(text: str) -> bool:
     return HOTLINE.phone in text and "NHS 111" in text and "own treating team" in text
 
 
-def uk(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UK_TZ)
+def uk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UK_TZ)
 
 
 async def run_handoff(tracker, when: dt.datetime):

@@ -19,7 +19,7 @@ from requests_toolbelt.adapters.source import SourceAddressAdapter
 if not hasattr(aiohttp, "ClientWSTimeout"):
     # python-engineio 4.15's asyncio client passes ws_connect an aiohttp.ClientWSTimeout (aiohttp >= 3.10); Rasa
     # 3.6 pins aiohttp 3.9, whose ws_connect takes the same close timeout as a number of seconds.
-    aiohttp.ClientWSTimeout = lambda ws_close=10.0, **_: ws_close  # type: ignore[attr-defined]
+    aiohttp.ClientWSTimeout = lambda ws_close=10.0, **_: ws_close
 
 
 def rest_client(certificate: Path, source: str) -> requests.Session:

@@ -16,9 +16,10 @@ import json
 import re
 import sqlite3
 import threading
+from typing import List
 
 import pytest
-from playwright.sync_api import Page, WebSocketRoute, expect
+from playwright.sync_api import Dialog, Page, WebSocketRoute, expect
 
 from assistant.content.contacts import load_contacts
 from assistant.content.web_texts import read_widget_texts
@@ -197,7 +198,9 @@ def test_the_conversation_survives_a_reload_in_the_same_tab_only(page: Page, ass
         turns = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (session_id,))
         assert turns.fetchone()[0] == 2
 
-    other_tab = page.context.browser.new_context().new_page()
+    browser = page.context.browser
+    assert browser is not None
+    other_tab = browser.new_context().new_page()
     other_tab.goto(page.url)
     assert other_tab.evaluate("() => sessionStorage.getItem('cartChat.secret')") != secret
     other_tab.context.close()
@@ -378,7 +381,7 @@ def test_on_a_375px_phone_it_fills_the_screen_and_passes_axe(browser, demo_site)
     a_conversation(chat)
     assert not blocking(run_axe(page, "375-conversation"))
     box = chat.panel.bounding_box()
-    assert box["width"] == PHONE["width"] and box["height"] == PHONE["height"]
+    assert box is not None and box["width"] == PHONE["width"] and box["height"] == PHONE["height"]
     chat.scroll_to_end()
     screenshot(page, "375-conversation")
     show_from_top(chat.log.locator(".cc-msg--urgent"))
@@ -413,9 +416,15 @@ def test_no_horizontal_scrolling_at_320px_or_at_200_percent_zoom(browser, demo_s
     context.close()
 
 
+def note_and_dismiss(dialogs: List[str], dialog: Dialog) -> None:
+    """A dialog (alert, confirm) the page opened: noted, then dismissed so the test goes on."""
+    dialogs.append(dialog.message)
+    dialog.dismiss()
+
+
 def test_a_typed_script_payload_shows_as_text(page: Page):
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs: List[str] = []
+    page.on("dialog", lambda dialog: note_and_dismiss(dialogs, dialog))
     chat = Chat(page).open()
     chat.ask(XSS)
     expect(chat.user_messages.last).to_have_text(f"{chat.texts['you_said']} {XSS}")
@@ -462,8 +471,8 @@ def test_bot_text_is_text_with_only_bold_breaks_and_safe_links(browser, demo_sit
         "sessionStorage.setItem('cartChat.open', 'true');"
     )
     page = context.new_page()
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs: List[str] = []
+    page.on("dialog", lambda dialog: note_and_dismiss(dialogs, dialog))
     page.goto(demo_site.url + "/index.html")
     message = Chat(page).log.locator(".cc-msg--bot").last
     expect(message).to_contain_text("<img src=x onerror=alert(1)>")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect, sync_playwright
 
 from assistant.content import ROOT
 from assistant.server.processes import free_port
@@ -41,8 +41,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-gpu",
 ]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 ANSWER_TIMEOUT_MS = 30_000
 
 
@@ -125,8 +125,9 @@ def page(browser: Browser, demo_site: DemoSite) -> Iterator[Page]:
     """A fresh browser tab (its own sessionStorage) on the demo page, desktop size."""
     context = browser.new_context(viewport=DESKTOP)
     tab = context.new_page()
-    tab.errors = []  # type: ignore[attr-defined]
-    tab.on("pageerror", lambda error: tab.errors.append(str(error)))  # type: ignore[attr-defined]
+    errors: List[str] = []
+    tab.errors = errors  # type: ignore[attr-defined]
+    tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.goto(demo_site.url + "/index.html")
     yield tab
     context.close()

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import pytest
 
@@ -46,7 +46,7 @@ MEANING_EXAMPLES = [
 ]
 
 
-def answer(key: str, text: str = GOOD_TEXT, **meta: str) -> str:
+def answer(key: str, text: str = GOOD_TEXT, **meta: Optional[str]) -> str:
     fields = {
         "answer_id": key,
         "topic": "CAR-T basics",
@@ -112,7 +112,11 @@ def write(root: Path, folder: str, body: str) -> Path:
 
 
 def findings(
-    root: Path, today: dt.date = TODAY, system_messages: Path = None, widget_texts: Path = None, site: Path = None
+    root: Path,
+    today: dt.date = TODAY,
+    system_messages: Optional[Path] = None,
+    widget_texts: Optional[Path] = None,
+    site: Optional[Path] = None,
 ) -> List[Finding]:
     catalogue = load_catalogue(
         root / "responses",

@@ -35,7 +35,7 @@ def probe_messages() -> List[Tuple[str, str]]:
         probes += [(t.text, t.key) for t in read_tests(path)[0]]
     for scenario in load_scenarios():
         probes += [
-            (step.message, step.expect.answer or "")
+            (str(step.message), step.expect.answer or "")
             for step in scenario.steps
             if step.say is not None and step.repeat == 1
         ]

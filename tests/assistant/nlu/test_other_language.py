@@ -169,6 +169,7 @@ async def test_the_notice_is_sent_in_the_patients_language_with_the_numbers_fill
             ],
         )
         response = await nlg.generate("utter_other_language", tracker, "rest")
+        assert response is not None
         assert response["metadata"]["language"] == code and response["metadata"]["translation"] == "awaiting review"
         assert hotline in response["text"] and "999" in response["text"] and "{" not in response["text"]
         assert response["text"].startswith(translation["text"].split("\n")[0])

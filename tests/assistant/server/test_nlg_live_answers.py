@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any, Dict
 
 import pytest
 import time_machine
@@ -75,8 +76,10 @@ def nlg(content) -> ContentNaturalLanguageGenerator:
     return ContentNaturalLanguageGenerator(EndpointConfig(responses_dir=str(content)), domain)
 
 
-async def say(nlg: ContentNaturalLanguageGenerator, action: str) -> dict:
-    return await nlg.generate(action, DialogueStateTracker("patient", []), "rest")
+async def say(nlg: ContentNaturalLanguageGenerator, action: str) -> Dict[str, Any]:
+    reply = await nlg.generate(action, DialogueStateTracker("patient", []), "rest")
+    assert reply is not None, f"no reply for {action}"
+    return reply
 
 
 @time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
@@ -211,6 +214,7 @@ async def test_did_you_mean_never_suggests_a_withheld_answer(content):
         ],
     )
     reply = await nlg.generate("utter_clarify", tracker, "rest")
+    assert reply is not None
     assert [b["title"] for b in reply["buttons"]] == ["What is JACIE?"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
@@ -59,6 +60,10 @@ async def test_a_turn_longer_than_the_nlu_reads_is_refused_before_rasa_with_the_
     assert "under 1000 characters" in message["text"] and "999" in message["text"]
 
 
+def answered(output: CollectingOutputChannel) -> bool:
+    return bool(output.messages)
+
+
 async def test_a_connection_over_its_limit_is_refused_whatever_conversation_it_names(configure):
     configure(rate_limit_per_session="2/60", rate_limit_per_ip="1000/60")
     forget_all_clients()
@@ -66,7 +71,7 @@ async def test_a_connection_over_its_limit_is_refused_whatever_conversation_it_n
     for number in range(3):
         output = CollectingOutputChannel()
         turn = Turn(f"conversation-{number}", "hi", None, "203.0.113.9", connection="sid-1")
-        outcome = await gate.handle(turn, None, Rasa(), output, lambda output=output: bool(output.messages))
+        outcome = await gate.handle(turn, None, Rasa(), output, partial(answered, output))
         statuses.append(outcome.status)
     assert statuses == [200, 200, 429]
     assert outcome.messages[0]["metadata"] == {"answer_id": "rate_limited"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
@@ -53,7 +53,7 @@ def turn(
 ) -> List:
     """Events of one patient message and the assistant's reply, as Rasa stores them."""
     topic = intent.split("/")[0]  # Rasa names the retrieval intent ("cart"); the full name is kept aside
-    parse = {"intent": {"name": topic, "confidence": confidence}, "entities": [], "text": text}
+    parse: Dict[str, Any] = {"intent": {"name": topic, "confidence": confidence}, "entities": [], "text": text}
     if answer:
         parse["intent"]["full_retrieval_intent_name"] = intent
         parse["response_selector"] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any, Dict
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -155,10 +156,10 @@ def random_session(seed: int) -> list:
         if rng.random() < 0.2:
             turn_events = turn_events[1:]
         events += turn_events
-        extra = rng.choice(
+        extra: Dict[str, Any] = rng.choice(
             [
-                [],
-                [],
+                {},
+                {},
                 {"event": "slot", "name": "handoff_reason", "value": f"v{number}"},
                 {"event": "reset_slots"},
                 {"event": "pause"},
@@ -166,7 +167,7 @@ def random_session(seed: int) -> list:
                 {"event": "active_loop", "name": "contact_form"},
             ]
         )
-        events += [dict(extra, timestamp=number)] if extra else []
+        events += [{**extra, "timestamp": number}] if extra else []
     return events
 
 
