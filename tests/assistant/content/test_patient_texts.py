@@ -102,8 +102,9 @@ def test_the_urgent_routes_are_said_once(name):
 
 
 def test_no_placeholder_is_left_unfilled():
-    """Only the values filled where a text is shown stay: the channel's limit, the handoff's contact, and
-    those the widget fills itself (an answer's sources and dates, a contact's details)."""
+    """Only the values filled where a text is shown stay: the channel's limit, the handoff's contact and when
+    the team opens next ("{time}" and its day, filled by the handoff), and those the widget fills itself (an
+    answer's sources and dates, a contact's details)."""
     widget_fills = {"{" + value + "}" for values in WIDGET_TEXTS.values() for value in values}
     left: List[str] = [
         n
@@ -111,7 +112,8 @@ def test_no_placeholder_is_left_unfilled():
         if "{" in t
         and "}" in t
         and not any(
-            extra in t for extra in ("{max_characters}", "{contact_", "{next_opening}", "{team_name}", *widget_fills)
+            extra in t
+            for extra in ("{max_characters}", "{contact_", "{next_opening}", "{team_name}", "{time}", *widget_fills)
         )
     ]
     assert left == []
