@@ -188,7 +188,7 @@ def _answered(reply: Optional[List[Dict[str, Any]]]) -> bool:
 
 
 def database_mib(workdir: Path) -> float:
-    return sum(p.stat().st_size for p in workdir.glob("tracker.db*")) / 1024 / 1024
+    return sum(p.stat().st_size for p in workdir.rglob("tracker.db*")) / 1024 / 1024  # in its var/
 
 
 def saturation(webhook: str) -> float:

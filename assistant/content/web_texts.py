@@ -85,6 +85,14 @@ WIDGET_TEXTS: Dict[str, Tuple[str, ...]] = {
     "erase_cancel": (),
     "erase_done": (),
     "erase_failed": (),
+    "feedback_question": (),
+    "feedback_yes": (),
+    "feedback_no": (),
+    "feedback_reason_question": (),
+    "feedback_reason_hard_to_understand": (),
+    "feedback_reason_did_not_answer": (),
+    "feedback_reason_something_else": (),
+    "feedback_thanks": (),
 }
 # The settings a widget text or a page may mention, each from its one home (see the functions below).
 SETTINGS = ("max_characters", "retention_days")

@@ -45,6 +45,7 @@ from assistant.content.system_messages import (
     fill,
     system_texts,
 )
+from assistant.content.versions import text_version
 from assistant.content.watched import watched_file
 from assistant.nlu import ANSWER_CANDIDATES_KEY
 from assistant.nlu.other_language import LANGUAGE_KEY
@@ -157,7 +158,11 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         if utter_action not in NEVER_HELD_BACK and review_passed(metadata, today_uk()):
             response = self._under_review(utter_action, response)
         elif metadata.get("answer_id") and metadata.get("source"):
-            response["metadata"] = {**metadata, "sources": shown_sources(self.sources.current(), metadata)}
+            response["metadata"] = {
+                **metadata,
+                "sources": shown_sources(self.sources.current(), metadata),
+                "version": self._version(utter_action, metadata["answer_id"]),
+            }
         parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
         if utter_action in (OTHER_LANGUAGE_RESPONSE, URGENT_HELP_RESPONSE):
             self._in_their_language(utter_action, response, parse_data.get(LANGUAGE_KEY), values)
@@ -167,6 +172,14 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         if parse_data.get(SYMPTOM_MENTIONS_KEY) and utter_action != URGENT_HELP_RESPONSE:
             self._add_symptom_note(response, values)
         return response
+
+    def _version(self, utter_action: str, answer_id: str) -> str:
+        """The fingerprint of the answer's text as staff wrote and signed it (before contacts are filled in):
+        a patient's rating of the answer names it, so the rating counts for that wording."""
+        for variation in self.responses.get(utter_action) or []:
+            if (variation.get("metadata") or {}).get("answer_id") == answer_id:
+                return text_version(variation)
+        return ""
 
     def answer_question(self, answer_key: str) -> Optional[str]:
         """The plain question a catalogue answer replies to (its ``metadata.question``), if it may be shown."""

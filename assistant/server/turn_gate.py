@@ -8,15 +8,19 @@ their own shape, and drifted. Here, once, in this order:
    (``rate_limited``; :mod:`assistant.server.rate_limit`);
 3. the text must be within what the NLU reads (``input_too_long``; ``max_characters`` of the LengthGuard in
    ``config.yml``, the one home of that limit), so no longer text ever reaches NLU or the redaction;
-4. the client's ``metadata`` is cut to the keys a client may send (:data:`CLIENT_METADATA`), each value a short
+4. a rating of an answer ("Was this answer helpful?", a ``/feedback{...}`` message) is checked, recorded without
+   the conversation id (:mod:`assistant.store.feedback`) and thanked here: Rasa never sees it, so it stays out
+   of the conversation and of the dialogue;
+5. the client's ``metadata`` is cut to the keys a client may send (:data:`CLIENT_METADATA`), each value a short
    string: everything else is dropped, so nothing a client sends can make storing a turn slow or big;
-5. the turn is handled by Rasa under the conversation id (the keyed hash, never the client's own value);
-6. a turn that produced no reply gets urgent help if the message is urgent, else the "can't fetch that"
+6. the turn is handled by Rasa under the conversation id (the keyed hash, never the client's own value);
+7. a turn that produced no reply gets urgent help if the message is urgent, else the "can't fetch that"
    message with the ways to reach a person (:func:`assistant.server.storage_failure.reply_without_store`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from asyncio import CancelledError
 from dataclasses import dataclass, field
@@ -24,9 +28,12 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from assistant.content.dates import today_uk
 from assistant.content.system_messages import system_texts
 from assistant.server.rate_limit import chat_rate_limiter
 from assistant.server.storage_failure import reply_without_store
+from assistant.store import feedback
+from assistant.store.redacting import unwrap
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +42,7 @@ logger = logging.getLogger(__name__)
 # (a BCP 47 tag, as community widgets send it). The widget sends none.
 CLIENT_METADATA: Dict[str, int] = {"test_clock": 40, "language": 35}
 RATE_LIMITED_ANSWER_ID = "rate_limited"
+FEEDBACK_RECORDED, FEEDBACK_REFUSED = "feedback_recorded", "feedback_refused"
 
 OK, BAD_REQUEST, TOO_LONG, RATE_LIMITED = 200, 400, 413, 429
 
@@ -121,6 +129,8 @@ class TurnGate:
         limit = message_limit(agent)
         if len(turn.text) > limit:
             return Outcome(TOO_LONG, [{"text": system_text("input_too_long", max_characters=limit)}])
+        if feedback.is_feedback(turn.text):
+            return await rate_answer(turn.text, agent)
         message = UserMessage(
             turn.text,
             output,
@@ -138,3 +148,28 @@ class TurnGate:
             return Outcome()
         fallback = await reply_without_store(agent, turn.conversation_id, turn.text)
         return Outcome(OK, [{k: v for k, v in reply.items() if k != "recipient_id"} for reply in fallback])
+
+
+def _has_answer(agent: Any) -> Any:
+    """Whether the loaded assistant has an answer with this id (its responses, as the NLG serves them)."""
+    responses = getattr(getattr(agent, "nlg", None), "responses", None) or {}
+    return lambda answer_id: f"utter_{answer_id}" in responses
+
+
+async def rate_answer(text: str, agent: Any) -> Outcome:
+    """Record a patient's rating of an answer (step 4 of the gate) and thank them; a malformed rating or one
+    about no known answer is refused politely, and a store that cannot take it is logged, never shown."""
+    rating = feedback.parse_rating(text, _has_answer(agent))
+    if rating is None:
+        return Outcome(
+            BAD_REQUEST, [{"text": system_text("feedback_refused"), "metadata": {"answer_id": FEEDBACK_REFUSED}}]
+        )
+    store = unwrap(getattr(agent, "tracker_store", None))
+    if store is None:
+        logger.warning("A rating of %s was not kept: the conversation store is not the project's", rating.answer_id)
+    else:
+        try:
+            await asyncio.to_thread(feedback.record, store.engine, rating, today_uk())
+        except Exception:
+            logger.exception("A rating of %s could not be stored", rating.answer_id)
+    return Outcome(OK, [{"text": system_text("feedback_thanks"), "metadata": {"answer_id": FEEDBACK_RECORDED}}])

@@ -25,6 +25,7 @@ patient's turn waited behind it (the soak measured p95 peaks of ~1 s after each 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -42,6 +43,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from assistant.privacy.log_redaction import install_log_redaction
 from assistant.privacy.redaction import NAME, redact_value
 from assistant.settings import settings
+from assistant.store import feedback
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +118,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.retention_days = int(retention_days if retention_days is not None else settings().retention_days)
         # The purge finds old events through this index instead of reading the whole table.
         ensure_index(self.engine, self.SQLEvent.__table__, "ix_events_timestamp", self.SQLEvent.timestamp)
+        feedback.create_table(self.engine)  # patients' ratings of answers, kept and purged beside the events
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, redacted (same rows as Rasa's ``SQLTrackerStore.save``)."""
@@ -180,7 +183,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             if count < PURGE_BATCH_ROWS:
                 break
             time.sleep(PURGE_PAUSE_SECONDS)
-        logger.info("Purged %d events older than %s days", deleted, days)
+        ratings = feedback.purge_before(self.engine, dt.datetime.fromtimestamp(cutoff, dt.timezone.utc).date())
+        logger.info("Purged %d events and %d answer ratings older than %s days", deleted, ratings, days)
         return deleted
 
 

@@ -172,7 +172,7 @@ def stored_and_logged(assistant) -> Dict[str, str]:
         db.execute("PRAGMA wal_checkpoint(FULL)")
     blobs = {
         path.name: path.read_bytes().decode("utf-8", "replace").lower()
-        for path in assistant.workdir.glob("tracker.db*")
+        for path in assistant.db.parent.glob("tracker.db*")
     }
     blobs.update({path.name: path.read_text(encoding="utf-8", errors="replace").lower() for path in assistant.logs})
     return blobs

@@ -192,11 +192,13 @@ def test_the_conversation_survives_a_reload_in_the_same_tab_only(page: Page, ass
     expect(answer).to_have_attribute("data-answer-id", "jacie/what_is")
     assert page.evaluate("() => sessionStorage.getItem('cartChat.secret')") == secret
 
-    # The server knows the session only as SHA-256(secret): the agreed interface with the erasure endpoint.
+    # The widget sends only SHA-256(secret) (the agreed interface with the erasure endpoint), and the server
+    # stores the conversation under its keyed hash of that, never the value itself.
     session_id = hashlib.sha256(secret.encode()).hexdigest()
-    with sqlite3.connect(assistant.workdir / "tracker.db") as db:
-        turns = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (session_id,))
-        assert turns.fetchone()[0] == 2
+    with sqlite3.connect(assistant.db) as db:
+        count = "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'"
+        assert db.execute(count, (assistant.stored_id(session_id),)).fetchone()[0] == 2
+        assert db.execute(count, (session_id,)).fetchone()[0] == 0
 
     browser = page.context.browser
     assert browser is not None
@@ -204,6 +206,47 @@ def test_the_conversation_survives_a_reload_in_the_same_tab_only(page: Page, ass
     other_tab.goto(page.url)
     assert other_tab.evaluate("() => sessionStorage.getItem('cartChat.secret')") != secret
     other_tab.context.close()
+
+
+def test_a_patient_rates_an_answer_no_with_a_reason_by_keyboard_and_it_is_kept_without_the_conversation(
+    page: Page, assistant
+):
+    chat = Chat(page).open()
+    answer = chat.ask("what is car t cell therapy")
+    expect(answer).to_have_attribute("data-answer-id", "cart/what_is")
+    rating = answer.get_by_role("group", name=chat.texts["feedback_question"])
+    rating.get_by_role("button", name=chat.texts["feedback_no"], exact=True).focus()
+    page.keyboard.press("Enter")
+    why = answer.get_by_role("group", name=chat.texts["feedback_reason_question"])
+    first_reason = why.get_by_role("button", name=chat.texts["feedback_reason_hard_to_understand"])
+    expect(first_reason).to_be_focused()  # focus moves to the optional reasons
+    page.keyboard.press("Enter")
+    expect(rating.get_by_role("status")).to_have_text(chat.texts["feedback_thanks"])
+    expect(rating.get_by_role("button")).to_have_count(0)  # one rating per answer
+    expect(chat.bot_messages).to_have_count(2)  # the greeting and the answer: the server's thanks is not shown
+
+    with sqlite3.connect(assistant.db) as db:
+        rows: List[tuple] = []
+        for _ in range(50):  # the two ratings are written as they arrive (the table with the first)
+            try:
+                rows = db.execute(
+                    "SELECT answer_id, version, helpful, reason FROM answer_ratings ORDER BY id"
+                ).fetchall()
+            except sqlite3.OperationalError:
+                rows = []
+            if len(rows) == 2:
+                break
+            page.wait_for_timeout(100)
+        events = db.execute("SELECT data FROM events").fetchall()
+    version = rows[0][1]
+    assert rows == [("cart/what_is", version, 0, None), ("cart/what_is", version, None, "hard_to_understand")]
+    assert version.startswith("sha256:")
+    assert not any("/feedback" in data for (data,) in events)  # not part of the conversation
+
+    page.reload()  # after a reload the answer shows the thanks, and asks no more
+    rating = Chat(page).bot_messages.last.get_by_role("group", name=chat.texts["feedback_question"])
+    expect(rating.get_by_role("status")).to_have_text(chat.texts["feedback_thanks"])
+    expect(rating.get_by_role("button")).to_have_count(0)
 
 
 def test_a_patient_can_chat_with_the_keyboard_only(page: Page):
@@ -329,7 +372,7 @@ def test_delete_my_conversation_asks_first_then_erases_it_on_the_server(page: Pa
 
 
 def stored_events(assistant, session_id: str) -> int:
-    with sqlite3.connect(assistant.workdir / "tracker.db") as db:
+    with sqlite3.connect(assistant.db) as db:
         return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (session_id,)).fetchone()[0]
 
 

@@ -41,6 +41,16 @@
   var EVENTS = { user: "user_uttered", bot: "bot_uttered" };
   var KEYS = { secret: "cartChat.secret", transcript: "cartChat.transcript", open: "cartChat.open" };
   var URGENT_ANSWER_ID = "urgent_help";
+  // A rating of an answer (docs/widget.md): sent like a message, recorded by the server without the
+  // conversation, answered with one of these ids, which the widget does not show as a message.
+  var FEEDBACK_PREFIX = "/feedback";
+  var FEEDBACK_REPLIES = ["feedback_recorded", "feedback_refused"];
+  var FEEDBACK_REASONS = [
+    ["hard_to_understand", "feedback_reason_hard_to_understand"],
+    ["did_not_answer", "feedback_reason_did_not_answer"],
+    ["something_else", "feedback_reason_something_else"],
+  ];
+  var feedbackGroups = 0;
   var HANDOFF_PAYLOAD = "/handoff";
   var MAX_TRANSCRIPT = 200;
   var SAFE_PROTOCOLS = ["https:", "tel:", "mailto:"];
@@ -452,7 +462,7 @@
     this.outbox = this.inFlight.concat(this.outbox);
     this.inFlight = [];
     this.showTyping(false);
-    this.outbox.forEach(function (item) { markWaiting(item.bubble, true); });
+    this.outbox.forEach(function (item) { if (item.bubble) markWaiting(item.bubble, true); });
     this.setStatus(TEXTS.status_reconnecting, true);
   };
 
@@ -461,6 +471,7 @@
     while (this.ready && this.outbox.length) {
       var item = this.outbox.shift();
       this.socket.emit(EVENTS.user, { message: item.message, session_id: this.sessionId });
+      if (item.quiet) continue;
       markWaiting(item.bubble, false);
       this.inFlight.push(item);
       this.showTyping(true);
@@ -483,8 +494,15 @@
     this.input.focus();
   };
 
+  /** A rating: sent like a message (queued while offline), but not shown, kept or answered in the chat. */
+  ChatWidget.prototype.sendQuietly = function (message) {
+    this.outbox.push({ message: message, quiet: true });
+    this.flush();
+  };
+
   ChatWidget.prototype.receive = function (message) {
     if (!message || typeof message !== "object") return;
+    if (FEEDBACK_REPLIES.indexOf((message.metadata || {}).answer_id) !== -1) return;  // the widget thanked already
     this.inFlight = [];
     this.showTyping(false);
     this.renderBot(message);
@@ -533,6 +551,7 @@
     if (card) bubble.appendChild(contactCard(card));
     var source = provenance(metadata);
     if (source) bubble.appendChild(source);
+    if (metadata.answer_id && metadata.version && !urgent) bubble.appendChild(this.feedbackFor(message));
     this.log.appendChild(bubble);
 
     var replies = (message.quick_replies || message.buttons || []).filter(function (reply) {
@@ -551,6 +570,74 @@
       group.appendChild(button);
     });
     if (group.childNodes.length) this.log.appendChild(group);
+  };
+
+  /**
+   * "Was this answer helpful?" under an answer: "Yes" or "No", one tap; after "No", an optional reason from a
+   * fixed list (no text box: nothing personal can be typed). Each tap is sent as a rating; the answer's
+   * `rated` mark, kept in the transcript, shows the thanks instead after a reload.
+   */
+  ChatWidget.prototype.feedbackFor = function (message) {
+    var self = this;
+    var metadata = message.metadata;
+    var questionId = "cc-feedback-" + (++feedbackGroups);
+    var group = el("div", { className: "cc-feedback", role: "group", "aria-labelledby": questionId });
+    var thanks = el("p", { className: "cc-feedback__thanks", role: "status" });
+
+    function rate(rating) {
+      rating.answer_id = metadata.answer_id;
+      rating.version = metadata.version;
+      self.sendQuietly(FEEDBACK_PREFIX + JSON.stringify(rating));
+    }
+    function done(mark) {
+      message.rated = mark;
+      saveTranscript(self.transcript);
+      thanks.textContent = TEXTS.feedback_thanks;
+    }
+    function choice(text, onClick) {
+      var button = el("button", { type: "button", className: "nhsuk-button nhsuk-button--secondary nhsuk-button--small cc-feedback__choice" }, [text]);
+      button.addEventListener("click", onClick);
+      return button;
+    }
+    function askWhy() {
+      var whyId = questionId + "-why";
+      var why = el("div", { className: "cc-feedback__why", role: "group", "aria-labelledby": whyId }, [
+        el("p", { className: "cc-feedback__question", id: whyId, text: TEXTS.feedback_reason_question }),
+      ]);
+      FEEDBACK_REASONS.forEach(function (reason) {
+        why.appendChild(choice(TEXTS[reason[1]], function () {
+          rate({ reason: reason[0] });
+          why.remove();
+          done("reason");
+        }));
+      });
+      return why;
+    }
+
+    group.appendChild(el("p", { className: "cc-feedback__question", id: questionId, text: TEXTS.feedback_question }));
+    if (message.rated) {
+      thanks.textContent = TEXTS.feedback_thanks;
+      group.appendChild(thanks);
+      return group;
+    }
+    var buttons = el("div", { className: "cc-feedback__choices" }, [
+      choice(TEXTS.feedback_yes, function () {
+        rate({ helpful: true });
+        buttons.remove();
+        done("yes");
+      }),
+      choice(TEXTS.feedback_no, function () {
+        rate({ helpful: false });
+        buttons.remove();
+        done("no");
+        var why = askWhy();
+        group.insertBefore(why, thanks);
+        why.querySelector("button").focus();
+      }),
+    ]);
+    group.appendChild(buttons);
+    group.appendChild(thanks);
+    return group;
   };
 
   /** Suggested replies belong to the latest answer: once the patient moves on, they go. */

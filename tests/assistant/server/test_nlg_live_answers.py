@@ -88,6 +88,16 @@ async def test_an_answer_is_served_from_the_content_file_not_the_model(nlg):
 
 
 @time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
+async def test_an_answer_names_the_version_of_its_wording_so_a_rating_counts_for_that_wording(nlg, content):
+    from assistant.content.versions import text_version
+
+    first = (await say(nlg, "utter_cart/what_is"))["metadata"]["version"]
+    assert first == text_version(nlg.responses["utter_cart/what_is"][0]) and first.startswith("sha256:")
+    save(content / "cart.yml", answer_file("Approved text, second version."))
+    assert (await say(nlg, "utter_cart/what_is"))["metadata"]["version"] not in ("", first)
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ))
 async def test_after_a_wording_change_the_models_other_responses_still_work_as_rasa_loads_them(content):
     """Rasa's agent creates the NLG before the model is loaded and sets its responses afterwards
     (rasa/core/agent.py): a live reload must keep them, or every greeting fails after the first edit."""

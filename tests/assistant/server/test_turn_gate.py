@@ -128,3 +128,56 @@ def test_the_gate_reads_rate_limits_from_the_settings(configure):
     configure(rate_limit_per_session="5/60", rate_limit_per_ip="7/60")
     limiter = turn_gate.chat_rate_limiter()
     assert (limiter.per_session.limit, limiter.per_ip.limit, limiter.per_connection.limit) == (5, 7, 5)
+
+
+class Agent:
+    """A loaded assistant as the gate sees it: its answers (the NLG's responses) and its conversation store."""
+
+    def __init__(self, tmp_path) -> None:
+        from rasa.shared.core.domain import Domain
+
+        from assistant.store.redacting import RedactingSQLTrackerStore
+
+        self.nlg = SimpleNamespace(responses={"utter_cart/what_is": [{"text": "CAR-T is…"}]})
+        self.tracker_store = RedactingSQLTrackerStore(
+            domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db")
+        )
+
+
+async def rate(agent, text):
+    forget_all_clients()
+    rasa, output = Rasa(), CollectingOutputChannel()
+    turn = Turn("c0ffee" * 10, text, None, "203.0.113.9")
+    outcome = await TurnGate("socketio").handle(turn, agent, rasa, output, lambda: bool(output.messages))
+    return outcome, rasa
+
+
+async def test_a_rating_is_recorded_and_thanked_without_reaching_rasa_or_the_conversation(tmp_path):
+    from assistant.store.feedback import summary
+
+    agent = Agent(tmp_path)
+    text = '/feedback{"answer_id": "cart/what_is", "version": "sha256:' + "b" * 24 + '", "helpful": false}'
+    outcome, rasa = await rate(agent, text)
+    assert outcome.status == 200 and rasa.received == []
+    assert outcome.messages[0]["metadata"] == {"answer_id": "feedback_recorded"}
+    assert outcome.messages[0]["text"].startswith("Thank you")
+    assert [(row["answer_id"], row["no"]) for row in summary(agent.tracker_store.engine)] == [("cart/what_is", 1)]
+    assert await agent.tracker_store.retrieve("c0ffee" * 10) is None  # nothing in the conversation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '/feedback{"answer_id": "cart/nope", "version": "sha256:' + "b" * 24 + '", "helpful": true}',
+        '/feedback{"answer_id": "cart/what_is", "helpful": true, "name": "Sarah Jones"}',
+        "/feedback my name is Sarah Jones",
+    ],
+)
+async def test_a_rating_in_any_other_form_is_refused_politely_and_nothing_is_stored(tmp_path, text):
+    from assistant.store.feedback import summary
+
+    agent = Agent(tmp_path)
+    outcome, rasa = await rate(agent, text)
+    assert outcome.status == 400 and rasa.received == []
+    assert outcome.messages[0]["metadata"] == {"answer_id": "feedback_refused"}
+    assert summary(agent.tracker_store.engine) == []

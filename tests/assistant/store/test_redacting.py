@@ -126,6 +126,20 @@ async def test_purge_deletes_what_is_older_than_the_retention_period(store):
     assert await store.retrieve("recent") is None
 
 
+async def test_purge_deletes_the_answer_ratings_of_the_same_age(store):
+    import datetime as dt
+
+    from assistant.store.feedback import Rating, record, summary
+
+    now = time.time()
+    version = "sha256:" + "a" * 24
+    today = dt.datetime.fromtimestamp(now, dt.timezone.utc).date()
+    record(store.engine, Rating("cart/what_is", version, helpful=True), today - dt.timedelta(days=31))
+    record(store.engine, Rating("cart/what_is", version, helpful=False), today - dt.timedelta(days=29))
+    store.purge_older_than(now=now)
+    assert [(row["yes"], row["no"]) for row in summary(store.engine)] == [(0, 1)]
+
+
 async def test_purge_deletes_in_small_batches_until_nothing_old_is_left(store, tmp_path, monkeypatch):
     import assistant.store.redacting as module
 
