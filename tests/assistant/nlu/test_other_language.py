@@ -22,7 +22,7 @@ TRANSLATIONS = yaml.safe_load((PROJECT_ROOT / "content" / "other_languages.yml")
     "languages"
 ]
 # Test messages that are not English, although their files are not about other languages: the hostile-input
-# scenario "Emoji and another language get a reply" (tests/e2e/hostile.yml) is Spanish.
+# scenario "Emoji and another language get the notice in that language..." (tests/e2e/hostile.yml) is Spanish.
 NOT_ENGLISH = {"🙂🙂 ¿qué es car-t?"}
 
 
