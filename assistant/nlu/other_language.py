@@ -22,7 +22,9 @@ Words that say nothing about the language (``ignore``: "CAR-T", the centre's nam
   Welsh.) Switching away from English must never happen to an English message with typos, so it needs strong
   evidence: at least ``min_words`` words (``min_words_with_accents`` when a word has letters outside
   English's alphabet, such as ł, ñ or ŵ) and a confidence of ``min_confidence_latin``; checked on every
-  English example, test message and red-flag message (tests/assistant/nlu/test_other_language.py).
+  English example, test message and red-flag message (tests/assistant/nlu/test_other_language.py). A message
+  with Spanish's opening ``¿`` or ``¡`` is Spanish whatever its length: no other language writes them, and a
+  short "¿qué es car-t?" is too little for Lingua's confidence.
 
 A language detected but not supported gets the English notice. It runs before the urgent-symptom detector,
 so a red flag in the same message (in English or in the patient's language) still gets urgent help first.
@@ -52,6 +54,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _URDU_LETTERS = frozenset("ٹڈڑںہھےۓ")
 _SORANI_LETTERS = frozenset("ەێۆڕڵ")
 _LANGUAGE_OF_SCRIPT = {"CJK": "zh", "BENGALI": "bn", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko"}
+# The opening question and exclamation marks only Spanish writes: "¿qué es car-t?" is Spanish however short.
+_SPANISH_MARKS = frozenset("¿¡")
 
 
 def script_of(letter: str) -> str:
@@ -109,6 +113,8 @@ class LanguageGuess:
         words = _WORD.findall(text)
         if not words:
             return None
+        if _SPANISH_MARKS.intersection(text):
+            return "es"
         best = self._detector.compute_language_confidence_values(text)[0]
         if self._codes[best.language] == ENGLISH:
             return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa_sdk import Tracker
@@ -9,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionHandoff
 
-COUNT = {"action_handoff": 0}
 anything = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30),
     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
@@ -40,9 +41,11 @@ user_events = st.lists(
 )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
-@given(events=user_events, slot=anything)
-async def test_handoff_always_offers_someone(events, slot):
+EXAMPLES = 100
+
+
+async def handoff_reply(events, slot) -> None:
+    """The handoff action on a tracker holding ``events`` and ``slot``: one message, a known reason."""
     tracker = Tracker.from_dict(
         {
             "sender_id": "fuzz",
@@ -59,8 +62,18 @@ async def test_handoff_always_offers_someone(events, slot):
     result = await ActionHandoff().run(dispatcher, tracker, {})
     assert len(dispatcher.messages) == 1 and dispatcher.messages[0]["text"]
     assert result[0]["value"] in {"clinical", "referral", "complaint", "general"}
-    COUNT["action_handoff"] += 1
 
 
-def test_zz_report_counts():
-    print(f"\nfuzz (actions): {COUNT}")
+def test_handoff_always_offers_someone():
+    """Every generated tracker is answered, and the fuzzing really ran (a count printed is not a check)."""
+    answered = [0]
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(events=user_events, slot=anything)
+    def each_tracker(events, slot) -> None:
+        asyncio.run(handoff_reply(events, slot))
+        answered[0] += 1
+
+    each_tracker()
+    print(f"\nfuzz (actions): {answered[0]} trackers")
+    assert answered[0] >= EXAMPLES

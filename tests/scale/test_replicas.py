@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import pytest
 import requests
@@ -28,6 +28,7 @@ from assistant.server.processes import free_port
 from assistant.settings import ROOT, settings
 from benchmarks.bots import UNLIMITED
 from testkit.local_services import postgres_server, redis_server
+from testkit.runner import answer_ids
 from testkit.servers import AssistantUnderTest, instance_environment
 
 pytestmark = pytest.mark.scale
@@ -36,7 +37,10 @@ CONVERSATIONS = int(settings().get("SCALE_CONVERSATIONS", "200"))
 TURNS = int(settings().get("SCALE_TURNS", "8"))
 # Every replica of a deployment shares one conversation key: the test computes the stored ids with it.
 KEY = "scale-test-shared-conversation-key"
+# What each patient asks in turn, and the answer each must get (the thanks has no answer id: its reply is checked
+# by its words).
 QUESTIONS = ["what is car t", "how does CAR-T work?", "What are the side effects of CAR-T?", "thank you"]
+ANSWERS = ["cart/what_is", "cart/how_it_works", "cart/risks_overview", None]
 MARK = re.compile(r"\(ref (\d+)\.(\d+)\)")
 
 
@@ -49,7 +53,7 @@ class Replicas:
         self.in_flight = [0] * len(replicas)
         self.lock = threading.Condition()
 
-    def say(self, preferred: int, sender: str, text: str) -> None:
+    def say(self, preferred: int, sender: str, text: str) -> List[Dict[str, Any]]:
         with self.lock:
             index = preferred % len(self.replicas)
             if index in self.out_of_rotation:
@@ -58,6 +62,7 @@ class Replicas:
         try:
             reply = requests.post(self.replicas[index].webhook, json={"sender": sender, "message": text}, timeout=300)
             reply.raise_for_status()
+            return list(reply.json())
         finally:
             with self.lock:
                 self.in_flight[index] -= 1
@@ -94,6 +99,14 @@ def scale_env(workdir: Path, pg_port: int, redis_port: int, action_port: int) ->
             **UNLIMITED,
         },
     )
+
+
+def right_answer(turn: int, reply: List[Dict[str, Any]]) -> bool:
+    """Did the patient's ``turn`` get the answer its question asks for (exactly that one)?"""
+    expected = ANSWERS[turn % len(ANSWERS)]
+    if expected is None:
+        return answer_ids(reply) == [] and "welcome" in " ".join(str(m.get("text")) for m in reply).lower()
+    return answer_ids(reply)[:1] == [expected]
 
 
 def patient_id(number: int) -> str:
@@ -138,7 +151,7 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
                 )
             )
         router = Replicas(replicas)
-        done = [0]
+        done, wrong = [0], [0]
         try:
             replicas[0].start_actions()
             for replica in replicas:
@@ -146,11 +159,12 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
 
             def patient(number: int) -> None:
                 for turn in range(TURNS):
-                    router.say(
+                    reply = router.say(
                         number + turn, patient_id(number), f"{QUESTIONS[turn % len(QUESTIONS)]} (ref {number}.{turn})"
                     )
                     with router.lock:
                         done[0] += 1
+                        wrong[0] += not right_answer(turn, reply)
 
             restarts = 0
             with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
@@ -171,7 +185,9 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
     reordered = sum(1 for s in expected if stored.get(s) != expected[s] and not lost and not duplicated)
     print(
         f"\nscale: conversations={CONVERSATIONS} turns={CONVERSATIONS * TURNS} replicas=2 restarts={restarts} "
-        f"lost={lost} duplicated={duplicated} reordered={reordered} in {time.monotonic() - started:.0f} s"
+        f"lost={lost} duplicated={duplicated} reordered={reordered} wrong answers={wrong[0]} "
+        f"in {time.monotonic() - started:.0f} s"
     )
     assert (lost, duplicated, reordered) == (0, 0, 0)
+    assert wrong[0] == 0  # every turn got its own answer, none the "can't fetch that" message
     assert stored == expected

@@ -22,7 +22,7 @@ TRANSLATIONS = yaml.safe_load((PROJECT_ROOT / "content" / "other_languages.yml")
     "languages"
 ]
 # Test messages that are not English, although their files are not about other languages: the hostile-input
-# scenario "Emoji and another language get a reply" (tests/e2e/hostile.yml) is Spanish.
+# scenario "Emoji and another language get the notice in that language..." (tests/e2e/hostile.yml) is Spanish.
 NOT_ENGLISH = {"🙂🙂 ¿qué es car-t?"}
 
 
@@ -112,12 +112,17 @@ def test_a_message_in_another_language_becomes_an_other_language_turn(detector, 
 @pytest.mark.parametrize(
     "text, code",
     [
-        # Short, or with "CAR-T" in them: too little for Lingua's confidence, but the script says enough.
+        # Short, or with "CAR-T" in them: too little for Lingua's confidence, but the script (or Spanish's
+        # opening marks) says enough.
         ("发烧", "zh"),
         ("什么是CAR-T治疗？", "zh"),
         ("بخار ہے", "ur"),
         ("ما هو علاج CAR-T؟", "ar"),
         ("ধন্যবাদ", "bn"),
+        # Spanish's opening marks: Spanish, however short (the hostile-input scenario's message among them).
+        ("🙂🙂 ¿qué es car-t?", "es"),
+        ("¿Hay intérprete?", "es"),
+        ("¡Gracias!", "es"),
         # Scripts of languages without a translation: the English notice.
         ("سلام، آیا مترجم دارید؟", "fa"),
         ("父が熱を出しました", "ja"),
@@ -126,7 +131,7 @@ def test_a_message_in_another_language_becomes_an_other_language_turn(detector, 
         ("मेरे पिता को बुखार है", UNDETERMINED),
     ],
 )
-def test_a_message_in_another_script_is_always_an_other_language_turn(detector, text, code):
+def test_a_message_in_another_script_or_with_spanish_marks_is_always_an_other_language_turn(detector, text, code):
     message = Message(data={"text": text, "intent": {"name": "cart", "confidence": 0.99}})
     detector.process([message])
     assert message.get("intent")["name"] == OTHER_LANGUAGE_INTENT and message.get(LANGUAGE_KEY) == code

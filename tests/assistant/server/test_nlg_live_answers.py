@@ -9,6 +9,7 @@ from typing import Any, Dict
 
 import pytest
 import time_machine
+import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -159,17 +160,41 @@ async def test_an_answer_is_still_shown_on_its_review_by_date(nlg):
     assert (await say(nlg, "utter_cart/what_is"))["text"] == "Approved text, first version."
 
 
+def contacts_with_haematology(tmp_path: Path, confirmed: bool) -> Path:
+    """The test contacts, with the CAR-T team's number confirmed or not (then its web page is given instead)."""
+    data = yaml.safe_load(CONTACTS_FIXTURE.read_text(encoding="utf-8"))
+    team = data["contacts"]["haematology"]
+    team["confirmed"] = confirmed
+    if not confirmed:
+        team["fallback"] = "car_t_page"
+    path = tmp_path / "contacts.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("confirmed", [True, False], ids=["team number confirmed", "team number not confirmed"])
 @time_machine.travel(dt.datetime(2027, 5, 27, 0, 30, tzinfo=UK_TZ))
-async def test_after_its_review_by_date_an_answer_is_withheld_and_the_team_contact_given(nlg):
+async def test_after_its_review_by_date_an_answer_is_withheld_and_the_team_contact_given(
+    content, tmp_path, configure, confirmed
+):
+    configure(contacts_file=contacts_with_haematology(tmp_path, confirmed))
+    nlg = ContentNaturalLanguageGenerator(
+        EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": MODEL_RESPONSES})
+    )
     reply = await say(nlg, "utter_cart/what_is")
+    contacts = load_contacts()
     assert "Approved text" not in reply["text"]
     assert "being updated" in reply["text"]
-    contacts = load_contacts()
+    assert contacts["haematology"].confirmed is confirmed
     assert (
         contacts.shown("haematology").how in reply["text"] and HOTLINE in reply["text"] and "NHS 111" in reply["text"]
     )
-    if not contacts["haematology"].confirmed:  # a number not yet confirmed is never given (its web page is)
-        assert contacts["haematology"].phone not in reply["text"]
+    team_phone = contacts["haematology"].phone
+    if confirmed:
+        assert team_phone in reply["text"]  # a confirmed number is given
+    else:
+        assert team_phone not in reply["text"]  # a number not yet confirmed is never given (its web page is)
+        assert contacts["car_t_page"].url in reply["text"]
     assert {"title": "Talk to a person", "payload": "/handoff"} in reply["buttons"]
     assert reply["metadata"] == {"answer_id": "cart/what_is", "withheld": "review_by_passed"}
 
