@@ -19,7 +19,7 @@ import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from assistant.content.catalogue import ROOT
 from assistant.content.dates import today_uk
@@ -28,6 +28,7 @@ from assistant.content.similarity import group_similar
 from assistant.privacy import redaction
 from assistant.settings import apply_library_environment
 from assistant.staff.report_html import bar_chart_svg, render_html, write_csv
+from assistant.store import feedback
 
 RESULTS = ROOT / "results"
 LOW_CONFIDENCE = 0.5  # the answer gate's threshold (config.yml): below it an answer was a "clear winner" only
@@ -146,8 +147,8 @@ def _selector_confidence(parse: Dict[str, Any]) -> Optional[float]:
     return float(confidence) if confidence is not None else None
 
 
-async def read_conversations(endpoints: Path, domain_path: Path) -> Dict[str, List[Dict[str, Any]]]:
-    """Every conversation's events, from the tracker store configured in ``endpoints``."""
+def _tracker_store(endpoints: Path, domain_path: Path) -> Any:
+    """The tracker store configured in ``endpoints`` (as Rasa creates it, wrappers and all)."""
     from rasa.core.tracker_store import TrackerStore
     from rasa.shared.core.domain import Domain
     from rasa.utils.endpoints import read_endpoint_config
@@ -161,13 +162,29 @@ async def read_conversations(endpoints: Path, domain_path: Path) -> Dict[str, Li
             raise SystemExit(
                 f"{endpoints} names no tracker_store: conversations are not being kept, so there is nothing to report"
             )
-        store = TrackerStore.create(config, domain=Domain.load(str(domain_path)))
+        return TrackerStore.create(config, domain=Domain.load(str(domain_path)))
+
+
+async def read_conversations(endpoints: Path, domain_path: Path) -> Dict[str, List[Dict[str, Any]]]:
+    """Every conversation's events, from the tracker store configured in ``endpoints``."""
+    store = _tracker_store(endpoints, domain_path)
     conversations: Dict[str, List[Dict[str, Any]]] = {}
     for sender in await store.keys():
         tracker = await store.retrieve_full_tracker(sender)
         if tracker is not None:
             conversations[sender] = [event.as_dict() for event in tracker.events]
     return conversations
+
+
+def read_ratings(endpoints: Path, domain_path: Path, since: Optional[dt.date] = None) -> List[Dict[str, Any]]:
+    """Patients' ratings of answers ("Was this answer helpful?") per answer and version, from the same database
+    as the conversations (:mod:`assistant.store.feedback`); none when the store is not an SQL one."""
+    store = _tracker_store(endpoints, domain_path)
+    for _ in range(5):  # inside Rasa's wrappers (fail-safe, awaitable)
+        if hasattr(store, "engine"):
+            return feedback.summary(store.engine, since)
+        store = getattr(store, "_tracker_store", None)
+    return []
 
 
 # --- the report ----------------------------------------------------------------------------------------
@@ -218,8 +235,9 @@ def build_insights(
     since: Optional[dt.date] = None,
     until: Optional[dt.date] = None,
     source: str = "",
+    ratings: Sequence[Dict[str, Any]] = (),
 ) -> Dict[str, Path]:
-    """Write ``insights.html`` and ``insights.csv`` for these conversations."""
+    """Write ``insights.html`` and ``insights.csv`` for these conversations (and the answers' ``ratings``)."""
     turns = in_period(
         [t for sender, events in conversations.items() for t in turns_from_events(sender, events)], since, until
     )
@@ -253,6 +271,8 @@ def build_insights(
         topic_chart=bar_chart_svg(
             "Answers served by topic", [t for t, _ in topics], [n for _, n in topics], horizontal=True
         ),
+        ratings=list(ratings),
+        reasons=[(reason, reason.replace("_", " ")) for reason in feedback.REASONS],
         handoff_chart=bar_chart_svg(
             "Handoffs to a person, by reason", [r for r, _ in reasons], [n for _, n in reasons], horizontal=True
         ),
@@ -272,7 +292,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore", DeprecationWarning)  # library import chatter, not for staff
     conversations = asyncio.run(read_conversations(args.endpoints, args.domain))
-    paths = build_insights(conversations, args.out, args.since, args.until, source=str(args.endpoints))
+    ratings = read_ratings(args.endpoints, args.domain, args.since)
+    paths = build_insights(conversations, args.out, args.since, args.until, source=str(args.endpoints), ratings=ratings)
     print(f"insights: {len(conversations)} conversations → {paths['html']} and {paths['csv']}")
     return 0
 

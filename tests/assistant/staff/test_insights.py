@@ -172,6 +172,24 @@ async def test_insights_from_a_sqlite_tracker_store(tmp_path):
     check_report(rows, (tmp_path / "out" / "insights.html").read_text(encoding="utf-8"))
 
 
+async def test_the_answers_ratings_are_counted_per_version_from_the_same_database(tmp_path):
+    from assistant.staff.insights import read_ratings
+    from assistant.store.feedback import Rating, record
+
+    endpoints = sqlite_endpoints(tmp_path)
+    store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    await fill(store)
+    version = "sha256:" + "c" * 24
+    for rating in (Rating("cart/what_is", version, helpful=True), Rating("cart/what_is", version, helpful=False)):
+        record(store.engine, rating, DAY2.date())
+    record(store.engine, Rating("cart/what_is", version, reason="did_not_answer"), DAY2.date())
+    ratings = read_ratings(endpoints, ROOT / "domain.yml")
+    assert [(r["answer_id"], r["yes"], r["no"], r["did_not_answer"]) for r in ratings] == [("cart/what_is", 1, 1, 1)]
+    conversations = await read_conversations(endpoints, ROOT / "domain.yml")
+    html = build_insights(conversations, tmp_path / "out", ratings=ratings)["html"].read_text(encoding="utf-8")
+    assert "Was this answer helpful?" in html and f'<td>cart/what_is</td><td class="muted">{version}</td>' in html
+
+
 async def test_an_empty_tracker_store_gives_an_empty_report_not_an_error(tmp_path):
     rows = await report_rows(sqlite_endpoints(tmp_path), tmp_path / "out")
     assert rows == []
