@@ -45,11 +45,7 @@
   // conversation, answered with one of these ids, which the widget does not show as a message.
   var FEEDBACK_PREFIX = "/feedback";
   var FEEDBACK_REPLIES = ["feedback_recorded", "feedback_refused"];
-  var FEEDBACK_REASONS = [
-    ["hard_to_understand", "feedback_reason_hard_to_understand"],
-    ["did_not_answer", "feedback_reason_did_not_answer"],
-    ["something_else", "feedback_reason_something_else"],
-  ];
+  var FEEDBACK_REASONS = ["hard_to_understand", "did_not_answer", "something_else"];
   var feedbackGroups = 0;
   var HANDOFF_PAYLOAD = "/handoff";
   var MAX_TRANSCRIPT = 200;
@@ -580,7 +576,8 @@
   ChatWidget.prototype.feedbackFor = function (message) {
     var self = this;
     var metadata = message.metadata;
-    var questionId = "cc-feedback-" + (++feedbackGroups);
+    var number = ++feedbackGroups;
+    var questionId = "cc-feedback-" + number;
     var group = el("div", { className: "cc-feedback", role: "group", "aria-labelledby": questionId });
     var thanks = el("p", { className: "cc-feedback__thanks", role: "status" });
 
@@ -600,13 +597,18 @@
       return button;
     }
     function askWhy() {
-      var whyId = questionId + "-why";
+      var whyId = "cc-feedback-reason-" + number;
+      var labels = {
+        hard_to_understand: TEXTS.feedback_reason_hard_to_understand,
+        did_not_answer: TEXTS.feedback_reason_did_not_answer,
+        something_else: TEXTS.feedback_reason_something_else,
+      };
       var why = el("div", { className: "cc-feedback__why", role: "group", "aria-labelledby": whyId }, [
         el("p", { className: "cc-feedback__question", id: whyId, text: TEXTS.feedback_reason_question }),
       ]);
       FEEDBACK_REASONS.forEach(function (reason) {
-        why.appendChild(choice(TEXTS[reason[1]], function () {
-          rate({ reason: reason[0] });
+        why.appendChild(choice(labels[reason], function () {
+          rate({ reason: reason });
           why.remove();
           done("reason");
         }));
