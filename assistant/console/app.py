@@ -484,8 +484,8 @@ def create_app(config: Optional[Config] = None) -> Sanic:
                 return examples_page(request, text, tried=tried, tried_text=example)
             if action == "add":
                 near = examples.near_others(example, text.key, workspace.catalogue())
-                if any(normalise(n.text) == normalise(example) for n in near):
-                    return examples_page(request, text, 409, error=notices["example_near"], near=near, refused=True)
+                if any(n.identical for n in near):
+                    return examples_page(request, text, 409, error=notices["example_same"], near=near, refused=True)
                 if near and form(request, "confirm") != "yes":
                     return examples_page(request, text, 409, error=notices["example_near"], near=near, pending=example)
                 before, after = examples.add(workspace.nlu_dir, text.key, example)

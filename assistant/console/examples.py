@@ -33,7 +33,7 @@ class Near:
     key: str
     text: str
     score: float
-    same: bool  # the same question once punctuation and filler words are set aside
+    identical: bool  # the same words once case and punctuation are set aside: the content check's error
 
 
 def clean(text: str) -> str:
@@ -42,7 +42,8 @@ def clean(text: str) -> str:
 
 
 def near_others(text: str, key: str, catalogue: Catalogue, limit: int = 3) -> List[Near]:
-    """The examples of other answers closest to ``text`` (at or above :data:`SIMILAR`), closest first."""
+    """The examples of other answers the content check would flag beside ``text``, closest first: the same
+    question (an error there) or the same but for filler words, order or a small typo (a warning there)."""
     others = [e for e in catalogue.examples if e.key != key]
     if not others or not clean(text):
         return []
@@ -51,8 +52,9 @@ def near_others(text: str, key: str, catalogue: Catalogue, limit: int = 3) -> Li
     for index, example in enumerate(others, start=1):
         score = float(matrix[0, index])
         if score >= SIMILAR:
-            same = normalise(text) == normalise(example.text) or near_same(text, example.text)
-            found.append(Near(example.key, example.text, score, same))
+            identical = normalise(text) == normalise(example.text)
+            if identical or near_same(text, example.text):
+                found.append(Near(example.key, example.text, score, identical))
     return sorted(found, key=lambda n: -n.score)[:limit]
 
 
