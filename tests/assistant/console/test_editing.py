@@ -211,3 +211,32 @@ def test_publish_needs_a_reviewer_or_admin_and_stores_a_publication(console, wor
     assert published is not None and published.published_by == "ada"
     assert published.files["data/responses/cart.yml"] == workspace.text(KEY).path.read_text(encoding="utf-8")
     assert history.entries(url=url)[0].action == history.PUBLISH
+
+
+def test_every_kind_of_text_opens_for_editing_and_sign_off(console, workspace):
+    edna = signed_in(console, "edna")
+    kinds = {}
+    for text in workspace.texts().values():
+        kinds.setdefault((text.kind, text.urgent), text.key)
+    assert len(kinds) >= 6
+    for key in kinds.values():
+        for path in (f"/edit?key={key}", f"/sign-off?key={key}", f"/history?key={key}"):
+            assert edna.get(path.replace("+", "%2B")).status == 200, path
+    assert edna.get("/edit?key=no/such_answer").status == 404
+
+
+def test_a_translation_is_saved_in_its_own_place(console, workspace):
+    key = "urgent_help:pl"
+    text, notice = workspace.text(key), workspace.text("other_language:pl").text
+    path = text.path
+    before = path.read_text(encoding="utf-8")
+    edna = signed_in(console, "edna")
+    response = save(edna, workspace, key=key, wording=text.text + " Dziękujemy.")
+    assert response.status == 200, response.text
+    assert workspace.text(key).text.endswith(" Dziękujemy.")
+    assert workspace.text("other_language:pl").text == notice  # the notice beside it is untouched
+    after = path.read_text(encoding="utf-8").splitlines()
+    changed = [b for a, b in zip(before.splitlines(), after, strict=True) if a != b]
+    assert (
+        len(changed) == 1 and changed[0].startswith('      text: "**Prosimy') and changed[0].endswith(' Dziękujemy."')
+    )
