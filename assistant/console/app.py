@@ -297,11 +297,29 @@ def create_app(config: Optional[Config] = None) -> Sanic:
         action = form(request, "action")
         if action == "insert" and form(request, "placeholder"):
             wording = f"{wording} {{{form(request, 'placeholder')}}}".strip()
+        today = config.today()
+        added_source = ""
+        if action == "add_source":
+            source_url = form(request, "new_source_url").strip()
+            title, publisher = form(request, "new_source_title").strip(), form(request, "new_source_publisher").strip()
+            if not (source_url.startswith("https://") and " " not in source_url and title and publisher):
+                added_source = notices["source_invalid"]
+            else:
+                try:
+                    entry = workspace.add_source(source_url, title, publisher, today)
+                except ValueError as error:
+                    added_source = notices[str(error)]
+                else:
+                    record(request, history.SAVE, "sources", {}, entry)
+                    sources = [*sources, source_url]
         draft = draft_of(text, wording, buttons, sources)
         base_version, base_text = form(request, "version"), form(request, "base_text")
-        today = config.today()
         found = preview.findings(draft, workspace.catalogue(), workspace, today)
         context: Dict[str, Any] = {"base_version": base_version, "base_text": base_text, "findings": found}
+        if action == "add_source" and added_source:
+            return edit_page(request, text, draft, 400, error=added_source, **context)
+        if action == "add_source":
+            return edit_page(request, text, draft, notice=notices["source_added"], **context)
         if action != "save":
             return edit_page(request, text, draft, **context)
         if incomplete:

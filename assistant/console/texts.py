@@ -215,6 +215,17 @@ class Workspace:
         return text
 
     # -- writing --------------------------------------------------------------------------------------
+    def add_source(self, url: str, title: str, publisher: str, today: dt.date) -> Dict[str, str]:
+        """Add a page to ``content/sources.yml`` (at the end, checked today); the entry as written."""
+        document = yamlio.load(self.sources_path)
+        listed = document.setdefault("sources", CommentedSeq())
+        if any(str(item.get("url") or "").strip() == url for item in listed):
+            raise ValueError("source_listed")
+        entry = {"url": url, "title": title, "publisher": publisher, "published": "", "checked": today.isoformat()}
+        listed.append(yamlio.mapping(**{name: yamlio.quoted(value) for name, value in entry.items()}))
+        yamlio.write(self.sources_path, document)
+        return entry
+
     def _node(self, text: Text) -> Tuple[Any, CommentedMap]:
         document = yamlio.load(text.path)
         node = document

@@ -240,3 +240,26 @@ def test_a_translation_is_saved_in_its_own_place(console, workspace):
     assert (
         len(changed) == 1 and changed[0].startswith('      text: "**Prosimy') and changed[0].endswith(' Dziękujemy."')
     )
+
+
+def test_a_new_source_is_added_to_the_sources_list_and_ticked(console, workspace):
+    edna = signed_in(console, "edna")
+    text = workspace.text(KEY)
+    edna.get(f"/edit?key={KEY}")
+    data = {"key": KEY, "version": text.version, "text": text.text, "source": text.sources, "action": "add_source"}
+    new = {
+        "new_source_url": "https://www.nhs.uk/conditions/car-t/",
+        "new_source_title": "CAR-T",
+        "new_source_publisher": "NHS",
+    }
+    response = edna.post("/edit", {**data, **new})
+    assert response.status == 200 and "Source added" in response.text
+    assert 'value="https://www.nhs.uk/conditions/car-t/" checked' in response.text
+    listed = workspace.sources_path.read_text(encoding="utf-8")
+    assert listed.endswith(
+        '- url: "https://www.nhs.uk/conditions/car-t/"\n  title: "CAR-T"\n  publisher: "NHS"\n'
+        '  published: ""\n  checked: "2026-12-07"\n'
+    )
+    assert edna.post("/edit", {**data, **new}).status == 400  # listed already
+    assert edna.post("/edit", {**data, **new, "new_source_url": "http://insecure.example"}).status == 400
+    assert workspace.text(KEY).sources == text.sources  # the text itself changes only when saved
