@@ -26,7 +26,8 @@ from assistant.content.rules import ERROR, ContentChecker, load_rules
 from assistant.content.system_messages import URGENT_ROUTES, fill, load_system_messages, placeholder_values
 from assistant.content.web_texts import read_widget_texts, setting_values_for_texts
 
-URGENT_ANSWER_ID = "urgent_help"  # the widget shows no sign-off line under urgent help
+URGENT_ANSWER_ID = "urgent_help"
+SAFE_LINKS = ("https://", "tel:", "mailto:")  # the widget shows no sign-off line under urgent help
 INLINE = re.compile(
     r"\*\*([^*]+)\*\*"
     r"|\[([^\]]+)\]\(([^)\s]+)\)"
@@ -48,8 +49,10 @@ def _inline(text: str) -> str:
         bold, label, target, url, phone = match.groups()
         if bold is not None:
             out.append(f"<strong>{_inline(bold)}</strong>")
-        elif label is not None:
+        elif label is not None and target.startswith(SAFE_LINKS):
             out.append(f'<a href="{escape(target)}">{escape(label)}</a>')
+        elif label is not None:  # a link to anything else is shown as its words, as the widget does
+            out.append(str(escape(match.group(0))))
         elif url is not None:
             out.append(f'<a href="{escape(url)}">{escape(url)}</a>')
         else:

@@ -21,6 +21,7 @@ from typing import Callable, Deque, Dict, Optional
 IDLE_SECONDS = 30 * 60
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
+MAX_TRACKED = 10_000
 SESSION_COOKIE = "console_session"
 SIGN_IN_COOKIE = "console_sign_in"
 
@@ -46,6 +47,9 @@ class Sessions:
     _sessions: Dict[str, Session] = field(default_factory=dict)
 
     def start(self, username: str, role: str) -> str:
+        now = self.clock()
+        for stale in [t for t, s in self._sessions.items() if now - s.last_seen > self.idle_seconds]:
+            del self._sessions[stale]
         token = secrets.token_urlsafe(32)
         self._sessions[token] = Session(username, role, secrets.token_urlsafe(32), self.clock())
         return token
@@ -90,6 +94,9 @@ class SignInLimit:
         return any(len(self._recent(key)) >= self.max_failures for key in (f"user:{username.lower()}", f"ip:{address}"))
 
     def failed(self, username: str, address: str) -> None:
+        if len(self._failures) > MAX_TRACKED:  # many names tried: forget the ones whose window has passed
+            for key in [k for k in self._failures if not self._recent(k)]:
+                del self._failures[key]
         for key in (f"user:{username.lower()}", f"ip:{address}"):
             self._recent(key).append(self.clock())
 
