@@ -16,6 +16,8 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -26,10 +28,11 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from assistant.console import accounts
 from assistant.console.texts import Workspace
-from assistant.content import ROOT
+from assistant.content import ROOT, publications
 from assistant.content.versions import APPROVED, sign_off_status
 from assistant.server.processes import free_port, wait_for
 from assistant.settings import settings
+from testkit.servers import running_assistant
 from tests.integration.widget_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 pytestmark = pytest.mark.integration
@@ -39,6 +42,8 @@ PASSWORD = "journey password 2026"
 KEY = "cart/what_is"
 NEW_WORDING = "CAR-T is a treatment made from your own immune cells.\n\nIf you feel unwell, call {hotline_phone}."
 QUESTION = "my nan has been offered car t what even is it"
+MARKER = "[console journey]"
+TOKEN = "console-journey-token"
 SERVE = textwrap.dedent(
     """
     import sys
@@ -224,18 +229,56 @@ def test_the_sign_in_page_has_no_serious_violations(chromium: Browser, console: 
     assert serious_violations(page, "sign-in") == []
 
 
-def test_try_a_question_on_the_running_assistant(assistant, tmp_path: Path) -> None:
-    """The real model behind the staff route: the top three and the urgent net (once the route is served)."""
-    rasa = f"http://127.0.0.1:{assistant.rasa_port}"
-    token = settings().staff_api_token or getattr(assistant, "staff_api_token", "")
-    probe = httpx.post(f"{rasa}/webhooks/staff/try", json={"text": "what is car t"}, timeout=60)
-    if probe.status_code == 404:
-        pytest.skip("the assistant under test has no staff route (POST /webhooks/staff/try) yet")
-    import asyncio
+def test_from_the_console_to_a_patient_on_the_real_servers(chromium: Browser, tmp_path: Path) -> None:
+    """The real servers as ``make run`` starts them (serving publications, the staff route with its token): a
+    question tried on the real model, the wording saved but not yet live, then signed off, published, and a
+    patient gets it; the seconds from Publish to the patient's answer are printed."""
+    url = f"sqlite:///{tmp_path / 'content.db'}"
+    root = copy_content(tmp_path / "content")
+    publications.publish(publications.snapshot(root), "make run", note="initial content at first start", url=url)
+    for name, role in (("edna", "editor"), ("rita", "clinical reviewer")):
+        accounts.save_account(name, role, PASSWORD, url)
+    env = {"SERVED_CONTENT_DIR": str(tmp_path / "served"), "CONTENT_DATABASE_URL": url, "STAFF_API_TOKEN": TOKEN}
+    with running_assistant(tmp_path / "servers", debug=False, extra_env=env) as assistant:
+        rasa = f"http://127.0.0.1:{assistant.rasa_port}"
+        if httpx.post(f"{rasa}/webhooks/staff/try", json={"text": "x"}, timeout=60).status_code == 404:
+            pytest.skip("these servers have no staff route (POST /webhooks/staff/try): the serving branch adds it")
+        for address in serve_console(root, url, rasa, TOKEN):
+            console = {"url": address, "workspace": Workspace(root)}
+            edna = person(chromium, console, "edna")
+            edna.goto(f"{address}/edit?key={KEY}")
+            edna.get_by_label("Wording").fill(f"{MARKER} {NEW_WORDING}")
+            edna.get_by_role("button", name="Save").click()
+            expect(edna.get_by_role("status")).to_contain_text("Saved.")
+            assert MARKER not in reply(assistant, "patient-before")  # saved is not published
 
-    from assistant.console.try_client import try_question
+            edna.get_by_role("link", name="Example questions").click()
+            edna.get_by_label("Question", exact=True).fill("what is car t cell therapy")
+            edna.get_by_role("button", name="Try it").click()
+            closest = edna.get_by_role("table", name="Closest answers")
+            expect(closest).to_contain_text(KEY)
+            expect(edna.get_by_text("Urgent help net: not triggered")).to_be_visible()
+            edna.get_by_label("Question", exact=True).fill("I had car t and now I cannot breathe")
+            edna.get_by_role("button", name="Try it").click()
+            expect(edna.get_by_text("Urgent help net: triggered")).to_be_visible()
 
-    tried = asyncio.run(try_question("what is car t", rasa, token))
-    assert tried.top and tried.top[0]["answer_id"] == "cart/what_is" and not tried.urgent
-    urgent = asyncio.run(try_question("I had car t last week and now I cannot breathe", rasa, token))
-    assert urgent.urgent
+            rita = person(chromium, console, "rita")
+            rita.goto(f"{address}/sign-off?key={KEY}")
+            rita.get_by_role("button", name="Sign off this version").click()
+            expect(rita.get_by_role("status")).to_contain_text("Signed off.")
+            rita.goto(f"{address}/publish")
+            rita.get_by_role("button", name="Publish now").click()
+            expect(rita.get_by_role("status")).to_contain_text("Published as publication 2")
+            published = time.monotonic()
+            asked = 0
+            while MARKER not in reply(assistant, f"patient-{asked}"):
+                asked += 1
+                assert time.monotonic() - published < 15, "the published wording did not reach patients in 15 s"
+                time.sleep(0.2)
+            print(f"console publish to patient: {time.monotonic() - published:.2f} s")
+
+
+def reply(assistant: Any, sender: str) -> str:
+    """The reply to "What is CAR-T cell therapy?" asked as a new patient."""
+    messages = assistant.say(f"{sender}-{uuid.uuid4().hex}", "What is CAR-T cell therapy?")
+    return " ".join(str(m.get("text") or "") for m in messages)
