@@ -2,10 +2,11 @@
 
 The journey of issue 30: an editor signs in, changes an answer's wording, sees the check and the preview, tries a
 question and adds it as an example; a reviewer sees the difference and signs off; a reviewer's sign-off of their
-own change is refused; axe-core finds no serious or critical violation on any console page. "Try a question"
-asks an assistant speaking the contract's staff route (``POST /webhooks/staff/try``); the last test asks the real
-running assistant when it has that route. Screenshots go to ``results/console/`` (the staff guide's come from
-there).
+own change is refused; axe-core finds no serious or critical violation on any console page. There, "try a
+question" asks a stand-in speaking the contract's staff route (``POST /webhooks/staff/try``). The last test runs
+the real servers as ``make run`` starts them (serving publications, the staff route with its token): a question
+tried on the real model, the wording signed off and published, and a patient getting it, with the seconds from
+Publish to the patient's answer. Screenshots go to ``results/console/`` (the staff guide's come from there).
 """
 
 from __future__ import annotations
