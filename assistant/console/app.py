@@ -540,6 +540,7 @@ def create_app(config: Optional[Config] = None) -> Sanic:
 def serve(port: Optional[int] = None, host: Optional[str] = None) -> None:
     """Run the console (``python -m assistant.console``) on ``settings().bind_address:console_port``."""
     reading_grade("The reading grade's word list loads once, before the first page is asked for.")
+    examples.holds_personal_data("And the name lists of the redaction, once.")
     app = create_app()
     app.run(
         host=host or settings().bind_address,

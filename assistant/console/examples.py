@@ -1,4 +1,5 @@
-"""An answer's example questions in ``data/nlu``: list, add, move and remove, with a warning for near twins.
+"""An answer's example questions in ``data/nlu``: list, add, move and remove, with a warning for near twins and
+a refusal for personal details.
 
 Why a warning: the question matcher learns each answer from its examples; an example that reads like another
 answer's teaches it to confuse the two (the content check flags the same pairs, with the same threshold:
@@ -7,6 +8,7 @@ answer's teaches it to confuse the two (the content check flags the same pairs, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Tuple
@@ -17,6 +19,7 @@ from assistant.console import yamlio
 from assistant.content.catalogue import Catalogue
 from assistant.content.similarity import near_same, normalise, similarity_matrix
 from assistant.content.watched import yaml_files
+from assistant.privacy.redaction import redact
 
 SIMILAR = 0.6  # the content check's threshold for examples under two answers
 MAX_CHARACTERS = 1000  # the longest message a patient can send
@@ -34,6 +37,15 @@ class Near:
     text: str
     score: float
     identical: bool  # the same words once case and punctuation are set aside: the content check's error
+
+
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
+
+
+def holds_personal_data(text: str) -> bool:
+    """Whether the redaction the conversation store uses would hide something in ``text`` (a name, a phone
+    number, an NHS number, a date of birth...): an example question must never carry a real patient's details."""
+    return len(_PLACEHOLDER.findall(redact(text))) > len(_PLACEHOLDER.findall(text))
 
 
 def clean(text: str) -> str:
@@ -85,6 +97,8 @@ def add(nlu_dir: Path, key: str, text: str) -> Tuple[List[str], List[str]]:
     text = clean(text)
     if not text or len(text) > MAX_CHARACTERS or text.startswith(("-", "#")):
         raise ExampleError("example_invalid")
+    if holds_personal_data(text):
+        raise ExampleError("example_personal")
     path, document, item = _find(nlu_dir, key)
     if item is None:
         path = nlu_dir / f"{key.split('/', 1)[0]}.yml"

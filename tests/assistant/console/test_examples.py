@@ -157,3 +157,13 @@ def test_a_refused_or_absent_assistant_is_a_polite_notice(workspace, db_url, ass
     absent.get(f"/examples?key={KEY}")
     response = absent.post("/examples", {"key": KEY, "example": "what is car t", "action": "try"})
     assert response.status == 502 and "did not answer" in response.text
+
+
+def test_an_example_with_personal_details_is_refused(console, workspace):
+    before = nlu_file(workspace).read_text(encoding="utf-8")
+    edna = signed_in(console, "edna")
+    edna.get(f"/examples?key={KEY}")
+    for example in ("my name is Sarah Jones what is car t", "what is car t call me on 07700 900123"):
+        refused = edna.post("/examples", {"key": KEY, "example": example, "action": "add"})
+        assert refused.status == 400 and "personal details" in refused.text, example
+    assert nlu_file(workspace).read_text(encoding="utf-8") == before
