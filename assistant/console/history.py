@@ -35,7 +35,8 @@ history_table = sa.Table(
     sa.Column("text_key", sa.String(200), nullable=False, index=True),
     sa.Column("before", sa.Text, nullable=False),  # JSON
     sa.Column("after", sa.Text, nullable=False),  # JSON
-    sa.Column("previous_hash", sa.String(64), nullable=False),
+    # Unique: two consoles appending at once cannot both follow the same row (the second retries on the new end).
+    sa.Column("previous_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("hash", sa.String(64), nullable=False),
 )
 
@@ -82,15 +83,24 @@ def _entry(row: Any) -> Entry:
 
 
 def append(username: str, role: str, action: str, key: str, before: Any, after: Any, url: str = "") -> Entry:
-    """Add one row at the end of the chain (in one transaction, so two savers cannot share a predecessor)."""
+    """Add one row at the end of the chain; two writers racing for the same end: the second tries again."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    for attempt in range(5):
+        try:
+            return _append(username, role, action, key, before, after, url)
+        except sa.exc.IntegrityError:
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _append(username: str, role: str, action: str, key: str, before: Any, after: Any, url: str) -> Entry:
     before_json = json.dumps(before, ensure_ascii=False, sort_keys=True, default=str)
     after_json = json.dumps(after, ensure_ascii=False, sort_keys=True, default=str)
     with engine(url).begin() as connection:
-        last = connection.execute(
-            sa.select(history_table.c.hash).order_by(history_table.c.id.desc()).limit(1).with_for_update()
-        ).scalar()
+        last = connection.execute(sa.select(history_table.c.hash).order_by(history_table.c.id.desc()).limit(1)).scalar()
         previous = last or GENESIS
         at = time.time()
         digest = _digest(previous, at, username, role, action, key, before_json, after_json)

@@ -72,3 +72,23 @@ def test_the_authors_since_the_last_sign_off_are_the_ones_who_may_not_sign(tmp_p
     history.append("rob", "clinical reviewer", history.RESTORE, "k", {}, {}, url)
     history.append("ada", "admin", history.SAVE, "other", {}, {}, url)
     assert history.authors_since_sign_off("k", url) == ["rob", "edna"]
+
+
+def test_two_rows_cannot_follow_the_same_row(tmp_path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    first = history.append("edna", "editor", history.SAVE, "k", {}, {}, url)
+    with pytest.raises(sa.exc.IntegrityError), history.engine(url).begin() as connection:
+        connection.execute(
+            history.history_table.insert().values(
+                at=0.0,
+                username="x",
+                role="editor",
+                action="save",
+                text_key="k",
+                before="{}",
+                after="{}",
+                previous_hash=first.previous_hash,
+                hash="f" * 64,
+            )
+        )
+    assert history.append("eric", "editor", history.SAVE, "k", {}, {}, url).previous_hash == first.hash
