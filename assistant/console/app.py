@@ -401,8 +401,9 @@ def create_app(config: Optional[Config] = None) -> Sanic:
         key = str(request.args.get("key") or "") or None
         broken = history.verify_chain(url=url)
         rows = []
+        texts = workspace.texts()
         for entry in history.entries(key, url=url):
-            restorable = entry.action in (history.SAVE, history.RESTORE) and not entry.text_key.startswith("examples:")
+            restorable = entry.action in (history.SAVE, history.RESTORE) and entry.text_key in texts
             diff = (
                 response_diff(entry.before, entry.after)
                 if isinstance(entry.before, dict) and isinstance(entry.after, dict)

@@ -263,3 +263,5 @@ def test_a_new_source_is_added_to_the_sources_list_and_ticked(console, workspace
     assert edna.post("/edit", {**data, **new}).status == 400  # listed already
     assert edna.post("/edit", {**data, **new, "new_source_url": "http://insecure.example"}).status == 400
     assert workspace.text(KEY).sources == text.sources  # the text itself changes only when saved
+    history_page = edna.get("/history").text
+    assert "sources" in history_page and 'name="entry"' not in history_page  # a list, not a text to restore
