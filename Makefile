@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help setup run test lint train validate pytest test-stories test-e2e test-trial test-report crossval check-contacts lock clean \
-	web purge audit check-content content-report insights bench-publish bench bench-names bench-redaction soak test-scale test-deploy
+	web purge audit check-content content-report insights bench-publish bench bench-names bench-redaction soak test-scale test-deploy staff-user
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ check-content: setup  ## check the answers: problems in plain words with file an
 
 content-report: setup  ## sign-off report of every answer: results/content-report.html and .csv
 	@source scripts/env.sh && python -m assistant.staff.content_report $(ARGS)
+
+staff-user: setup  ## create or reset a staff console account: ARGS="USERNAME ROLE" (editor, clinical reviewer, admin); password from stdin
+	@source scripts/env.sh && python -m assistant.console.accounts $(ARGS)
 
 insights: setup  ## what patients asked that the assistant could not answer: results/insights.html and .csv
 	@source scripts/env.sh && python -m assistant.staff.insights $(ARGS)

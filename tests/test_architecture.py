@@ -4,7 +4,8 @@ others, one module reads the environment, and docs/architecture.md draws the roo
 Rooms: ``assistant/settings.py`` (every setting: the ground floor), ``assistant/content`` (staff-owned content and its
 rules), ``assistant/nlu`` (pipeline components), ``assistant/privacy`` (what personal data looks like),
 ``assistant/store`` (the conversation store), ``assistant/server`` (Rasa server plug-ins),
-``assistant/staff`` (command-line tools for content owners), ``actions/`` (the action server's code), ``testkit/``
+``assistant/staff`` (command-line tools for content owners), ``assistant/console`` (the staff console: nothing imports
+it), ``actions/`` (the action server's code), ``testkit/``
 (the testers' kit) and ``benchmarks/``. Nothing on the serving path imports a staff tool; the action server loads only
 content (and rasa-sdk), never the Rasa server's code.
 """
@@ -29,6 +30,7 @@ ALLOWED: Dict[str, Set[str]] = {
     "server": {"content", "nlu", "privacy", "store", "settings"},
     "staff": {"content", "privacy", "store", "settings"},
     "actions": {"content", "settings"},
+    "console": {"content", "staff", "privacy", "settings"},
     "testkit": {"actions", "content", "nlu", "privacy", "server", "store", "settings"},
     "benchmarks": {"actions", "content", "nlu", "privacy", "server", "store", "settings", "testkit"},
 }

@@ -1,0 +1,117 @@
+"""What every page of the console shares: its configuration, the templates and notices, the signed-in person,
+the history record of what they do, and the edit page (shown after an edit and after a restore).
+
+Why a module: the routes live in three small modules (:mod:`assistant.console.routes_texts`,
+:mod:`~assistant.console.routes_review`, :mod:`~assistant.console.routes_examples`); they render pages and read
+forms the same way through one :class:`Pages`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.console import ADMIN, EDITOR, MESSAGES_PATH, REVIEWER, ROLES, TEMPLATES_DIR, history, preview, security
+from assistant.console.texts import NotFound, Text, Workspace
+from assistant.content.dates import today_uk
+from assistant.content.opening_hours import UK_TZ
+
+BUTTON_ROWS = 5
+PUBLISHERS = (REVIEWER, ADMIN)
+EDITORS = (EDITOR, REVIEWER, ADMIN)
+
+
+@dataclass
+class Config:
+    """What one console serves: whose files, which database, which assistant to ask, which clock."""
+
+    workspace: Workspace
+    db_url: str = ""
+    rasa_url: Optional[str] = None
+    staff_token: Optional[str] = None
+    secure_cookies: bool = False
+    clock: Callable[[], float] = time.time
+    today: Callable[[], dt.date] = today_uk
+
+
+def when(at: float) -> str:
+    return dt.datetime.fromtimestamp(at, UK_TZ).strftime("%d %b %Y %H:%M")
+
+
+class Pages:
+    """Rendering, forms and the history record, for one console."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.workspace = config.workspace
+        self.url = config.db_url
+        self.messages: Dict[str, Any] = yaml.safe_load(MESSAGES_PATH.read_text(encoding="utf-8"))
+        self.notices: Dict[str, str] = self.messages["notices"]
+        self.templates = Environment(
+            loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]), trim_blocks=True
+        )
+        self.templates.globals.update(messages=self.messages, roles=ROLES, when=when)
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTTPResponse:
+        session: Optional[security.Session] = getattr(request.ctx, "session", None)
+        body = self.templates.get_template(name).render(
+            session=session, csrf=session.csrf if session else "", path=request.path, **context
+        )
+        return response.html(body, status=status)
+
+    def notice(self, request: Request, key: str, status: int, **values: Any) -> HTTPResponse:
+        return self.page(request, "notice.html", status=status, notice=self.notices[key].format(**values))
+
+    def cookie(self, resp: HTTPResponse, name: str, value: str, max_age: Optional[int] = None) -> None:
+        resp.cookies[name] = value
+        resp.cookies[name]["httponly"] = True
+        resp.cookies[name]["samesite"] = "Strict"
+        resp.cookies[name]["path"] = "/"
+        if self.config.secure_cookies:
+            resp.cookies[name]["secure"] = True
+        if max_age is not None:
+            resp.cookies[name]["max-age"] = max_age
+
+    @staticmethod
+    def form(request: Request, name: str) -> str:
+        return str(request.form.get(name) or "") if request.form else ""
+
+    @staticmethod
+    def who(request: Request) -> security.Session:
+        return request.ctx.session
+
+    def record(self, request: Request, action: str, key: str, before: Any, after: Any) -> None:
+        session = self.who(request)
+        history.append(session.username, session.role, action, key, before, after, url=self.url)
+
+    def find_text(self, key: str) -> Optional[Text]:
+        try:
+            return self.workspace.text(key)
+        except NotFound:
+            return None
+
+    def edit_page(self, request: Request, text: Text, draft: Text, status: int = 200, **context: Any) -> HTTPResponse:
+        catalogue = self.workspace.catalogue()
+        previewer = preview.Previewer(self.workspace)
+        return self.page(
+            request,
+            "edit.html",
+            status,
+            text=text,
+            draft=draft,
+            status_now=text.status(self.config.today()),
+            preview=previewer.html(draft, catalogue),
+            placeholders=previewer.placeholders(),
+            findings=context.pop("findings", None),
+            sources=catalogue.sources,
+            button_rows=max(BUTTON_ROWS, len(draft.buttons) + 2),
+            **context,
+        )
