@@ -11,11 +11,26 @@ handler or formatter sees it. Installed by the tracker store (Rasa server) and b
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from assistant.privacy.redaction import redact
 
 _MARK = "_assistant_redacting"
+# Rasa's structured log lines are JSON with non-ASCII letters escaped ("ma\\u0142gorzata"): read as the
+# letters they stand for before redaction, or a Polish or Urdu name would pass as code. Bounded: 4 hex digits.
+_ESCAPED_LETTER = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with each escaped letter as itself (halves of an emoji's surrogate pair stay escaped: alone,
+    they could not be written to a UTF-8 log file)."""
+
+    def letter(match: re.Match) -> str:
+        code = int(match.group(1), 16)
+        return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
+
+    return _ESCAPED_LETTER.sub(letter, text)
 
 
 def redact_record(record: logging.LogRecord) -> logging.LogRecord:
@@ -24,12 +39,12 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
         message = record.getMessage()
     except Exception:  # a malformed %-format: keep what we can read
         message = f"{record.msg} {record.args!r}"
-    record.msg = redact(message)
+    record.msg = redact(_unescaped(message))
     record.args = None
     if record.exc_info and not record.exc_text:
         record.exc_text = logging.Formatter().formatException(record.exc_info)
     if record.exc_text:
-        record.exc_text = redact(record.exc_text)
+        record.exc_text = redact(_unescaped(record.exc_text))
     if record.stack_info:
         record.stack_info = redact(record.stack_info)
     return record

@@ -33,7 +33,7 @@ def test_insights_groups_counts_and_redacts_real_conversations(assistant, tmp_pa
             "-m",
             "assistant.staff.insights",
             "--endpoints",
-            str(assistant.workdir / "endpoints.yml"),
+            str(assistant.endpoints),  # the project's file, reading this instance's VAR_DIR from its environment
             "--out",
             str(tmp_path),
         ],

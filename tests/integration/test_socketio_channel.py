@@ -148,7 +148,9 @@ def test_rest_senders_and_erasure_by_a_stored_id_reach_another_conversation(pati
     reply = requests.post(assistant.webhook, json={"sender": known, "message": "what is jacie"}, timeout=30)
     assert reply.json()[0]["recipient_id"] == known and reply.json()[0]["metadata"]["answer_id"] == "jacie/what_is"
     assert patient.replies.empty()
-    erase = requests.post(assistant.webhook.replace("/webhook", "/erase"), json={"session_secret": known}, timeout=10)
+    erase = requests.post(
+        assistant.webhook.replace("/rest/webhook", "/rest/erase"), json={"session_secret": known}, timeout=10
+    )
     assert erase.json() == {"erased": True}
     assert patient.say("how does referral work")[0]["metadata"]["answer_id"] == "referral/how_it_works"
 

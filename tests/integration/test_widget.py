@@ -372,8 +372,10 @@ def test_delete_my_conversation_asks_first_then_erases_it_on_the_server(page: Pa
 
 
 def stored_events(assistant, session_id: str) -> int:
+    """Events stored for the conversation the widget names by ``session_id`` (under the server's keyed hash)."""
     with sqlite3.connect(assistant.db) as db:
-        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (session_id,)).fetchone()[0]
+        query = "SELECT COUNT(*) FROM events WHERE sender_id = ?"
+        return db.execute(query, (assistant.stored_id(session_id),)).fetchone()[0]
 
 
 # --- safe rendering and accessibility ---------------------------------------------------------

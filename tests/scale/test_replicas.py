@@ -41,7 +41,9 @@ KEY = "scale-test-shared-conversation-key"
 # by its words).
 QUESTIONS = ["what is car t", "how does CAR-T work?", "What are the side effects of CAR-T?", "thank you"]
 ANSWERS = ["cart/what_is", "cart/how_it_works", "cart/risks_overview", None]
-MARK = re.compile(r"\(ref (\d+)\.(\d+)\)")
+# Which patient and turn a stored message was: "P12T3", never a number like "38.6" that the urgent net rightly
+# reads as a temperature (a fever gets urgent help, not the answer the question asks for).
+MARK = re.compile(r"\(ref P(\d+)T(\d+)\)")
 
 
 class Replicas:
@@ -160,7 +162,7 @@ def test_two_replicas_lose_no_turn_when_one_restarts(tmp_path: Path):
             def patient(number: int) -> None:
                 for turn in range(TURNS):
                     reply = router.say(
-                        number + turn, patient_id(number), f"{QUESTIONS[turn % len(QUESTIONS)]} (ref {number}.{turn})"
+                        number + turn, patient_id(number), f"{QUESTIONS[turn % len(QUESTIONS)]} (ref P{number}T{turn})"
                     )
                     with router.lock:
                         done[0] += 1

@@ -23,6 +23,18 @@ def test_messages_and_arguments_are_redacted(redacting, caplog):
     assert caplog.records[-1].getMessage() == "Received 'my name is [NAME], [PHONE]'"
 
 
+def test_names_in_rasas_json_lines_are_redacted_though_their_letters_are_escaped(redacting, caplog):
+    """Rasa's structured lines are JSON with non-ASCII letters escaped: a Polish name must not pass as code."""
+    import json
+
+    line = json.dumps({"parse_data_text": "my son Małgorzata Wiśniewska had car t 🙂"})
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("rasa.core.processor").debug(line)
+    message = caplog.records[-1].getMessage()
+    assert "[NAME]" in message and "Ma" not in message and "\\u0142" not in message
+    assert "\\ud83d\\ude42" in message  # an emoji's escaped halves stay as they were
+
+
 def test_tracebacks_are_redacted(redacting, caplog):
     try:
         raise ValueError("bad tracker for NHS 943 476 5919")
