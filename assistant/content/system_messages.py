@@ -23,12 +23,11 @@ from typing import Any, Dict, Mapping, Optional, Pattern, Tuple, Union
 
 import yaml
 
-from assistant.content import SYSTEM_MESSAGES_PATH
-from assistant.content.contacts import Contact, Contacts, load_contacts
+from assistant.content import SYSTEM_MESSAGES_PATH, served
+from assistant.content.contacts import Contact, Contacts, contacts_path, load_contacts
 from assistant.content.dates import review_passed, today_uk
 from assistant.content.opening_hours import DAY_TYPES, UK_TZ
 from assistant.content.watched import Watched, watched_file
-from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -193,5 +192,6 @@ def _system_texts(contacts_file: Path, messages_file: Path) -> SystemTexts:
 
 
 def system_texts() -> SystemTexts:
-    """This process's system texts and contacts (the files named by the settings), watched."""
-    return _system_texts(settings().contacts_file, SYSTEM_MESSAGES_PATH)
+    """This process's system texts and contacts (the files named by the settings, or the published ones:
+    :func:`assistant.content.served`), watched."""
+    return _system_texts(contacts_path(), served(SYSTEM_MESSAGES_PATH))

@@ -52,6 +52,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.content import NLU_DIR, served
 from assistant.nlu import ANSWER_CANDIDATES_KEY
 from assistant.nlu.live_examples import ExampleWatcher, examples_in
 from assistant.nlu.matcher_model import Example, MatcherSettings, TrainedMatcher, sorted_examples
@@ -195,12 +196,13 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         return component
 
     def examples_dir(self) -> Optional[Path]:
-        """The folder of example files this model learns from live (None: live learning off)."""
+        """The folder of example files this model learns from live (None: live learning off): the published
+        examples when the server serves a publication (:func:`assistant.content.served`), else ``examples_dir``
+        in the settings, else in ``config.yml``."""
         chosen = settings().examples_dir
-        if chosen is not None:
-            return chosen
-        directory = self.config.get("examples_dir")
-        return Path(directory) if directory else None
+        if chosen is None and self.config.get("examples_dir"):
+            chosen = Path(self.config["examples_dir"])
+        return served(NLU_DIR, chosen) if chosen is not None else None
 
     def start_live_learning(self) -> None:
         """Watch the example files and retrain on a saved change (see :mod:`assistant.nlu.live_examples`)."""

@@ -28,6 +28,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant.content import served
 from assistant.content.catalogue import (
     OTHER_LANGUAGES_PATH,
     SOURCES_PATH,
@@ -105,8 +106,8 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         self._live: Dict[str, Any] = self._live_state.merged
         super().__init__(domain.responses if domain else {})
         self.system = system_texts()
-        self.sources = watched_file(SOURCES_PATH, _sources)
-        self.translations = watched_file(OTHER_LANGUAGES_PATH, _translations)
+        self.sources = watched_file(served(SOURCES_PATH), _sources)
+        self.translations = watched_file(served(OTHER_LANGUAGES_PATH), _translations)
 
     @property
     def responses(self) -> Dict[str, Any]:
