@@ -56,7 +56,8 @@ def initial_publication(url: str, root: Path = ROOT) -> Tuple[int, bool]:
         files = publications.snapshot(root)
         return publications.publish(files, published_by="make run", note=INITIAL_NOTE, url=url), True
     except Exception as error:  # the URL may hold a password: name the failure, not the URL
-        raise RuntimeError(f"the content database (CONTENT_DATABASE_URL) cannot be used: {type(error).__name__}") from error
+        reason = type(error).__name__
+        raise RuntimeError(f"the content database (CONTENT_DATABASE_URL) cannot be used: {reason}") from error
 
 
 def serving_mode(current: Settings) -> str:
