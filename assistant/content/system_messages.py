@@ -27,7 +27,9 @@ from assistant.content import SYSTEM_MESSAGES_PATH, served
 from assistant.content.contacts import Contact, Contacts, contacts_path, load_contacts
 from assistant.content.dates import review_passed, today_uk
 from assistant.content.opening_hours import DAY_TYPES, UK_TZ
+from assistant.content.signed_off import servable_version
 from assistant.content.watched import Watched, watched_file
+from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +147,14 @@ class SystemTexts:
 
     @property
     def messages(self) -> Dict[str, str]:
-        return {name: str(response["text"]) for name, response in self.responses.current().items()}
+        """Each text's wording; when only signed-off texts are served, the urgent ones (never held back) in their
+        last signed-off wording (:mod:`assistant.content.signed_off`)."""
+        signed_only = settings().serve_signed_off_only
+        texts = {}
+        for name, response in self.responses.current().items():
+            served = servable_version(response, True) if signed_only and name in NEVER_HELD_BACK else None
+            texts[name] = str((served or response)["text"])
+        return texts
 
     def placeholder_values(self) -> Dict[str, str]:
         return placeholder_values(self.contacts.current(), self.messages)
