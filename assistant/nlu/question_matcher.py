@@ -16,7 +16,9 @@ unchanged:
   and under ``default`` (this one classifier selects among all answers, like a ResponseSelector trained
   without ``retrieval_intent``), with the closest answers as its ranking;
 - ``answer_candidates``: the closest catalogue answers, offered as buttons when the turn ends up unsure
-  (Rasa's FallbackClassifier, next in ``config.yml``, decides that from the confidence).
+  (Rasa's FallbackClassifier, next in ``config.yml``, decides that from the confidence);
+- ``label_ranking``: the closest labels (answers or intents) with their confidence, shown to staff who try a
+  question in the console.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.content import NLU_DIR, served
-from assistant.nlu import ANSWER_CANDIDATES_KEY
+from assistant.nlu import ANSWER_CANDIDATES_KEY, LABEL_RANKING_KEY
 from assistant.nlu.live_examples import ExampleWatcher, examples_in
 from assistant.nlu.matcher_model import Example, MatcherSettings, TrainedMatcher, sorted_examples
 from assistant.nlu.sentence_encoder import SentenceEncoder, load_encoder
@@ -256,4 +258,8 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
         message.set(
             ANSWER_CANDIDATES_KEY, [label for label, _ in answers[: int(self.config["candidates"])]], add_to_output=True
+        )
+        closest = ranked[: int(self.config["candidates"])]
+        message.set(
+            LABEL_RANKING_KEY, [{"label": label, "confidence": value} for label, value in closest], add_to_output=True
         )
