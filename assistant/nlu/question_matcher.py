@@ -100,7 +100,7 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
             "ranking_length": 10,
             "candidates": 3,
             "examples_dir": "data/nlu",
-            "check_every_seconds": 2.0,
+            "check_every_seconds": 1.0,
         }
 
     def __init__(
@@ -154,8 +154,9 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         self.persist()
         return self._resource
 
-    def learn(self, examples: Sequence[Example]) -> TrainedMatcher:
-        """Fit a model on ``examples`` and put it in service (training, and live learning in the server)."""
+    def learn(self, examples: Sequence[Example], quick: bool = False) -> TrainedMatcher:
+        """Fit a model on ``examples`` and put it in service: a full fit when training; ``quick`` (live learning
+        in the server) updates the model in service instead (:meth:`TrainedMatcher.refit`: seconds)."""
         examples = sorted_examples(examples)
         known = (
             {text: vector for text, vector in zip((t for t, _ in self.examples), self.vectors, strict=False)}
@@ -166,7 +167,10 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         if new:
             known.update(zip(new, self.encoder.encode([self.settings.normalise(t) for t in new]), strict=False))
         vectors = np.vstack([known[t] for t, _ in examples]) if examples else np.zeros((0, self.encoder.dimension))
-        model = TrainedMatcher.fit(examples, vectors, self.settings)
+        if quick and self.model is not None:
+            model = self.model.refit(examples, vectors)
+        else:
+            model = TrainedMatcher.fit(examples, vectors, self.settings)
         self.model, self.examples, self.vectors = model, examples, vectors
         return model
 
