@@ -29,8 +29,9 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Protocol, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple
 
 from assistant.content.catalogue import live_responses_dir, read_answers, read_yaml
 from assistant.content.similarity import normalise
@@ -88,32 +89,51 @@ def _rasa_complaints(error: Exception) -> List[Tuple[int, str]]:
 
 
 def read_example_files(directory: Path) -> ExampleFiles:
-    """Read every ``*.yml`` of ``directory`` with Rasa's own reader; mistakes are collected, never raised."""
-    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
-
+    """Read every ``*.yml`` of ``directory`` with Rasa's own reader; mistakes are collected, never raised. A file
+    whose text has not changed since it was last read is not parsed again (Rasa's reader takes about a second
+    for the largest file, holding the interpreter while patients' turns wait)."""
     found = ExampleFiles()
     files = yaml_files(directory)
     if not files:
         found.problems.append(f"{_shown(directory)}: no example files (*.yml) found")
     for path in files:
-        _, error = read_yaml(path)
-        if error is not None:
-            found.problems.append(f"{_shown(path)}:{error.line}: {error.message}")
-            continue
-        text = path.read_text(encoding="utf-8")
-        try:
-            data = RasaYAMLReader().reads(text)
-        except Exception as not_rasa:  # Rasa raises several kinds; each means "not a training-data file"
-            found.problems.extend(
+        examples, problems, where = _read_example_file(str(path), path.read_text(encoding="utf-8"))
+        found.examples.extend(examples)
+        found.problems.extend(problems)
+        for label, line in where:
+            found.where.setdefault(label, (path, line))
+    return found
+
+
+@lru_cache(maxsize=64)
+def _read_example_file(
+    name: str, text: str
+) -> Tuple[Tuple[Example, ...], Tuple[str, ...], Tuple[Tuple[str, int], ...]]:
+    """One file's examples, problems and where each label is, for this text of it (cached by text)."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    path = Path(name)
+    _, error = read_yaml(path)
+    if error is not None:
+        return (), (f"{_shown(path)}:{error.line}: {error.message}",), ()
+    try:
+        data = RasaYAMLReader().reads(text)
+    except Exception as not_rasa:  # Rasa raises several kinds; each means "not a training-data file"
+        return (
+            (),
+            tuple(
                 f"{_shown(path)}:{line}: this is not in Rasa's format for example questions ({detail})"
                 for line, detail in _rasa_complaints(not_rasa)
-            )
-            continue
-        for message in data.intent_examples:
-            label = message.get("intent_response_key") or message.get("intent")
-            found.examples.append((message.get("text"), label))
-            found.where.setdefault(label, (path, _line_of(text, label)))
-    return found
+            ),
+            (),
+        )
+    examples: List[Example] = []
+    where: Dict[str, int] = {}
+    for message in data.intent_examples:
+        label = message.get("intent_response_key") or message.get("intent")
+        examples.append((message.get("text"), label))
+        where.setdefault(label, _line_of(text, label))
+    return tuple(examples), (), tuple(where.items())
 
 
 def check_examples(
@@ -229,9 +249,15 @@ def _answer_ids() -> Set[str]:
     """Answer ids in the folder the assistant serves answers from (staff may add an answer and its examples)."""
     ids: Set[str] = set()
     for path in yaml_files(live_responses_dir()):
-        answers, _ = read_answers(path)
-        ids.update(answer.key for answer in answers)
+        ids.update(_answer_keys(str(path), path.read_text(encoding="utf-8")))
     return ids
+
+
+@lru_cache(maxsize=64)
+def _answer_keys(name: str, text: str) -> FrozenSet[str]:
+    """The answer ids of one file, for this text of it (cached by text)."""
+    answers, _ = read_answers(Path(name))
+    return frozenset(answer.key for answer in answers)
 
 
 def examples_in(directory: Path) -> Optional[Sequence[Example]]:

@@ -41,7 +41,7 @@ META_FILE = "matcher.json"
 # Temperatures outside this range would mean the calibration data were degenerate (e.g. a handful of examples).
 TEMPERATURE_BOUNDS = (0.05, 5.0)
 # L-BFGS steps of a live update (:meth:`TrainedMatcher.refit`): a few seconds on two busy cores.
-REFIT_ITERATIONS = 8
+REFIT_ITERATIONS = 15
 
 
 @dataclass(frozen=True)
@@ -146,14 +146,15 @@ class TrainedMatcher:
 
         Why not :meth:`fit`: a full fit learns the character n-gram vocabulary again and fits the classifier and
         three held-out classifiers for calibration from zero (94 s on two cores, inside the serving process,
-        measured by ``make bench-publish``). Staff adding an example question need it used at once. Here the
-        vocabulary, its weights and the temperature stay this model's own, and the same objective as the full
-        fit (L2-regularised multinomial logistic regression, scikit-learn's, intercepts not regularised) is
-        minimised from this model's weights (an answer new to it from zero) for at most ``max_iterations``
-        L-BFGS steps: the old optimum is next to the new one, so a few steps move the new example's answer where
-        it belongs while every other answer stays put. On one thread, so the server keeps a core for patients.
-        Deterministic for the same model and examples. It differs from a full fit only as much as one more
-        example would move the vocabulary and the calibration; the next ``make train`` makes the exact model.
+        measured by ``make bench-publish``), slowing every patient's turn meanwhile. Staff adding an example
+        question need it used at once. Here the n-gram vocabulary, the n-gram weights and the temperature stay
+        this model's own; the weights of the sentence vectors and the intercepts are fitted again, on the same
+        objective as the full fit (L2-regularised multinomial logistic regression, scikit-learn's, intercepts
+        not regularised), starting from this model's (an answer new to it from zero), for at most
+        ``max_iterations`` L-BFGS steps. The old optimum is next to the new one, so a few steps move the new
+        example's answer where it belongs while the other answers stay put; each step is two dense matrix
+        products on one thread, which leave the interpreter free (patients' turns keep going on the other core).
+        Deterministic for the same model and examples; the next ``make train`` makes the exact, calibrated model.
         """
         texts = [self.settings.normalise(text) for text, _ in examples]
         labels = [label for _, label in examples]
@@ -161,24 +162,25 @@ class TrainedMatcher:
         if len(classes) < 3:  # scikit-learn's two-label form has one weight row: fit from zero (tiny data anyway)
             return TrainedMatcher.fit(examples, vectors, self.settings)
         dense = np.asarray(vectors, dtype=np.float64)
-        ngrams = self.vectorizer.transform(texts).tocsr()
-        truth = np.array([classes.index(label) for label in labels])
+        split = dense.shape[1]
         rows = {label: index for index, label in enumerate(self.labels)}
         coef = np.zeros((len(classes), self.coef.shape[1]))
         intercept = np.zeros(len(classes))
         for index, label in enumerate(classes):
             if label in rows:
                 coef[index], intercept[index] = self.coef[rows[label]], self.intercept[rows[label]]
-        objective = _SoftmaxObjective(dense, ngrams, truth, len(classes), 1.0 / self.settings.regularisation)
+        ngram_scores = np.asarray(self.vectorizer.transform(texts) @ coef[:, split:].T)  # fixed: computed once
+        truth = np.array([classes.index(label) for label in labels])
+        objective = _SoftmaxObjective(dense, ngram_scores, truth, 1.0 / self.settings.regularisation)
         with threadpool_limits(limits=1):
             result = minimize(
                 objective,
-                np.concatenate([coef.ravel(), intercept]),
+                objective.pack(coef[:, :split], intercept),
                 jac=True,
                 method="L-BFGS-B",
                 options={"maxiter": max_iterations, "gtol": 1e-4},
             )
-        coef, intercept = objective.unpack(result.x)
+        coef[:, :split], intercept = objective.unpack(result.x)
         return TrainedMatcher(
             self.settings,
             classes,
@@ -244,33 +246,30 @@ def _fit_classifier(
 
 
 class _SoftmaxObjective:
-    """scikit-learn's multinomial logistic loss with L2 on the weights (not the intercepts), and its gradient,
-    over the sentence vectors (dense) and the n-grams (sparse) kept apart: each product is then a plain matrix
-    product, several times faster than on the two stacked into one sparse matrix."""
+    """scikit-learn's multinomial logistic loss with L2 on the weights (not the intercepts) and its gradient, in
+    the weights of the sentence vectors and the intercepts; the n-grams' part of each score is given (fixed)."""
 
-    def __init__(self, dense: np.ndarray, ngrams: sparse.csr_matrix, truth: np.ndarray, classes: int, alpha: float):
-        self.dense, self.ngrams, self.truth, self.classes, self.alpha = dense, ngrams, truth, classes, alpha
-        self.width = dense.shape[1] + ngrams.shape[1]
-        self.onehot = np.zeros((len(truth), classes))
+    def __init__(self, dense: np.ndarray, fixed_scores: np.ndarray, truth: np.ndarray, alpha: float) -> None:
+        self.dense, self.fixed_scores, self.truth, self.alpha = dense, fixed_scores, truth, alpha
+        self.classes = fixed_scores.shape[1]
+        self.onehot = np.zeros((len(truth), self.classes))
         self.onehot[np.arange(len(truth)), truth] = 1.0
 
+    def pack(self, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        return np.concatenate([coef.ravel(), intercept])
+
     def unpack(self, weights: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        cut = self.classes * self.width
-        return weights[:cut].reshape(self.classes, self.width), weights[cut:]
+        cut = self.classes * self.dense.shape[1]
+        return weights[:cut].reshape(self.classes, self.dense.shape[1]), weights[cut:]
 
     def __call__(self, weights: np.ndarray) -> Tuple[float, np.ndarray]:
         coef, intercept = self.unpack(weights)
-        split = self.dense.shape[1]
-        scores = self.dense @ coef[:, :split].T + np.asarray(self.ngrams @ coef[:, split:].T) + intercept
-        log_probabilities = log_softmax(scores, axis=1)
+        log_probabilities = log_softmax(self.dense @ coef.T + self.fixed_scores + intercept, axis=1)
         loss = -float(np.sum(log_probabilities[np.arange(len(self.truth)), self.truth]))
-        loss += 0.5 * self.alpha * float(np.sum(coef * coef))
+        loss += 0.5 * self.alpha * float(np.sum(coef * coef))  # (the n-gram weights' share is a constant)
         residual = np.exp(log_probabilities) - self.onehot
-        gradient = np.empty_like(coef)
-        gradient[:, :split] = residual.T @ self.dense
-        gradient[:, split:] = np.asarray(self.ngrams.T @ residual).T
-        gradient += self.alpha * coef
-        return loss, np.concatenate([gradient.ravel(), residual.sum(axis=0)])
+        gradient = residual.T @ self.dense + self.alpha * coef
+        return loss, self.pack(gradient, residual.sum(axis=0))
 
 
 def _one_row_per_label(coef: np.ndarray, intercept: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
