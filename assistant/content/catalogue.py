@@ -39,6 +39,7 @@ from assistant.content import (  # noqa: F401 (the catalogue's files, named wher
     SYSTEM_MESSAGES_PATH,
     TESTS_DIR,
     WIDGET_TEXTS_PATH,
+    served,
 )
 from assistant.content.site_pages import SITE_DIR, PageError, read_page, site_pages, visible_text
 from assistant.content.watched import yaml_files
@@ -177,12 +178,13 @@ def read_yaml(path: Path) -> Tuple[Any, Optional[FileError]]:
 
 
 def live_responses_dir(configured: Optional[str] = None) -> Path:
-    """The folder the running assistant serves answers from: ``responses_dir`` under ``nlg:`` in
-    ``endpoints.yml``, else ``responses_dir`` in ``assistant/settings.py`` (``data/responses``)."""
+    """The folder the running assistant serves answers from: the published answers when the servers serve a
+    publication (``served_content_dir``), else ``responses_dir`` under ``nlg:`` in ``endpoints.yml``, else
+    ``responses_dir`` in ``assistant/settings.py`` (``data/responses``)."""
     if not configured:
-        return settings().responses_dir
+        return served(RESPONSES_DIR, settings().responses_dir)
     path = Path(configured)
-    return path if path.is_absolute() else ROOT / path
+    return served(RESPONSES_DIR, path if path.is_absolute() else ROOT / path)
 
 
 def read_answers(path: Path, kind: str = ANSWER) -> Tuple[List[Answer], Optional[FileError]]:

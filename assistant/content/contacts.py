@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 import yaml
 
+from assistant.content import CONTACTS_PATH, served
 from assistant.content.dates import as_date
 from assistant.content.opening_hours import OpeningHours, parse_opening_hours
 from assistant.settings import settings
@@ -123,8 +124,9 @@ class Contacts:
 
 
 def contacts_path() -> Path:
-    """The contacts file in use (``contacts_file`` in ``assistant/settings.py``: ``content/contacts.yml``)."""
-    return settings().contacts_file
+    """The contacts file in use: the published one when the servers serve a publication, else ``contacts_file``
+    in ``assistant/settings.py`` (``content/contacts.yml``)."""
+    return served(CONTACTS_PATH, settings().contacts_file)
 
 
 def check_contacts_data(data: Any) -> List[Problem]:

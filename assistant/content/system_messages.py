@@ -23,10 +23,11 @@ from typing import Any, Dict, Mapping, Optional, Pattern, Tuple, Union
 
 import yaml
 
-from assistant.content import SYSTEM_MESSAGES_PATH
-from assistant.content.contacts import Contact, Contacts, load_contacts
+from assistant.content import SYSTEM_MESSAGES_PATH, served
+from assistant.content.contacts import Contact, Contacts, contacts_path, load_contacts
 from assistant.content.dates import review_passed, today_uk
 from assistant.content.opening_hours import DAY_TYPES, UK_TZ
+from assistant.content.signed_off import servable_version
 from assistant.content.watched import Watched, watched_file
 from assistant.settings import settings
 
@@ -146,7 +147,14 @@ class SystemTexts:
 
     @property
     def messages(self) -> Dict[str, str]:
-        return {name: str(response["text"]) for name, response in self.responses.current().items()}
+        """Each text's wording; when only signed-off texts are served, the urgent ones (never held back) in their
+        last signed-off wording (:mod:`assistant.content.signed_off`)."""
+        signed_only = settings().serve_signed_off_only
+        texts = {}
+        for name, response in self.responses.current().items():
+            served = servable_version(response, True) if signed_only and name in NEVER_HELD_BACK else None
+            texts[name] = str((served or response)["text"])
+        return texts
 
     def placeholder_values(self) -> Dict[str, str]:
         return placeholder_values(self.contacts.current(), self.messages)
@@ -193,5 +201,6 @@ def _system_texts(contacts_file: Path, messages_file: Path) -> SystemTexts:
 
 
 def system_texts() -> SystemTexts:
-    """This process's system texts and contacts (the files named by the settings), watched."""
-    return _system_texts(settings().contacts_file, SYSTEM_MESSAGES_PATH)
+    """This process's system texts and contacts (the files named by the settings, or the published ones:
+    :func:`assistant.content.served`), watched."""
+    return _system_texts(contacts_path(), served(SYSTEM_MESSAGES_PATH))

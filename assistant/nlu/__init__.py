@@ -13,6 +13,9 @@ from rasa.shared.nlu.training_data.message import Message
 # The closest catalogue answers of a turn (the question matcher writes them; the NLG offers them as
 # "Did you mean…?" buttons when the turn is unsure).
 ANSWER_CANDIDATES_KEY = "answer_candidates"
+# The matcher's closest labels (answers and kinds of message) with their confidence, best first: what staff see
+# when they try a question (assistant/server/staff_routes.py).
+LABEL_RANKING_KEY = "label_ranking"
 
 
 class ConfiguredComponent(GraphComponent):

@@ -29,16 +29,19 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 Example = Tuple[str, str]  # (text as written, label: "cart/what_is" or "greet")
 MODEL_FILE = "matcher.npz"
 META_FILE = "matcher.json"
 # Temperatures outside this range would mean the calibration data were degenerate (e.g. a handful of examples).
 TEMPERATURE_BOUNDS = (0.05, 5.0)
+# L-BFGS steps of a live update (:meth:`TrainedMatcher.refit`): a few seconds on two busy cores.
+REFIT_ITERATIONS = 15
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,58 @@ class TrainedMatcher:
             temperature,
         )
 
+    def refit(
+        self, examples: Sequence[Example], vectors: np.ndarray, max_iterations: int = REFIT_ITERATIONS
+    ) -> "TrainedMatcher":
+        """A quick update of this model to ``examples`` (sorted, unique) for live learning: seconds, not minutes.
+
+        Why not :meth:`fit`: a full fit learns the character n-gram vocabulary again and fits the classifier and
+        three held-out classifiers for calibration from zero (94 s on two cores, inside the serving process,
+        measured by ``make bench-publish``), slowing every patient's turn meanwhile. Staff adding an example
+        question need it used at once. Here the n-gram vocabulary, the n-gram weights and the temperature stay
+        this model's own; the weights of the sentence vectors and the intercepts are fitted again, on the same
+        objective as the full fit (L2-regularised multinomial logistic regression, scikit-learn's, intercepts
+        not regularised), starting from this model's (an answer new to it from zero), for at most
+        ``max_iterations`` L-BFGS steps. The old optimum is next to the new one, so a few steps move the new
+        example's answer where it belongs while the other answers stay put; each step is two dense matrix
+        products on one thread, which leave the interpreter free (patients' turns keep going on the other core).
+        Deterministic for the same model and examples; the next ``make train`` makes the exact, calibrated model.
+        """
+        texts = [self.settings.normalise(text) for text, _ in examples]
+        labels = [label for _, label in examples]
+        classes = sorted(set(labels))
+        if len(classes) < 3:  # scikit-learn's two-label form has one weight row: fit from zero (tiny data anyway)
+            return TrainedMatcher.fit(examples, vectors, self.settings)
+        dense = np.asarray(vectors, dtype=np.float64)
+        split = dense.shape[1]
+        rows = {label: index for index, label in enumerate(self.labels)}
+        coef = np.zeros((len(classes), self.coef.shape[1]))
+        intercept = np.zeros(len(classes))
+        for index, label in enumerate(classes):
+            if label in rows:
+                coef[index], intercept[index] = self.coef[rows[label]], self.intercept[rows[label]]
+        ngram_scores = np.asarray(self.vectorizer.transform(texts) @ coef[:, split:].T)  # fixed: computed once
+        truth = np.array([classes.index(label) for label in labels])
+        objective = _SoftmaxObjective(dense, ngram_scores, truth, 1.0 / self.settings.regularisation)
+        with threadpool_limits(limits=1):
+            result = minimize(
+                objective,
+                objective.pack(coef[:, :split], intercept),
+                jac=True,
+                method="L-BFGS-B",
+                options={"maxiter": max_iterations, "gtol": 1e-4},
+            )
+        coef[:, :split], intercept = objective.unpack(result.x)
+        return TrainedMatcher(
+            self.settings,
+            classes,
+            dict(self.vectorizer.vocabulary_),
+            self.vectorizer.idf_,
+            coef,
+            intercept,
+            self.temperature,
+        )
+
     # -- answering --------------------------------------------------------------------------------
     def probabilities(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """One row per text: the calibrated probability of each label (columns in ``self.labels`` order)."""
@@ -188,6 +243,33 @@ def _fit_classifier(
     classifier = LogisticRegression(C=settings.regularisation, max_iter=2000)
     classifier.fit(_features(vectorizer, texts, vectors), labels)
     return vectorizer, classifier
+
+
+class _SoftmaxObjective:
+    """scikit-learn's multinomial logistic loss with L2 on the weights (not the intercepts) and its gradient, in
+    the weights of the sentence vectors and the intercepts; the n-grams' part of each score is given (fixed)."""
+
+    def __init__(self, dense: np.ndarray, fixed_scores: np.ndarray, truth: np.ndarray, alpha: float) -> None:
+        self.dense, self.fixed_scores, self.truth, self.alpha = dense, fixed_scores, truth, alpha
+        self.classes = fixed_scores.shape[1]
+        self.onehot = np.zeros((len(truth), self.classes))
+        self.onehot[np.arange(len(truth)), truth] = 1.0
+
+    def pack(self, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        return np.concatenate([coef.ravel(), intercept])
+
+    def unpack(self, weights: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        cut = self.classes * self.dense.shape[1]
+        return weights[:cut].reshape(self.classes, self.dense.shape[1]), weights[cut:]
+
+    def __call__(self, weights: np.ndarray) -> Tuple[float, np.ndarray]:
+        coef, intercept = self.unpack(weights)
+        log_probabilities = log_softmax(self.dense @ coef.T + self.fixed_scores + intercept, axis=1)
+        loss = -float(np.sum(log_probabilities[np.arange(len(self.truth)), self.truth]))
+        loss += 0.5 * self.alpha * float(np.sum(coef * coef))  # (the n-gram weights' share is a constant)
+        residual = np.exp(log_probabilities) - self.onehot
+        gradient = residual.T @ self.dense + self.alpha * coef
+        return loss, self.pack(gradient, residual.sum(axis=0))
 
 
 def _one_row_per_label(coef: np.ndarray, intercept: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,9 @@ unchanged:
   and under ``default`` (this one classifier selects among all answers, like a ResponseSelector trained
   without ``retrieval_intent``), with the closest answers as its ranking;
 - ``answer_candidates``: the closest catalogue answers, offered as buttons when the turn ends up unsure
-  (Rasa's FallbackClassifier, next in ``config.yml``, decides that from the confidence).
+  (Rasa's FallbackClassifier, next in ``config.yml``, decides that from the confidence);
+- ``label_ranking``: the closest labels (answers or intents) with their confidence, shown to staff who try a
+  question in the console.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.nlu import ANSWER_CANDIDATES_KEY
+from assistant.content import NLU_DIR, served
+from assistant.nlu import ANSWER_CANDIDATES_KEY, LABEL_RANKING_KEY
 from assistant.nlu.live_examples import ExampleWatcher, examples_in
 from assistant.nlu.matcher_model import Example, MatcherSettings, TrainedMatcher, sorted_examples
 from assistant.nlu.sentence_encoder import SentenceEncoder, load_encoder
@@ -97,7 +100,7 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
             "ranking_length": 10,
             "candidates": 3,
             "examples_dir": "data/nlu",
-            "check_every_seconds": 2.0,
+            "check_every_seconds": 1.0,
         }
 
     def __init__(
@@ -151,8 +154,9 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         self.persist()
         return self._resource
 
-    def learn(self, examples: Sequence[Example]) -> TrainedMatcher:
-        """Fit a model on ``examples`` and put it in service (training, and live learning in the server)."""
+    def learn(self, examples: Sequence[Example], quick: bool = False) -> TrainedMatcher:
+        """Fit a model on ``examples`` and put it in service: a full fit when training; ``quick`` (live learning
+        in the server) updates the model in service instead (:meth:`TrainedMatcher.refit`: seconds)."""
         examples = sorted_examples(examples)
         known = (
             {text: vector for text, vector in zip((t for t, _ in self.examples), self.vectors, strict=False)}
@@ -163,7 +167,10 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         if new:
             known.update(zip(new, self.encoder.encode([self.settings.normalise(t) for t in new]), strict=False))
         vectors = np.vstack([known[t] for t, _ in examples]) if examples else np.zeros((0, self.encoder.dimension))
-        model = TrainedMatcher.fit(examples, vectors, self.settings)
+        if quick and self.model is not None:
+            model = self.model.refit(examples, vectors)
+        else:
+            model = TrainedMatcher.fit(examples, vectors, self.settings)
         self.model, self.examples, self.vectors = model, examples, vectors
         return model
 
@@ -195,12 +202,13 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         return component
 
     def examples_dir(self) -> Optional[Path]:
-        """The folder of example files this model learns from live (None: live learning off)."""
+        """The folder of example files this model learns from live (None: live learning off): the published
+        examples when the server serves a publication (:func:`assistant.content.served`), else ``examples_dir``
+        in the settings, else in ``config.yml``."""
         chosen = settings().examples_dir
-        if chosen is not None:
-            return chosen
-        directory = self.config.get("examples_dir")
-        return Path(directory) if directory else None
+        if chosen is None and self.config.get("examples_dir"):
+            chosen = Path(self.config["examples_dir"])
+        return served(NLU_DIR, chosen) if chosen is not None else None
 
     def start_live_learning(self) -> None:
         """Watch the example files and retrain on a saved change (see :mod:`assistant.nlu.live_examples`)."""
@@ -254,4 +262,8 @@ class QuestionMatcher(GraphComponent, IntentClassifier):
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
         message.set(
             ANSWER_CANDIDATES_KEY, [label for label, _ in answers[: int(self.config["candidates"])]], add_to_output=True
+        )
+        closest = ranked[: int(self.config["candidates"])]
+        message.set(
+            LABEL_RANKING_KEY, [{"label": label, "confidence": value} for label, value in closest], add_to_output=True
         )

@@ -10,7 +10,9 @@ Sanic app and:
 - requires ``Authorization: Bearer <ACTION_SERVER_TOKEN>`` on every route but ``/health``
   (``endpoints.yml`` makes the Rasa server send it); it refuses to start without a token;
 - answers errors with a short generic body that never contains the request;
-- redacts its log lines (``assistant.privacy.log_redaction``).
+- redacts its log lines (``assistant.privacy.log_redaction``);
+- keeps the published contacts and texts current, like the Rasa server
+  (:mod:`assistant.server.published_content`, when ``served_content_dir`` is set).
 
 Run: ``python -m assistant.server.action_server --actions actions --port 5055``.
 """
@@ -31,6 +33,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.privacy.log_redaction import install_log_redaction
+from assistant.server.published_content import start_serving, stop_serving
 from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -66,7 +69,13 @@ def create_action_app(actions_package: str, token: str) -> Sanic:
 
     # Replaces rasa-sdk's handler, which returns {"request_body": request.json} and logs it.
     app.error_handler.add(Exception, safe_error)
+    app.register_listener(start_published_content, "before_server_start")
+    app.register_listener(stop_serving, "before_server_stop")
     return app
+
+
+async def start_published_content(app: Sanic, loop: Any) -> None:
+    start_serving(app, loop)
 
 
 def create_argument_parser() -> argparse.ArgumentParser:

@@ -13,11 +13,15 @@ it extends Rasa's own templated generator:
   seconds, no retrain: :mod:`assistant.server.live_content`), falling back to the model's own text;
 - a text whose review-by date has passed is never shown: an answer gives way to ``answer_under_review`` (the
   information is being updated, the team's contact), any other text to ``text_under_review``; the urgent-help
-  message never does.
+  message never does;
+- with ``serve_signed_off_only`` (a live deployment), so does any text not signed off as it is now
+  (:mod:`assistant.content.signed_off`); the urgent-help message then falls back to its last signed-off
+  wording, or is served as it is if it was never signed. ``make run`` serves every text.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -28,6 +32,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant.content import served
 from assistant.content.catalogue import (
     OTHER_LANGUAGES_PATH,
     SOURCES_PATH,
@@ -37,6 +42,7 @@ from assistant.content.catalogue import (
     source_items,
 )
 from assistant.content.dates import review_passed, today_uk
+from assistant.content.signed_off import servable_version
 from assistant.content.system_messages import (
     ANSWER_UNDER_REVIEW,
     CLARIFY_ANSWER_ID,
@@ -51,6 +57,7 @@ from assistant.nlu import ANSWER_CANDIDATES_KEY
 from assistant.nlu.other_language import LANGUAGE_KEY
 from assistant.nlu.urgent_symptoms import SYMPTOM_MENTIONS_KEY
 from assistant.server.live_content import live_answers
+from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +113,8 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         self._live: Dict[str, Any] = self._live_state.merged
         super().__init__(domain.responses if domain else {})
         self.system = system_texts()
-        self.sources = watched_file(SOURCES_PATH, _sources)
-        self.translations = watched_file(OTHER_LANGUAGES_PATH, _translations)
+        self.sources = watched_file(served(SOURCES_PATH), _sources)
+        self.translations = watched_file(served(OTHER_LANGUAGES_PATH), _translations)
 
     @property
     def responses(self) -> Dict[str, Any]:
@@ -141,6 +148,21 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
             if key in response:
                 response[key] = _fill_all(response[key], values)
         return response
+
+    def generate_from_slots(
+        self, utter_action: Text, filled_slots: Dict[Text, Any], output_channel: Text, **kwargs: Any
+    ) -> Optional[Dict[Text, Any]]:
+        """Rasa's own (pick a variation, fill it), with the variation swapped first for the version patients may
+        get when only signed-off texts are served (the fingerprint covers the text before filling)."""
+        chosen = self._random_response_for(utter_action, output_channel, filled_slots)
+        if chosen is None:
+            return None
+        if settings().serve_signed_off_only:
+            version = servable_version(chosen, utter_action in NEVER_HELD_BACK)
+            if version is None:
+                return self._under_review(utter_action, chosen, "not_signed_off")
+            chosen = version
+        return self._fill_response(copy.deepcopy(chosen), filled_slots, **kwargs)
 
     async def generate(
         self,
@@ -187,17 +209,26 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         for variation in variations:
             metadata = variation.get("metadata") or {}
             question = metadata.get("question")
-            if question and not review_passed(metadata, today_uk()):  # never suggest a withheld answer
+            withheld = review_passed(metadata, today_uk()) or (
+                settings().serve_signed_off_only and servable_version(variation, False) is None
+            )
+            if question and not withheld:  # never suggest a withheld answer
                 return str(question)
         return None
 
-    def _under_review(self, utter_action: str, response: Dict[str, Any]) -> Dict[str, Any]:
-        """What a patient gets instead of a text past its review-by date (never the stale text): for an answer,
-        ``answer_under_review`` (the team's contact); for any other text, ``text_under_review``."""
+    def _under_review(
+        self, utter_action: str, response: Dict[str, Any], reason: str = "review_by_passed"
+    ) -> Dict[str, Any]:
+        """What a patient gets instead of a text past its review-by date or, when only signed-off texts are
+        served, not signed off as it is now (never that text): for an answer, ``answer_under_review`` (the
+        team's contact); for any other text, ``text_under_review``."""
         metadata = response.get("metadata") or {}
-        logger.warning("%s is past its review-by date (%s): not shown", utter_action, metadata.get("review_by"))
+        if reason == "review_by_passed":
+            logger.warning("%s is past its review-by date (%s): not shown", utter_action, metadata.get("review_by"))
+        else:
+            logger.info("%s is not signed off as it is now: not shown (only signed-off texts are served)", utter_action)
         instead = self.system.response(ANSWER_UNDER_REVIEW if "/" in utter_action else TEXT_UNDER_REVIEW)
-        return {**instead, "metadata": {"answer_id": metadata.get("answer_id"), "withheld": "review_by_passed"}}
+        return {**instead, "metadata": {"answer_id": metadata.get("answer_id"), "withheld": reason}}
 
     def _in_their_language(
         self, utter_action: str, response: Dict[str, Any], language: Any, values: Dict[str, Any]

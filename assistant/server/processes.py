@@ -1,4 +1,5 @@
-"""Start, watch and stop the assistant's server processes: the action server, the Rasa server, the demo page.
+"""Start, watch and stop the assistant's server processes: the action server, the Rasa server, the demo page and
+the staff console.
 
 Why one module: ``make run`` (:mod:`assistant.server.launcher`), the tests and the benchmarks
 (``testkit.servers``), and the scale and deploy tests all start the same servers; each doing it its own way
@@ -123,11 +124,13 @@ class RunningAssistant:
     model: Path
     test_clock: bool = False
     web_port: int = 0  # the demo page of the widget (and the browser tests' allowed origin)
+    console_port: int = 0  # the staff console (``make run``)
     debug: bool = False
     wrapper: Optional[Wrapper] = None
     rasa: Optional[subprocess.Popen] = None
     actions: Optional[subprocess.Popen] = None
     web: Optional[subprocess.Popen] = None
+    console: Optional[subprocess.Popen] = None
     logs: List[Path] = field(default_factory=list)
 
     @property
@@ -141,6 +144,10 @@ class RunningAssistant:
     @property
     def web_origin(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def console_address(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}/"
 
     def _log(self, name: str) -> IO[bytes]:
         path = self.workdir / f"{name}.log"
@@ -183,7 +190,13 @@ class RunningAssistant:
         self.web = self._popen("web", [*command, "--directory", str(directory)], self.env)
         wait_for(f"{self.web_origin}/", 30, self.web)
 
+    def start_console(self, env: Dict[str, str]) -> None:
+        """The staff console (``python -m assistant.console``, its own environment: it edits the repository's
+        files, never the served ones), ready when its sign-in page answers."""
+        self.console = self._popen("console", [sys.executable, "-m", "assistant.console"], env)
+        wait_for(f"{self.console_address}sign-in", 60, self.console)
+
     def stop_all(self) -> None:
-        for process in (self.web, self.rasa, self.actions):
+        for process in (self.console, self.web, self.rasa, self.actions):
             stop(process)
-        self.web = self.rasa = self.actions = None
+        self.console = self.web = self.rasa = self.actions = None

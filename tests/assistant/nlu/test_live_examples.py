@@ -4,6 +4,7 @@ mistake is refused in plain words while the model in service keeps answering."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import pytest
@@ -193,5 +194,31 @@ def test_the_running_watcher_learns_a_saved_example_by_itself(catalogue):
         while (NEW_WORDING, "cart/driving") not in matcher.examples and time.monotonic() < deadline:
             time.sleep(0.1)
         assert (NEW_WORDING, "cart/driving") in matcher.examples
+    finally:
+        watcher.stop()
+
+
+def test_learning_gives_way_to_patients_turns(catalogue):
+    """The watcher thread runs at a lower priority and, while it learns, hands the interpreter back often."""
+    import os
+    import sys
+
+    from assistant.nlu.live_examples import LEARNING_NICENESS, interpreter_shared_often
+
+    _, nlu, matcher = catalogue
+    watcher = ExampleWatcher(nlu, matcher, interval=0.05)
+    before = sys.getswitchinterval()
+    with interpreter_shared_often(0.0001):
+        assert sys.getswitchinterval() == pytest.approx(0.0001)
+    assert sys.getswitchinterval() == before
+    watcher.thread.start()
+    try:
+        deadline = time.monotonic() + 5
+        while watcher.thread.native_id is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)
+        if sys.platform.startswith("linux"):
+            own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            assert os.getpriority(os.PRIO_PROCESS, watcher.thread.native_id) == own + LEARNING_NICENESS
     finally:
         watcher.stop()

@@ -112,3 +112,44 @@ def test_settings_that_cannot_work_are_refused(config, message):
 
     with pytest.raises(ValueError, match=message):
         MatcherSettings.from_config({**QuestionMatcher.get_default_config(), **config})
+
+
+# -- live learning's quick update (refit) ------------------------------------------------------------------------
+NEW_EXAMPLE = ("is a long car journey ok once the cells are in", "cart/driving")
+
+
+def refit(matcher: TrainedMatcher, examples) -> TrainedMatcher:
+    examples = sorted_examples(examples)
+    return matcher.refit(examples, encode([t for t, _ in examples]))
+
+
+def test_a_quick_update_on_the_same_examples_changes_nothing(examples, matcher):
+    updated = refit(matcher, examples)
+    assert updated.labels == matcher.labels and updated.temperature == matcher.temperature
+    assert np.abs(updated.coef - matcher.coef).max() < 1e-3
+    assert predict(updated, QUESTIONS)[0] == predict(matcher, QUESTIONS)[0]
+
+
+def test_a_quick_update_learns_a_new_example_and_keeps_the_other_answers(examples, matcher):
+    updated = refit(matcher, [*examples, NEW_EXAMPLE])
+    labels, probabilities = predict(updated, [NEW_EXAMPLE[0]])
+    before = predict(matcher, [NEW_EXAMPLE[0]])[1][0][matcher.labels.index("cart/driving")]
+    assert labels == ["cart/driving"] and probabilities[0].max() > before
+    assert predict(updated, QUESTIONS)[0] == predict(matcher, QUESTIONS)[0]
+    assert updated.vectorizer.vocabulary_ == matcher.vectorizer.vocabulary_  # the model's own features, kept
+
+
+def test_a_quick_update_learns_a_label_the_model_did_not_have(examples, matcher):
+    parking = [
+        ("where do i park my car at the hospital", "service/parking"),
+        ("is there a car park", "service/parking"),
+    ]
+    updated = refit(matcher, [*examples, *parking])
+    assert "service/parking" in updated.labels and len(updated.labels) == len(matcher.labels) + 1
+    assert predict(updated, ["where can i park at the hospital"])[0] == ["service/parking"]
+
+
+def test_a_quick_update_is_the_same_whatever_the_order_of_the_examples(examples, matcher):
+    shuffled = [*examples, NEW_EXAMPLE]
+    random.Random(3).shuffle(shuffled)
+    assert np.array_equal(refit(matcher, shuffled).coef, refit(matcher, [*examples, NEW_EXAMPLE]).coef)
