@@ -2,7 +2,6 @@
 
 Why here and not in the Rasa server: the NLG (:mod:`assistant.server.nlg`) and the staff console's preview
 (:mod:`assistant.console`) must show a text the same way, and the console may not load the Rasa server's code.
-(``assistant/server/nlg.py`` belongs to the serving side; it switches to these with the merge of the two.)
 """
 
 from __future__ import annotations

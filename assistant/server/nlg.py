@@ -39,9 +39,9 @@ from assistant.content.catalogue import (
     Source,
     live_responses_dir,
     read_sources,
-    source_items,
 )
 from assistant.content.dates import review_passed, today_uk
+from assistant.content.rendering import fill_all, shown_sources
 from assistant.content.signed_off import servable_version
 from assistant.content.system_messages import (
     ANSWER_UNDER_REVIEW,
@@ -76,31 +76,6 @@ def _sources(path: Path) -> Dict[str, Source]:
 
 def _translations(path: Path) -> Dict[str, Dict[str, Any]]:
     return dict((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("languages") or {})
-
-
-def _fill_all(value: Any, values: Dict[str, Any]) -> Any:
-    """``fill`` through the strings of a response's text, buttons or custom payload."""
-    if isinstance(value, str):
-        return fill(value, values)
-    if isinstance(value, list):
-        return [_fill_all(item, values) for item in value]
-    if isinstance(value, dict):
-        return {key: _fill_all(item, values) for key, item in value.items()}
-    return value
-
-
-def shown_sources(listed: Dict[str, Source], metadata: Dict[str, Any]) -> List[Dict[str, str]]:
-    """An answer's sources as patients see them: title, publisher and link (``content/sources.yml``); a source
-    missing from the list (the content check refuses that) keeps its address as its title."""
-    shown = []
-    for item in source_items(metadata):
-        source = listed.get(item)
-        shown.append(
-            {"title": source.title, "publisher": source.publisher, "url": source.url}
-            if source
-            else {"title": item, "publisher": "", "url": item if item.startswith("https://") else ""}
-        )
-    return shown
 
 
 class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
@@ -146,7 +121,7 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         values = self._response_variables(filled_slots or {}, kwargs)
         for key in ("text", "buttons", "custom", "quick_replies"):
             if key in response:
-                response[key] = _fill_all(response[key], values)
+                response[key] = fill_all(response[key], values)
         return response
 
     def generate_from_slots(

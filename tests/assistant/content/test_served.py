@@ -11,7 +11,7 @@ from tests.conftest import CONTACTS_FIXTURE, PROJECT_ROOT
 
 
 def matcher_folder():
-    return QuestionMatcher({"examples_dir": "data/nlu"}, None, None).examples_dir()  # type: ignore[arg-type]
+    return QuestionMatcher({"examples_dir": "data/nlu"}, None, None).examples_dir()
 
 
 def test_without_a_served_folder_the_repository_and_the_settings_are_read(configure):

@@ -219,6 +219,7 @@ def test_learning_gives_way_to_patients_turns(catalogue):
         time.sleep(0.1)
         if sys.platform.startswith("linux"):
             own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            assert watcher.thread.native_id is not None
             assert os.getpriority(os.PRIO_PROCESS, watcher.thread.native_id) == own + LEARNING_NICENESS
     finally:
         watcher.stop()

@@ -4,6 +4,7 @@ urgent help never does (its last signed-off wording, else as it is); by default 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Dict
 
 import pytest
 import time_machine
@@ -50,8 +51,10 @@ def nlg_with(tmp_path, responses: dict) -> ContentNaturalLanguageGenerator:
     )
 
 
-async def say(nlg: ContentNaturalLanguageGenerator, action: str) -> dict:
-    return await nlg.generate(action, DialogueStateTracker("patient", []), "rest")
+async def say(nlg: ContentNaturalLanguageGenerator, action: str) -> Dict[str, Any]:
+    reply = await nlg.generate(action, DialogueStateTracker("patient", []), "rest")
+    assert reply is not None, f"no reply for {action}"
+    return reply
 
 
 def test_which_version_may_be_served():
@@ -60,7 +63,7 @@ def test_which_version_may_be_served():
     assert servable_version(good, False) == good
     assert servable_version(answer("Never signed."), False) is None
     assert servable_version(changed, False) is None
-    assert servable_version(changed, True)["text"] == "Signed wording."  # urgent: last signed-off wording
+    assert (servable_version(changed, True) or {})["text"] == "Signed wording."  # urgent: last signed-off wording
     assert servable_version(URGENT, True) == URGENT  # urgent, never signed: as it is
 
 
@@ -138,6 +141,7 @@ async def test_did_you_mean_suggests_no_answer_that_would_be_held_back(tmp_path,
         ],
     )
     reply = await nlg_with(tmp_path, responses).generate("utter_clarify", tracker, "rest")
+    assert reply is not None
     assert reply["text"] == "Did you mean one of these?"
     assert [b["title"] for b in reply["buttons"]] == ["What is JACIE?"]
 

@@ -51,10 +51,14 @@ ANSWER_PARSE = {
 }
 
 
+async def ignore_message(message) -> None:
+    """The staff route never hands a message to Rasa's message handling."""
+
+
 def app_with(agent, channel=PatientSocketIOInput):
     app = Sanic(f"staff_{uuid.uuid4().hex}")
     instance = channel(session_persistence=True) if channel is PatientSocketIOInput else channel()
-    app.blueprint(instance.blueprint(lambda message: None), url_prefix=f"/webhooks/{instance.name()}")
+    app.blueprint(instance.blueprint(ignore_message), url_prefix=f"/webhooks/{instance.name()}")
     app.ctx.agent = agent
     return app
 
