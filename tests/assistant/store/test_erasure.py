@@ -24,7 +24,11 @@ class FakeStore:
         return 1
 
 
-async def test_erasure_deletes_the_conversation_named_by_the_secret(monkeypatch, tmp_path):
+async def test_erasure_deletes_both_conversations_the_secret_names_rest_and_widget(monkeypatch, tmp_path):
+    """A REST client names its conversation by the secret itself; the widget by SHA-256(secret), its socket.io
+    session id (web/widget/cart-chat.js): "Delete my conversation" must reach the widget's."""
+    import hashlib
+
     from rasa.core.lock_store import InMemoryLockStore
     from rasa.shared.core.domain import Domain
 
@@ -34,8 +38,8 @@ async def test_erasure_deletes_the_conversation_named_by_the_secret(monkeypatch,
     calls = []
     monkeypatch.setattr(store, "erase", lambda sender: calls.append(sender) or 3)
     agent = type("Agent", (), {"tracker_store": store, "lock_store": InMemoryLockStore()})()
-    assert await erase_conversation(agent, SECRET) == 3
-    assert calls == [conversation_id(SECRET)]
+    assert await erase_conversation(agent, SECRET) == 6
+    assert calls == [conversation_id(SECRET), conversation_id(hashlib.sha256(SECRET.encode()).hexdigest())]
 
 
 async def test_erasure_refuses_when_the_store_cannot_erase():
