@@ -25,8 +25,9 @@ from assistant.settings import ROOT, TEST_CLOCK_VARIABLE
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 # Rasa answers HTTP before its model is loaded (messages are then ignored); the first line says it is
-# ready, and it is logged even after the second (a model trained with components this code lacks).
-RASA_READY = "Rasa server is up and running"
+# ready, and it is logged even after the second (a model trained with components this code lacks). Without the
+# word "Rasa": the log redaction hides it as a first name ("[NAME] server is up and running").
+RASA_READY = "server is up and running"
 RASA_NO_MODEL = "Could not load model"
 # A command put in front of a server's (e.g. strace, to record its network calls), given the server's name.
 Wrapper = Callable[[str], List[str]]
