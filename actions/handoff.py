@@ -40,7 +40,7 @@ REASON_BY_INTENT = {
 # Who helps: the CAR-T team for anything about CAR-T, the service, referral or when the topic is not known
 # (this assistant's questions are all about CAR-T); PALS for complaints.
 CONTACT_BY_REASON = {CLINICAL: "haematology", REFERRAL: "haematology", COMPLAINT: "pals", GENERAL: "haematology"}
-IGNORED_INTENTS = {"handoff", "nlu_fallback", "greet", "thank", "bot_challenge", "what_can_you_do"}
+IGNORED_INTENTS = {"handoff", "nlu_fallback", "greet", "thank", "bot_challenge", "what_can_you_do", "follow_up"}
 
 
 def handoff_reason(tracker: Tracker) -> str:

@@ -59,8 +59,9 @@ def command_trial(args: argparse.Namespace) -> int:
     out = Path(args.out)
 
     def show(verdict: Verdict) -> None:
+        after = "".join(f"{text} / " for text in verdict.question.after)
         print(
-            f"  {verdict.outcome.upper():8} {verdict.question.text}\n"
+            f"  {verdict.outcome.upper():8} {after}{verdict.question.text}\n"
             f"           expected {verdict.question.expected}, got {verdict.detail}",
             flush=True,
         )

@@ -9,6 +9,10 @@ of a new conversation with the running assistant, and sorts every reply the way 
 - **not sure**: the "Did you mean…?" buttons (``clarify``), with or without the expected answer among them;
 - **wrong**: another answer (or another kind of reply) was served instead.
 
+A question may also expect one of the replies the domain marks with an ``answer_id`` (``out_of_scope``: the
+reply that says what the assistant can help with), and may be a follow-up: its ``after`` messages are said
+first, in the same conversation, and only the reply to the question itself is judged.
+
 It is a measurement for the closing notes and for content owners, not a test: a wrong answer does not
 fail it. A question file with mistakes (unknown answer, a question that is also a training example) does.
 """
@@ -20,11 +24,11 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from assistant.content import TESTS_DIR
+from assistant.content import DOMAIN_PATH, TESTS_DIR
 from assistant.content.catalogue import Catalogue, load_catalogue
 from assistant.content.similarity import near_same, normalise
 from assistant.content.system_messages import CLARIFY_ANSWER_ID
@@ -48,8 +52,9 @@ class TrialFileError(Exception):
 @dataclass(frozen=True)
 class HeldOutQuestion:
     text: str
-    expected: str  # a catalogue answer id, e.g. "cart/driving"
+    expected: str  # a catalogue answer id, e.g. "cart/driving", or a domain reply's, e.g. "out_of_scope"
     source: str  # "tests/heldout/round2.yml #3", for messages
+    after: Tuple[str, ...] = ()  # said first in the same conversation: the question is a follow-up to them
 
 
 @dataclass(frozen=True)
@@ -72,14 +77,33 @@ class Verdict:
         return self.served or "(no answer id)"
 
 
+def domain_reply_ids(domain: Path = DOMAIN_PATH) -> Set[str]:
+    """The ``answer_id`` of the domain's own replies (``out_of_scope``, ``urgent_help``): a question may expect
+    one of them, since the patient recognises them as surely as a catalogue answer."""
+    try:
+        responses = (yaml.safe_load(domain.read_text(encoding="utf-8")) or {}).get("responses") or {}
+    except (OSError, yaml.YAMLError):
+        return set()
+    return {
+        str(variation["metadata"]["answer_id"])
+        for variations in responses.values()
+        for variation in variations or []
+        if isinstance(variation, dict)
+        and isinstance(variation.get("metadata"), dict)
+        and variation["metadata"].get("answer_id")
+    }
+
+
 def load_questions(paths: Sequence[Path], catalogue: Optional[Catalogue] = None) -> List[HeldOutQuestion]:
     """Every question of ``paths`` (files or folders of ``*.yml``), checked against the catalogue.
 
-    Each file is a YAML list of ``{text, expected}``. Raises :class:`TrialFileError` listing every
-    mistake: an expected answer that does not exist, a question asked twice, or a question that is (nearly)
-    one of the training examples, which would make the trial measure memory, not understanding.
+    Each file is a YAML list of ``{text, expected}``, with an optional ``after`` (a list of messages said
+    first). Raises :class:`TrialFileError` listing every mistake: an expected answer that does not exist, an
+    ``after`` that is not a list of messages, a question asked twice, or a question that is (nearly) one of
+    the training examples, which would make the trial measure memory, not understanding.
     """
     catalogue = catalogue or load_catalogue()
+    known = set(catalogue.answers) | domain_reply_ids()
     files = [f for p in paths for f in (sorted(p.glob("*.yml")) if p.is_dir() else [p])]
     questions: List[HeldOutQuestion] = []
     problems: List[str] = []
@@ -97,9 +121,18 @@ def load_questions(paths: Sequence[Path], catalogue: Optional[Catalogue] = None)
             if not isinstance(item, dict) or not str(item.get("text") or "").strip() or not item.get("expected"):
                 problems.append(f"{where}: each question needs a 'text' and an 'expected' answer id")
                 continue
-            question = HeldOutQuestion(str(item["text"]).strip(), str(item["expected"]).strip(), where)
-            if question.expected not in catalogue.answers:
-                problems.append(f"{where}: '{question.expected}' is not an answer of the catalogue (data/responses)")
+            after = item.get("after", [])
+            if not isinstance(after, list) or not all(isinstance(a, str) and a.strip() for a in after):
+                problems.append(f"{where}: 'after' must be a list of the messages said before the question")
+                after = []
+            question = HeldOutQuestion(
+                str(item["text"]).strip(), str(item["expected"]).strip(), where, tuple(a.strip() for a in after)
+            )
+            if question.expected not in known:
+                problems.append(
+                    f"{where}: '{question.expected}' is not an answer of the catalogue (data/responses) "
+                    "nor a reply of the domain with an answer_id (domain.yml)"
+                )
             questions.append(question)
     problems += _overlaps(questions, catalogue)
     if problems:
@@ -108,15 +141,21 @@ def load_questions(paths: Sequence[Path], catalogue: Optional[Catalogue] = None)
 
 
 def _overlaps(questions: Sequence[HeldOutQuestion], catalogue: Catalogue) -> List[str]:
+    """A question asked twice (a follow-up counts with what it follows), or (nearly) a training example."""
     problems = []
     seen: Dict[str, HeldOutQuestion] = {}
     for question in questions:
-        key = normalise(question.text)
+        key = " | ".join(normalise(t) for t in (*question.after, question.text))
         if key in seen:
             problems.append(f"{question.source}: asked already at {seen[key].source}")
         seen.setdefault(key, question)
         example = next(
-            (e for e in catalogue.examples if near_same(question.text, e.text) or normalise(e.text) == key), None
+            (
+                e
+                for e in catalogue.examples
+                if near_same(question.text, e.text) or normalise(e.text) == normalise(question.text)
+            ),
+            None,
         )
         if example is not None:
             problems.append(
@@ -161,10 +200,14 @@ def run_trial(
     buttons: Dict[str, str],
     show: Callable[[Verdict], None] = lambda v: None,
 ) -> List[Verdict]:
-    """Ask every question as the first message of its own new conversation."""
+    """Ask every question in its own new conversation: first its ``after`` messages, if any, then the question,
+    whose reply alone is judged."""
     verdicts = []
     for question in questions:
-        verdict = judge(question, say(f"heldout-{uuid.uuid4().hex[:16]}", question.text), buttons)
+        sender = f"heldout-{uuid.uuid4().hex[:16]}"
+        for earlier in question.after:
+            say(sender, earlier)
+        verdict = judge(question, say(sender, question.text), buttons)
         show(verdict)
         verdicts.append(verdict)
     return verdicts
@@ -185,8 +228,16 @@ def write_csv(verdicts: Sequence[Verdict], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["question", "expected", "outcome", "served", "offered", "file"])
+        writer.writerow(["question", "expected", "outcome", "served", "offered", "file", "after"])
         for v in verdicts:
             writer.writerow(
-                [v.question.text, v.question.expected, v.outcome, v.served, " ".join(v.offered), v.question.source]
+                [
+                    v.question.text,
+                    v.question.expected,
+                    v.outcome,
+                    v.served,
+                    " ".join(v.offered),
+                    v.question.source,
+                    " / ".join(v.question.after),
+                ]
             )

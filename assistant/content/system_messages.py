@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 # their metadata, not their wording): "I'm not sure, did you mean…?" and the "reach a person" message sent
 # when a turn would otherwise get no reply.
 CLARIFY_ANSWER_ID = "clarify"
+# The domain's "Did you mean…?" reply. Its buttons are the closest answers the matcher found, or the answers a
+# custom action names under SUGGESTED_ANSWERS_KEY (the follow-ups of the last answer, actions/follow_up.py).
+CLARIFY_RESPONSE = "utter_clarify"
+SUGGESTED_ANSWERS_KEY = "suggested_answers"
 DEGRADED_ANSWER_ID = "service_degraded"
 URGENT_ROUTES = "urgent_routes"
 # The domain's urgent-help message: the rules answer an urgent symptom with it, and it is never held back.

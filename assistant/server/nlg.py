@@ -46,6 +46,8 @@ from assistant.content.signed_off import servable_version
 from assistant.content.system_messages import (
     ANSWER_UNDER_REVIEW,
     CLARIFY_ANSWER_ID,
+    CLARIFY_RESPONSE,
+    SUGGESTED_ANSWERS_KEY,
     TEXT_UNDER_REVIEW,
     URGENT_HELP_RESPONSE,
     fill,
@@ -61,7 +63,6 @@ from assistant.settings import settings
 
 logger = logging.getLogger(__name__)
 
-CLARIFY_RESPONSE = "utter_clarify"
 OTHER_LANGUAGE_RESPONSE = "utter_other_language"
 # Never held back when overdue: where to get urgent help must always be there.
 NEVER_HELD_BACK = frozenset({URGENT_HELP_RESPONSE})
@@ -164,7 +165,8 @@ class ContentNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         if utter_action in (OTHER_LANGUAGE_RESPONSE, URGENT_HELP_RESPONSE):
             self._in_their_language(utter_action, response, parse_data.get(LANGUAGE_KEY), values)
         if utter_action == CLARIFY_RESPONSE:
-            self._add_suggestions(response, parse_data.get(ANSWER_CANDIDATES_KEY) or [])
+            suggested = kwargs.get(SUGGESTED_ANSWERS_KEY)  # named by a custom action, else the matcher's closest
+            self._add_suggestions(response, list(suggested or parse_data.get(ANSWER_CANDIDATES_KEY) or []))
             response["metadata"] = {"answer_id": CLARIFY_ANSWER_ID, **(response.get("metadata") or {})}
         if parse_data.get(SYMPTOM_MENTIONS_KEY) and utter_action != URGENT_HELP_RESPONSE:
             self._add_symptom_note(response, values)

@@ -49,6 +49,7 @@ async def run_handoff(tracker, when: dt.datetime):
         (["jacie", "nlu_fallback", "nlu_fallback"], "general"),
         (["referral", "nlu_fallback", "nlu_fallback"], "referral"),
         (["handoff"], "general"),
+        (["referral", "follow_up", "handoff"], "referral"),  # "and the other one?" is about the answer before it
     ],
 )
 def test_reason_comes_from_what_the_patient_asked_about(intents, reason):

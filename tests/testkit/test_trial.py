@@ -16,6 +16,7 @@ from testkit.trial import (
     HeldOutQuestion,
     TrialFileError,
     answer_ids_by_button,
+    domain_reply_ids,
     judge,
     load_questions,
     run_trial,
@@ -95,11 +96,81 @@ def test_every_question_is_a_new_conversation_and_the_tally_counts_each_outcome(
     assert tally_line(verdicts) == "trial: 3 questions: 1 right, 1 not sure (1 with the right answer offered), 1 wrong"
 
 
+def test_a_follow_up_is_asked_after_its_earlier_messages_in_the_same_conversation_and_only_its_reply_is_judged(
+    buttons,
+):
+    said = []
+
+    def say(sender: str, text: str):
+        said.append((sender, text))
+        return [{"metadata": {"answer_id": "cart/crs" if text == "what is crs" else "cart/icans"}}]
+
+    follow_up = HeldOutQuestion("and the other one?", "cart/icans", "t #1", ("what is crs",))
+    first_only = HeldOutQuestion("what is crs", "cart/icans", "t #2")
+    verdicts = run_trial([follow_up, first_only], say, buttons)
+    assert [v.outcome for v in verdicts] == [RIGHT, WRONG]
+    assert [t for _, t in said] == ["what is crs", "and the other one?", "what is crs"]
+    assert said[0][0] == said[1][0] != said[2][0]
+
+
+def test_a_question_may_expect_a_reply_of_the_domain_marked_with_an_answer_id(tmp_path: Path, catalogue):
+    assert {"out_of_scope", "urgent_help"} <= domain_reply_ids()
+    questions = load_questions(
+        [write(tmp_path, '- text: "what does a pint of milk cost at tesco"\n  expected: out_of_scope\n')], catalogue
+    )
+    assert [q.expected for q in questions] == ["out_of_scope"]
+    reply = [{"text": "Sorry, I can only help with…", "metadata": {"answer_id": "out_of_scope"}}]
+    assert judge(questions[0], reply, {}).outcome == RIGHT
+    assert judge(questions[0], clarify(canonical(catalogue, "cart/cost")), answer_ids_by_button(catalogue)).outcome == (
+        NOT_SURE
+    )
+
+
+def test_a_domain_without_replies_or_unreadable_gives_no_reply_ids(tmp_path: Path):
+    (tmp_path / "domain.yml").write_text("responses:\n  utter_hi:\n  - text: hi\n", encoding="utf-8")
+    assert domain_reply_ids(tmp_path / "domain.yml") == set()
+    assert domain_reply_ids(tmp_path / "missing.yml") == set()
+
+
+def test_follow_ups_load_with_what_they_follow_and_a_bad_after_is_refused(tmp_path: Path, catalogue):
+    path = write(
+        tmp_path,
+        """
+- text: "and the other one?"
+  after: ["what is crs"]
+  expected: cart/icans
+- text: "and the other one?"
+  after: ["what is icans"]
+  expected: cart/crs
+""",
+    )
+    questions = load_questions([path], catalogue)
+    assert [(q.after, q.expected) for q in questions] == [
+        (("what is crs",), "cart/icans"),
+        (("what is icans",), "cart/crs"),
+    ]
+    bad = write(tmp_path, '- text: "and the other one?"\n  after: what is crs\n  expected: cart/icans\n')
+    with pytest.raises(TrialFileError, match="'after' must be a list"):
+        load_questions([bad], catalogue)
+
+
+def test_the_same_follow_up_after_the_same_messages_is_asked_twice(tmp_path: Path, catalogue):
+    path = write(
+        tmp_path,
+        '- text: "and the other one?"\n  after: ["what is crs"]\n  expected: cart/icans\n' * 2,
+    )
+    with pytest.raises(TrialFileError, match="asked already at"):
+        load_questions([path], catalogue)
+
+
 def test_the_csv_has_one_row_per_question(tmp_path: Path):
     verdict = judge(question(), [{"metadata": {"answer_id": "cart/crs"}}], {})
     write_csv([verdict], tmp_path / "trial" / "trial.csv")
     lines = (tmp_path / "trial" / "trial.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("question,expected,outcome") and "cart/crs" in lines[1] and len(lines) == 2
+    follow_up = HeldOutQuestion("and the other one?", "cart/icans", "t #2", ("what is crs",))
+    write_csv([judge(follow_up, [{"metadata": {"answer_id": "cart/icans"}}], {})], tmp_path / "f.csv")
+    assert (tmp_path / "f.csv").read_text(encoding="utf-8").splitlines()[1].endswith("what is crs")
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -141,6 +212,7 @@ def test_the_projects_held_out_questions_are_valid_and_not_in_the_training_data(
     questions = load_questions([HELD_OUT_DIR], catalogue)
     assert len(questions) >= 20
     assert len({q.expected for q in questions}) >= 20
+    assert any(q.after for q in questions) and any(q.expected == "out_of_scope" for q in questions)
 
 
 def test_the_command_refuses_a_file_with_mistakes_before_starting_anything(tmp_path: Path, capsys):

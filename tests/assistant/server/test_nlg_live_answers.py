@@ -253,6 +253,36 @@ async def test_did_you_mean_never_suggests_a_withheld_answer(content):
     assert [b["title"] for b in reply["buttons"]] == ["What is JACIE?"]
 
 
+async def test_did_you_mean_offers_the_answers_an_action_names_instead_of_the_matchers_closest(content):
+    """The follow-up action (actions/follow_up.py) offers the last answer's follow-ups, not whatever the matcher
+    found closest to "and the other one?"."""
+    responses = {
+        **MODEL_RESPONSES,
+        "utter_clarify": [
+            {"text": "Did you mean one of these?", "buttons": [{"title": "Talk", "payload": "/handoff"}]}
+        ],
+        "utter_jacie/what_is": [
+            {"text": "JACIE is…", "metadata": {"question": "What is JACIE?", "review_by": "2027-12-01"}}
+        ],
+    }
+    nlg = ContentNaturalLanguageGenerator(
+        EndpointConfig(responses_dir=str(content)), Domain.from_dict({"responses": responses})
+    )
+    tracker = DialogueStateTracker.from_events(
+        "patient",
+        [
+            UserUttered(
+                "and the other one?",
+                parse_data={"intent": {"name": "follow_up", "confidence": 0.9}, "answer_candidates": ["cart/what_is"]},
+            )
+        ],
+    )
+    named = await nlg.generate("utter_clarify", tracker, "rest", suggested_answers=["jacie/what_is"])
+    assert [b["title"] for b in named["buttons"]] == ["What is JACIE?", "Talk"]
+    closest = await nlg.generate("utter_clarify", tracker, "rest")
+    assert [b["title"] for b in closest["buttons"]] == ["What is CAR-T cell therapy?", "Talk"]
+
+
 async def test_an_overdue_domain_response_is_held_back_but_urgent_help_never_is(nlg_with_domain_response):
     nlg, tracker = nlg_with_domain_response
     greeting = await nlg.generate("utter_greet", tracker, "rest")
