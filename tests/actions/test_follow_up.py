@@ -76,7 +76,8 @@ def test_the_follow_ups_are_those_of_the_last_answer_even_after_a_thank_you():
 def test_without_an_answer_before_there_are_no_follow_ups_and_unknown_buttons_are_left_out():
     assert last_follow_ups([user("and the other one?", "follow_up")], QUESTIONS) is None
     assert last_follow_ups([bot("cart/what_is", "Something no answer asks")], QUESTIONS) == []
-    assert last_follow_ups(["not an event", {"event": "bot", "data": "x"}], QUESTIONS) is None
+    malformed: List[Any] = ["not an event", {"event": "bot", "data": "x"}]  # what a broken tracker could hold
+    assert last_follow_ups(malformed, QUESTIONS) is None
 
 
 def test_every_catalogue_answer_s_question_leads_back_to_it():

@@ -278,8 +278,10 @@ async def test_did_you_mean_offers_the_answers_an_action_names_instead_of_the_ma
         ],
     )
     named = await nlg.generate("utter_clarify", tracker, "rest", suggested_answers=["jacie/what_is"])
+    assert named is not None
     assert [b["title"] for b in named["buttons"]] == ["What is JACIE?", "Talk"]
     closest = await nlg.generate("utter_clarify", tracker, "rest")
+    assert closest is not None
     assert [b["title"] for b in closest["buttons"]] == ["What is CAR-T cell therapy?", "Talk"]
 
 
