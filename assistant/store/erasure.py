@@ -34,10 +34,10 @@ async def erase_conversation(agent: Any, client_value: str) -> int:
     store = unwrap(getattr(agent, "tracker_store", None))
     if store is None:
         raise ErasureUnavailable("the tracker store cannot erase conversations")
+    lock_store = getattr(agent, "lock_store", None)
     deleted = 0
     for named_by in (client_value, widget_session_id(client_value)):
         sender_id = conversation_id(named_by)
-        lock_store = getattr(agent, "lock_store", None)
         if lock_store is None:
             deleted += store.erase(sender_id)
             continue
