@@ -57,12 +57,11 @@ def bar_chart(
         f'<desc id="{chart_id}-desc">{escape(described or "No data yet.")}</desc>',
     ]
     for step in range(steps + 1):  # grid lines and the value axis
-        value = top * step / steps
+        tick = top * step / steps
         y = TOP + plot_h - plot_h * step / steps
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{GRID}"/>')
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{TEXT}">'
-            f"{value:g}{unit}</text>"
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{TEXT}">{tick:g}{unit}</text>'
         )
     if not labels:
         parts.append(

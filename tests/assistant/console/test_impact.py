@@ -10,7 +10,7 @@ import io
 import re
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 import sqlalchemy as sa
@@ -94,7 +94,7 @@ async def rate(store: RedactingSQLTrackerStore, version: str, **choice: Any) -> 
 async def rated(endpoints: Path, workspace: Any, personal: bool = False) -> str:
     live = workspace.text(ANSWER).version
     store = await seed(endpoints, live, personal)
-    for version, choice in [
+    taps: List[Tuple[str, Dict[str, Any]]] = [
         (OLD, {"helpful": True}),
         (OLD, {"helpful": False}),
         (OLD, {"reason": "hard_to_understand"}),
@@ -102,7 +102,8 @@ async def rated(endpoints: Path, workspace: Any, personal: bool = False) -> str:
         (live, {"helpful": False}),
         (live, {"reason": "did_not_answer"}),
         (live, {"helpful": True}),
-    ]:
+    ]
+    for version, choice in taps:
         assert (await rate(store, version, **choice)).status == 200
     return live
 

@@ -20,6 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.content.opening_hours import UK_TZ
 from assistant.settings import settings
+from assistant.staff.figures import Reader
 from assistant.staff.insights import (
     ADVICE,
     FALLBACK,
@@ -31,7 +32,6 @@ from assistant.staff.insights import (
     read_conversations,
     redact,
 )
-from assistant.staff.figures import Reader
 from testkit.local_services import MissingService, pg_tool, postgres_server
 from tests.conftest import PROJECT_ROOT
 
