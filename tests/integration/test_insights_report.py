@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from assistant.console.texts import Workspace
 from assistant.content import ROOT
 
 pytestmark = pytest.mark.integration
@@ -34,6 +35,7 @@ def test_insights_groups_counts_and_redacts_real_conversations(assistant, tmp_pa
         r["metadata"] for r in replies["what is car t cell therapy"] if (r.get("metadata") or {}).get("version")
     )
     answer, version = shown["answer_id"], shown["version"]
+    assert Workspace().text(answer).version == version  # the console marks this version "live now"
     for choice in ('"helpful": false', '"reason": "did_not_answer"'):
         rating = f'/feedback{{"answer_id": "{answer}", "version": "{version}", {choice}}}'
         assert assistant.say(f"insights-{run}-ans-0", rating)[0]["metadata"] == {"answer_id": "feedback_recorded"}
