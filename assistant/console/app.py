@@ -1,7 +1,8 @@
 """The console's web app (Sanic): pages rendered on the server, forms that work without JavaScript.
 
 This module signs people in and out and guards every request; the pages are in ``routes_texts`` (the list and
-editing), ``routes_review`` (sign-off, history and restore, publish, accounts) and ``routes_examples``.
+editing), ``routes_review`` (sign-off, history and restore, publish, accounts), ``routes_examples`` and
+``routes_unanswered`` (patients' unanswered questions, grouped).
 
 Every request but the sign-in page and the styles needs a session (:mod:`assistant.console.security`); every
 form post needs the session's CSRF token. Roles: an editor changes wording and examples; a clinical reviewer
@@ -26,6 +27,7 @@ from assistant.console import (
     routes_examples,
     routes_review,
     routes_texts,
+    routes_unanswered,
     security,
 )
 from assistant.console.texts import Workspace
@@ -126,6 +128,7 @@ def create_app(config: Optional[Config] = None) -> Sanic:
     routes_texts.register(app, ui)
     routes_review.register(app, ui)
     routes_examples.register(app, ui)
+    routes_unanswered.register(app, ui)
     return app
 
 

@@ -1,8 +1,9 @@
 """What every page of the console shares: its configuration, the templates and notices, the signed-in person,
 the history record of what they do, and the edit page (shown after an edit and after a restore).
 
-Why a module: the routes live in three small modules (:mod:`assistant.console.routes_texts`,
-:mod:`~assistant.console.routes_review`, :mod:`~assistant.console.routes_examples`); they render pages and read
+Why a module: the routes live in small modules (:mod:`assistant.console.routes_texts`,
+:mod:`~assistant.console.routes_review`, :mod:`~assistant.console.routes_examples`,
+:mod:`~assistant.console.routes_unanswered`); they render pages and read
 forms the same way through one :class:`Pages`.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 
 import yaml
@@ -37,6 +39,7 @@ class Config:
     db_url: str = ""
     rasa_url: Optional[str] = None
     staff_token: Optional[str] = None
+    endpoints: Optional[Path] = None  # where the conversations are kept (the unanswered questions); None: settings'
     secure_cookies: bool = False
     clock: Callable[[], float] = time.time
     today: Callable[[], dt.date] = today_uk
