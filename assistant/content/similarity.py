@@ -78,7 +78,7 @@ def group_similar(texts: Sequence[str], threshold: float) -> List[List[int]]:
     return sorted(groups, key=lambda g: (-len(g), g[0]))
 
 
-MEANING_SIMILARITY = 0.55  # mean cosine between members of a group of sentence vectors (see group_vectors)
+MEANING_SIMILARITY = 0.6  # mean cosine between members of a group of sentence vectors (see group_vectors)
 
 
 def group_vectors(vectors: np.ndarray, threshold: float = MEANING_SIMILARITY) -> List[List[int]]:

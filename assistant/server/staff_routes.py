@@ -68,6 +68,7 @@ MAX_GROUP_TEXTS = 200
 MAX_GROUP_BODY_BYTES = 65536  # the server's own limit on any body (request_max_bytes' default)
 GROUPS_PER_MINUTE = 10
 GROUPED_BY = "sentence embeddings"
+MIN_CLOSEST = 0.01  # an answer the matcher gives less than 1% on average is not "close": not listed
 
 
 def is_authorised(request: Request, token: str) -> bool:
@@ -207,7 +208,11 @@ async def grouped(texts: List[str], agent: Any) -> Dict[str, Any]:
         for index in members:
             for label, confidence in closeness[index].items():
                 totals[label] = totals.get(label, 0.0) + confidence
-        closest = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+        closest = [
+            (label, total)
+            for label, total in sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+            if total / len(members) >= MIN_CLOSEST
+        ][:TOP]
         groups.append(
             {
                 "members": members,
