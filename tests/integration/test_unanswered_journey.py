@@ -23,7 +23,6 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from assistant.console import accounts
 from assistant.content import ROOT, publications
 from assistant.server.processes import free_port, wait_for
-from assistant.settings import settings
 from testkit.runner import answer_ids
 from testkit.servers import running_assistant
 from tests.integration.test_console_journey import PASSWORD, copy_content

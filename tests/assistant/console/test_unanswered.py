@@ -152,14 +152,17 @@ def test_a_message_holding_personal_details_is_refused(grouping_console, workspa
 def test_a_group_is_marked_as_needing_a_new_answer_and_undone_in_the_history(grouping_console, db_url):
     edna = signed_in(grouping_console, "edna")
     page = edna.get("/unanswered")
-    ids = [unanswered.message_id("can I bring my dog on the ward"), unanswered.message_id("are pets allowed to visit the ward")]
+    ids = [
+        unanswered.message_id("can I bring my dog on the ward"),
+        unanswered.message_id("are pets allowed to visit the ward"),
+    ]
     group = ids[0]
     marked = edna.post(
         "/unanswered",
         {"action": "mark", "group": group, "messages": ",".join(ids), "example": "can I bring my dog on the ward"},
     )
     assert marked.status == 200 and "Marked as needing a new answer" in marked.text
-    assert marked.text.count("nhsuk-tag--orange\">Needs a new answer") == 1 and "marked by edna" in marked.text
+    assert marked.text.count('nhsuk-tag--orange">Needs a new answer') == 1 and "marked by edna" in marked.text
     assert 'Undo "needs a new answer"' in marked.text
     rita = signed_in(grouping_console, "rita")
     assert "marked by edna" in rita.get("/unanswered").text  # everyone sees it

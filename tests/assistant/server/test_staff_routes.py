@@ -203,7 +203,13 @@ class TopicEncoder:
         return rows
 
 
-GROUP_TEXTS = ["can I bring my dog", "how much does herceptin cost", "are pets allowed", "is there wifi", "price of keytruda"]
+GROUP_TEXTS = [
+    "can I bring my dog",
+    "how much does herceptin cost",
+    "are pets allowed",
+    "is there wifi",
+    "price of keytruda",
+]
 
 
 def group_post(app, body, token=TOKEN):
