@@ -25,7 +25,7 @@ from assistant.content import ROOT, publications
 from assistant.server.processes import free_port, wait_for
 from testkit.runner import answer_ids
 from testkit.servers import running_assistant
-from tests.integration.test_console_journey import PASSWORD, copy_content
+from tests.integration.test_console_journey import PASSWORD, copy_content, serious_violations
 from tests.integration.widget_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Chat, build_site, serving
 
 pytestmark = pytest.mark.integration
@@ -78,7 +78,8 @@ def chromium() -> Iterator[Browser]:
 
 
 def signed_in(chromium: Browser, address: str, username: str) -> Page:
-    page = chromium.new_context(viewport=DESKTOP).new_page()
+    """A signed-in tab (axe is injected, so the page's no-script policy is bypassed in this browser only)."""
+    page = chromium.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
     page.goto(address + "/sign-in")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -148,6 +149,7 @@ def test_rated_no_then_unanswered_then_added_as_an_example_and_answered(chromium
                 group = edna.locator("section.console-group", has_text=UNSURE)
                 expect(group).to_have_count(1)
                 expect(group.get_by_text(RIGHT_KEY).first).to_be_visible()  # among the closest answers
+                assert serious_violations(edna, "unanswered") == []
                 row = group.get_by_role("row", name=UNSURE)
                 title = next(t.title for t in _answers(root) if t.key == RIGHT_KEY)
                 add = row.get_by_role("button", name=f'Add as an example of "{title}"')
