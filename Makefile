@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help setup run test lint train validate pytest test-stories test-e2e test-trial test-report crossval check-contacts lock clean \
-	web purge audit check-content content-report insights bench-publish bench bench-names bench-redaction soak test-scale test-deploy staff-user
+	web purge audit check-content content-report insights bench-publish bench bench-names bench-redaction bench-feedback soak test-scale test-deploy staff-user
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -76,6 +76,9 @@ soak: train  ## hours of realistic traffic at 80% of saturation: per 5-minute wi
 
 bench-names: setup  ## names typed with no cue: recall per origin (served and held out), words wrongly hidden in the project's messages, ms/message
 	@source scripts/env.sh && python -m benchmarks.name_redaction
+
+bench-feedback: setup  ## patients' ratings of answers on disk: bytes per rating in SQLite (10,000 rows), ms to store one and to read the figures
+	@source scripts/env.sh && python -m benchmarks.feedback_storage $(ARGS)
 
 bench-redaction: setup  ## redaction's CPU time on the worst inputs a client can send, at the message and body limits, beside plain text
 	@source scripts/env.sh && python -m benchmarks.redaction_time

@@ -1,8 +1,9 @@
 """The console's web app (Sanic): pages rendered on the server, forms that work without JavaScript.
 
 This module signs people in and out and guards every request; the pages are in ``routes_texts`` (the list and
-editing), ``routes_review`` (sign-off, history and restore, publish, accounts), ``routes_examples`` and
-``routes_unanswered`` (patients' unanswered questions, grouped).
+editing, with what patients said of an answer), ``routes_review`` (sign-off, history and restore, publish,
+accounts), ``routes_examples``, ``routes_impact`` (the impact figures and their CSV) and ``routes_unanswered``
+(patients' unanswered questions, grouped).
 
 Every request but the sign-in page and the styles needs a session (:mod:`assistant.console.security`); every
 form post needs the session's CSRF token. Roles: an editor changes wording and examples; a clinical reviewer
@@ -25,6 +26,7 @@ from assistant.console import (
     accounts,
     examples,
     routes_examples,
+    routes_impact,
     routes_review,
     routes_texts,
     routes_unanswered,
@@ -129,6 +131,7 @@ def create_app(config: Optional[Config] = None) -> Sanic:
     routes_review.register(app, ui)
     routes_examples.register(app, ui)
     routes_unanswered.register(app, ui)
+    routes_impact.register(app, ui)
     return app
 
 

@@ -86,6 +86,8 @@ def register(app: Sanic, ui: Pages) -> None:
         text = ui.find_text(str(request.args.get("key") or ""))
         if text is None:
             return ui.notice(request, "not_found", 404)
+        if text.kind == "answer":
+            await ui.read_figures()  # what patients said of it, at most a minute old
         return ui.edit_page(request, text, text, base_version=text.version, base_text=text.text)
 
     @app.post("/edit")

@@ -3,7 +3,6 @@ each message one click from becoming an example of an answer, each group markabl
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from typing import Any, Dict, List, Optional, Tuple
@@ -13,10 +12,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.console import examples, history, unanswered
+from assistant.console.figures_cache import FiguresUnavailable
 from assistant.console.routes_examples import add_example
 from assistant.console.ui import EDITORS, Pages
 from assistant.content.similarity import normalise
-from assistant.settings import settings
 
 CACHE_SECONDS = 120.0  # the same questions are not grouped again within this (marking a group re-renders the page)
 _ID = re.compile(r"^[0-9a-f]{16}$")
@@ -39,23 +38,18 @@ def register(app: Sanic, ui: Pages) -> None:
             cache[key] = (now, found)
         return found
 
-    async def read() -> List[unanswered.Message]:
-        endpoints = ui.config.endpoints or settings().endpoints
-        domain = ui.workspace.root / "domain.yml"
-        return await asyncio.to_thread(lambda: asyncio.run(unanswered.read_messages(endpoints, domain)))
-
     async def unanswered_page(request: Request, status: int = 200, **context: Any) -> HTTPResponse:
         started = time.monotonic()
         names = titles()
         try:
-            messages = await read()
-        except Exception as failure:  # a store that cannot be read: say so, do not fail the console
+            messages = await unanswered.read_messages(ui.figures)
+        except FiguresUnavailable as failure:  # a store that cannot be read: say so, do not fail the console
             return ui.page(
                 request,
                 "unanswered.html",
                 503,
                 grouping=None,
-                error=ui.notices["unanswered_no_store"].format(reason=type(failure).__name__),
+                error=ui.notices["unanswered_no_store"].format(reason=type(failure.__cause__ or failure).__name__),
                 **context,
             )
         found = await grouping(messages, names)

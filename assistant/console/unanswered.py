@@ -2,11 +2,11 @@
 grouped by meaning, with the closest existing answers, and which groups staff marked as needing a new answer.
 
 Why here and not in ``make insights`` alone: the staff who own the answers use the console, not the command line,
-and turning a question into an example must go through the console's own check and history. The turns are read
-as ``make insights`` reads them (:func:`assistant.staff.insights.read_conversations` and
-:func:`~assistant.staff.insights.turns_from_events`: the tracker store named in the endpoints file, redacted
-again). The grouping is the assistant's (``POST /webhooks/staff/group``: the question matcher's sentence vectors,
-already loaded there); when the assistant cannot be reached, the page says so and groups by wording instead
+and turning a question into an example must go through the console's own check and history. The turns are the
+staff figures' (:mod:`assistant.staff.figures`, as ``make insights`` and the impact page read them: the tracker
+store named in the endpoints file, redacted again, read at most once a minute through the console's
+:class:`~assistant.console.figures_cache.FiguresCache`). The grouping is the assistant's
+(``POST /webhooks/staff/group``: the question matcher's sentence vectors, already loaded there); when the assistant cannot be reached, the page says so and groups by wording instead
 (:func:`assistant.content.similarity.group_similar`), without closest answers.
 
 A mark ("needs a new answer", and its undoing) is a row of the console's hash-chained history (key
@@ -21,19 +21,20 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import httpx
 
 from assistant.console import examples, history
+from assistant.console.figures_cache import FiguresCache
 from assistant.console.try_client import rasa_url
 from assistant.content.similarity import group_similar, normalise
 from assistant.settings import settings
-from assistant.staff import insights
+from assistant.staff.figures import FALLBACK, HANDOFF, OUT_OF_SCOPE, Turn
+from assistant.staff.insights import GROUPING_SIMILARITY
 
-KINDS = (insights.FALLBACK, insights.OUT_OF_SCOPE, insights.HANDOFF)
-KIND_NAMES = {insights.FALLBACK: "not sure", insights.OUT_OF_SCOPE: "out of scope", insights.HANDOFF: "handoff"}
+KINDS = (FALLBACK, OUT_OF_SCOPE, HANDOFF)
+KIND_NAMES = {FALLBACK: "not sure", OUT_OF_SCOPE: "out of scope", HANDOFF: "handoff"}
 MARK_PREFIX = "unanswered:"
 MAX_SENT = 200  # the assistant's own bound on one grouping (assistant/server/staff_routes.py)
 MAX_SENT_BYTES = 60_000  # under the assistant's limit on any request body (request_max_bytes, 64 KB)
@@ -146,10 +147,10 @@ class Grouping:
 
 
 # --- reading -------------------------------------------------------------------------------------------
-def unanswered_messages(turns: Iterable[insights.Turn]) -> List[Message]:
+def unanswered_messages(turns: Iterable[Turn]) -> List[Message]:
     """The turns that got "not sure", "out of scope" or a handoff, one :class:`Message` per wording, most recent
     first."""
-    found: Dict[str, List[insights.Turn]] = {}
+    found: Dict[str, List[Turn]] = {}
     for turn in turns:
         text = examples.clean(turn.text)
         if text and any(kind in turn.categories for kind in KINDS):
@@ -173,11 +174,11 @@ def unanswered_messages(turns: Iterable[insights.Turn]) -> List[Message]:
     return sorted(result, key=lambda m: (m.last, m.count), reverse=True)
 
 
-async def read_messages(endpoints: Path, domain: Path, since: Optional[dt.date] = None) -> List[Message]:
-    """The unanswered messages in the tracker store named in ``endpoints`` (since ``since``)."""
-    conversations = await insights.read_conversations(endpoints, domain)
-    turns = [t for sender, events in conversations.items() for t in insights.turns_from_events(sender, events)]
-    return unanswered_messages(insights.in_period(turns, since, None))
+async def read_messages(figures: FiguresCache) -> List[Message]:
+    """The unanswered messages in the conversation store, as the staff figures last read it (at most a minute
+    ago); :class:`~assistant.console.figures_cache.FiguresUnavailable` when it cannot be read."""
+    data = await figures.get()
+    return unanswered_messages(data.turns)
 
 
 # --- grouping ------------------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ async def group_messages(
         parsed = _parsed_groups(body, len(taken))
         grouped_by, problem = BY_MEANING, ""
     except GroupError as error:
-        parsed = [(indices, []) for indices in group_similar([m.text for m in taken], insights.GROUPING_SIMILARITY)]
+        parsed = [(indices, []) for indices in group_similar([m.text for m in taken], GROUPING_SIMILARITY)]
         grouped_by, problem = BY_WORDING, error.reason
     groups = []
     for members, closest in parsed:

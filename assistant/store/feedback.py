@@ -127,3 +127,18 @@ def summary(engine: sa.engine.Engine, since: Optional[dt.date] = None) -> List[D
         for key in ("yes", "no", *REASONS):
             row[key] = int(row[key] or 0)
     return sorted(rows, key=lambda row: (-(row["yes"] + row["no"]), row["answer_id"], row["version"]))
+
+
+def counts(engine: sa.engine.Engine, since: Optional[dt.date] = None) -> List[Dict[str, Any]]:
+    """How many ratings of each kind (yes, no or a reason) each answer's version got each day."""
+    number = sa.func.count().label("count")
+    keys = [RATINGS.c.answer_id, RATINGS.c.version, RATINGS.c.day, RATINGS.c.helpful, RATINGS.c.reason]
+    query = sa.select(*keys, number).group_by(*keys).order_by(*keys)
+    if since is not None:
+        query = query.where(RATINGS.c.day >= since)
+    with _ready(engine).connect() as connection:
+        rows = [dict(row._mapping) for row in connection.execute(query)]
+    for row in rows:
+        row["count"] = int(row["count"])
+        row["helpful"] = None if row["helpful"] is None else bool(row["helpful"])
+    return rows

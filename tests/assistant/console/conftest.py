@@ -99,8 +99,22 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def console(workspace: Workspace, db_url: str, clock: Clock) -> Iterator[Any]:
-    config = Config(workspace, db_url=db_url, clock=clock, today=lambda: TODAY, rasa_url="http://127.0.0.1:9")
+def endpoints(tmp_path: Path) -> Path:
+    """An endpoints file naming a conversation store of the test's own (SQLite, empty until a test fills it)."""
+    path = tmp_path / "endpoints.yml"
+    path.write_text(
+        "tracker_store:\n  type: assistant.store.redacting.RedactingSQLTrackerStore\n"
+        f'  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def console(workspace: Workspace, db_url: str, clock: Clock, endpoints: Path) -> Iterator[Any]:
+    config = Config(
+        workspace, db_url=db_url, clock=clock, today=lambda: TODAY, rasa_url="http://127.0.0.1:9", endpoints=endpoints
+    )
     yield create_app(config)
 
 

@@ -15,7 +15,7 @@ import pytest
 from assistant.console import history, unanswered
 from assistant.console.app import Config, create_app
 from assistant.content.opening_hours import UK_TZ
-from assistant.staff.insights import Turn
+from assistant.staff.figures import Turn
 from tests.assistant.console.conftest import TODAY, signed_in
 
 WHEN = dt.datetime(2026, 12, 1, 10, 0, tzinfo=UK_TZ)
@@ -38,7 +38,7 @@ def turns() -> List[Turn]:
 
 @pytest.fixture(autouse=True)
 def conversations(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def read(endpoints, domain, since=None):
+    async def read(figures):
         return unanswered.unanswered_messages(turns())
 
     monkeypatch.setattr(unanswered, "read_messages", read)

@@ -20,6 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.content.opening_hours import UK_TZ
 from assistant.settings import settings
+from assistant.staff.figures import Reader
 from assistant.staff.insights import (
     ADVICE,
     FALLBACK,
@@ -133,7 +134,7 @@ def read_csv(path: Path) -> List[Dict[str, str]]:
 
 
 async def report_rows(endpoints: Path, out: Path) -> List[Dict[str, str]]:
-    paths = build_insights(await read_conversations(endpoints, ROOT / "domain.yml"), out, source=str(endpoints))
+    paths = build_insights(Reader(endpoints, ROOT / "domain.yml").read(), out, source=str(endpoints))
     assert paths["html"].exists()
     return read_csv(paths["csv"])
 
@@ -173,7 +174,7 @@ async def test_insights_from_a_sqlite_tracker_store(tmp_path):
 
 
 async def test_the_answers_ratings_are_counted_per_version_from_the_same_database(tmp_path):
-    from assistant.staff.insights import read_ratings
+    from assistant.staff.figures import rating_summary
     from assistant.store.feedback import Rating, record
 
     endpoints = sqlite_endpoints(tmp_path)
@@ -183,11 +184,31 @@ async def test_the_answers_ratings_are_counted_per_version_from_the_same_databas
     for rating in (Rating("cart/what_is", version, helpful=True), Rating("cart/what_is", version, helpful=False)):
         record(store.engine, rating, DAY2.date())
     record(store.engine, Rating("cart/what_is", version, reason="did_not_answer"), DAY2.date())
-    ratings = read_ratings(endpoints, ROOT / "domain.yml")
+    data = Reader(endpoints, ROOT / "domain.yml").read()
+    ratings = rating_summary(data)
     assert [(r["answer_id"], r["yes"], r["no"], r["did_not_answer"]) for r in ratings] == [("cart/what_is", 1, 1, 1)]
-    conversations = await read_conversations(endpoints, ROOT / "domain.yml")
-    html = build_insights(conversations, tmp_path / "out", ratings=ratings)["html"].read_text(encoding="utf-8")
-    assert "Was this answer helpful?" in html and f'<td>cart/what_is</td><td class="muted">{version}</td>' in html
+    html = build_insights(data, tmp_path / "out")["html"].read_text(encoding="utf-8")
+    assert "Was this answer helpful?" in html
+    assert f'<td>cart/what_is</td><td class="muted">{version}</td><td>0</td><td>1</td><td>1</td>' in html
+
+
+def test_make_insights_opens_the_tracker_store_once_for_conversations_and_ratings(tmp_path, monkeypatch):
+    from assistant.staff import figures, insights
+
+    endpoints = sqlite_endpoints(tmp_path)
+    opened = []
+    real = figures._tracker_store
+    monkeypatch.setattr(figures, "_tracker_store", lambda *args: opened.append(args) or real(*args))
+    assert insights.main(["--endpoints", str(endpoints), "--out", str(tmp_path / "out")]) == 0
+    assert len(opened) == 1
+    assert (tmp_path / "out" / "insights.html").exists() and (tmp_path / "out" / "insights.csv").exists()
+
+
+async def test_the_events_themselves_can_still_be_read(tmp_path):
+    await fill(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db")))
+    conversations = await read_conversations(sqlite_endpoints(tmp_path), ROOT / "domain.yml")
+    assert sorted(conversations) == ["c1", "c2", "c3"]
+    assert conversations["c2"][0]["event"] == "user"
 
 
 async def test_an_empty_tracker_store_gives_an_empty_report_not_an_error(tmp_path):

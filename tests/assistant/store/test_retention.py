@@ -55,3 +55,19 @@ def test_a_store_that_cannot_purge_is_refused(tmp_path):
     path.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: " + str(tmp_path / "t.db") + "\n")
     with pytest.raises(SystemExit):
         retention.load_store(path)
+
+
+async def test_make_purge_deletes_ratings_past_the_retention_period_and_the_figures_no_longer_count_them(endpoints):
+    import datetime as dt
+
+    from assistant.staff.figures import Reader, answer_versions
+    from assistant.store.feedback import Rating, record
+
+    store = await seed(endpoints, recent=2)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    version = "sha256:" + "e" * 24
+    for age, helpful in ((45, True), (31, True), (29, False), (0, False)):
+        record(store.engine, Rating("cart/what_is", version, helpful=helpful), today - dt.timedelta(days=age))
+    retention.main(["--endpoints", str(endpoints)])
+    kept = answer_versions(Reader(endpoints).read())["cart/what_is"]
+    assert [(v.version, v.yes, v.no) for v in kept] == [(version, 0, 2)]
