@@ -6,7 +6,8 @@ and turning a question into an example must go through the console's own check a
 staff figures' (:mod:`assistant.staff.figures`, as ``make insights`` and the impact page read them: the tracker
 store named in the endpoints file, redacted again, read at most once a minute through the console's
 :class:`~assistant.console.figures_cache.FiguresCache`). The grouping is the assistant's
-(``POST /webhooks/staff/group``: the question matcher's sentence vectors, already loaded there); when the assistant cannot be reached, the page says so and groups by wording instead
+(``POST /webhooks/staff/group``: the question matcher's sentence vectors, already loaded there); when the
+assistant cannot be reached, the page says so and groups by wording instead
 (:func:`assistant.content.similarity.group_similar`), without closest answers.
 
 A mark ("needs a new answer", and its undoing) is a row of the console's hash-chained history (key
