@@ -172,6 +172,9 @@ def test_a_group_is_marked_as_needing_a_new_answer_and_undone_in_the_history(gro
     assert [r.action for r in rows] == [history.UNMARK, history.MARK]
     assert rows[1].after["text"] == "Needs a new answer: can I bring my dog on the ward"
     assert history.verify_chain(url=db_url) is None
+    shown = edna.get("/history")
+    assert shown.status == 200 and "needs new answer" in shown.text and "mark undone" in shown.text
+    assert "Needs a new answer: can I bring my dog on the ward" in shown.text
     assert page.status == 200
 
 
