@@ -88,7 +88,7 @@ def group_vectors(vectors: np.ndarray, threshold: float = MEANING_SIMILARITY) ->
 
     Why average linkage rather than the "leader" grouping of :func:`group_similar`: a group's members must be
     alike on average, not only like the first one asked; a chain of near neighbours does not join two topics.
-    The threshold was chosen on the project's own unanswered questions (docs/staff-guide.md tells the figures).
+    The threshold was chosen on the project's own unanswered questions (docs/running.md gives the figures).
     """
     count = len(vectors)
     if count == 0:
