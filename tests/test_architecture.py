@@ -32,7 +32,7 @@ ALLOWED: Dict[str, Set[str]] = {
     "actions": {"content", "settings"},
     "console": {"content", "staff", "privacy", "settings"},
     "testkit": {"actions", "content", "nlu", "privacy", "server", "store", "settings"},
-    "benchmarks": {"actions", "content", "nlu", "privacy", "server", "store", "settings", "testkit"},
+    "benchmarks": {"actions", "content", "nlu", "privacy", "server", "staff", "store", "settings", "testkit"},
 }
 Edge = Tuple[str, str]
 

@@ -48,6 +48,8 @@ def shown(value: Any, unit: str) -> str:
 def cell(row: PeriodFigures, key: str, unit: str) -> str:
     """A table cell: the figure, and for a rate what it is a share of ("12% (3 of 25)")."""
     value = getattr(row, key)
+    if value is None:
+        return shown(value, unit)
     if key == "not_sure_rate":
         return f"{shown(value, unit)} ({row.not_sure} of {row.questions})"
     if key == "helpful_rate":
@@ -58,16 +60,17 @@ def cell(row: PeriodFigures, key: str, unit: str) -> str:
 def sections(rows: List[PeriodFigures], period: str, texts: Dict[str, Any]) -> List[Dict[str, Any]]:
     """Each charted figure: its title, how it is counted, its chart and its table's cells."""
     labels = [short_label(row, period) for row in rows]
+    per = texts["per"][period]
     made = []
     for key, attribute, unit, maximum in CHARTED:
         values: List[Optional[float]] = [getattr(row, attribute) for row in rows]
-        title = texts[key]["title"]
+        title = texts["figures"][key]["title"]
         made.append(
             {
                 "key": key,
                 "title": title,
-                "counted": texts[key]["counted"],
-                "chart": bar_chart(f"chart-{key}", f"{title}, {period}ly", labels, values, unit, maximum),
+                "counted": texts["figures"][key]["counted"],
+                "chart": bar_chart(f"chart-{key}", f"{title}, {per}", labels, values, unit, maximum),
                 "cells": [(row.label, cell(row, attribute, unit)) for row in rows],
             }
         )
@@ -92,7 +95,7 @@ def register(app: Sanic, ui: Pages) -> None:
         if not await ui.read_figures():
             return ui.page(request, "impact.html", 503, period=period, error=ui.notices["figures_unavailable"])
         rows = ui.figures.derived(("impact", period), lambda data: impact(data, period))
-        made = ui.figures.derived(("impact-sections", period), lambda _: sections(rows, period, texts["figures"]))
+        made = ui.figures.derived(("impact-sections", period), lambda _: sections(rows, period, texts))
         return ui.page(request, "impact.html", period=period, rows=rows, sections=made, periods=PERIODS)
 
     @app.get("/impact.csv")

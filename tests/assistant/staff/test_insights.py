@@ -255,11 +255,24 @@ def postgres_endpoints(tmp_path):
 
 
 async def test_insights_from_a_postgresql_tracker_store(postgres_endpoints, tmp_path):
+    from assistant.staff.figures import WEEK, answer_versions, impact
+    from assistant.store.feedback import Rating, record
+
     endpoints, port = postgres_endpoints
-    await fill(
-        SQLTrackerStore(
-            DOMAIN, dialect="postgresql", host="127.0.0.1", port=port, db="postgres", username="postgres", password=""
-        )
+    store = SQLTrackerStore(
+        DOMAIN, dialect="postgresql", host="127.0.0.1", port=port, db="postgres", username="postgres", password=""
     )
+    await fill(store)
+    version = "sha256:" + "d" * 24
+    for rating in (
+        Rating("cart/what_is", version, helpful=True),
+        Rating("cart/what_is", version, reason="did_not_answer"),
+    ):
+        record(store.engine, rating, DAY2.date())
     rows = await report_rows(endpoints, tmp_path / "out")
     check_report(rows, (tmp_path / "out" / "insights.html").read_text(encoding="utf-8"))
+    data = Reader(endpoints, ROOT / "domain.yml").read()  # the console's figures, from the same read layer
+    rated = {v.version: v for v in answer_versions(data)["cart/what_is"]}[version]
+    assert (rated.yes, rated.no, rated.reasons["did_not_answer"]) == (1, 0, 1)
+    (week,) = impact(data, WEEK)
+    assert (week.conversations, week.questions, week.helpful_yes, week.helpful_rate) == (3, 10, 1, 100.0)
