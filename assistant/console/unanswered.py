@@ -153,8 +153,10 @@ def unanswered_messages(turns: Iterable[Turn]) -> List[Message]:
     first."""
     found: Dict[str, List[Turn]] = {}
     for turn in turns:
+        if not any(kind in turn.categories for kind in KINDS):
+            continue  # answered: its text is never read (redacting it is most of the cost)
         text = examples.clean(turn.text)
-        if text and any(kind in turn.categories for kind in KINDS):
+        if text:
             found.setdefault(normalise(text) or text, []).append(turn)
     result = []
     for same in found.values():
