@@ -2,7 +2,8 @@
 
 This module signs people in and out and guards every request; the pages are in ``routes_texts`` (the list and
 editing, with what patients said of an answer), ``routes_review`` (sign-off, history and restore, publish,
-accounts), ``routes_examples`` and ``routes_impact`` (the impact figures and their CSV).
+accounts), ``routes_examples``, ``routes_impact`` (the impact figures and their CSV) and ``routes_unanswered``
+(patients' unanswered questions, grouped).
 
 Every request but the sign-in page and the styles needs a session (:mod:`assistant.console.security`); every
 form post needs the session's CSRF token. Roles: an editor changes wording and examples; a clinical reviewer
@@ -28,6 +29,7 @@ from assistant.console import (
     routes_impact,
     routes_review,
     routes_texts,
+    routes_unanswered,
     security,
 )
 from assistant.console.texts import Workspace
@@ -128,6 +130,7 @@ def create_app(config: Optional[Config] = None) -> Sanic:
     routes_texts.register(app, ui)
     routes_review.register(app, ui)
     routes_examples.register(app, ui)
+    routes_unanswered.register(app, ui)
     routes_impact.register(app, ui)
     return app
 

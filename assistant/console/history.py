@@ -20,7 +20,9 @@ import sqlalchemy as sa
 from assistant.settings import settings
 
 SAVE, SIGN_OFF, PUBLISH, RESTORE = "save", "sign-off", "publish", "restore"
-ACTIONS = (SAVE, SIGN_OFF, PUBLISH, RESTORE)
+# An unanswered question's group marked as needing a new answer, and the mark undone (assistant/console/unanswered.py)
+MARK, UNMARK = "needs new answer", "mark undone"
+ACTIONS = (SAVE, SIGN_OFF, PUBLISH, RESTORE, MARK, UNMARK)
 GENESIS = "0" * 64
 
 _metadata = sa.MetaData()
@@ -126,6 +128,19 @@ def entries(key: Optional[str] = None, limit: int = 200, url: str = "") -> List[
     query = sa.select(history_table).order_by(history_table.c.id.desc()).limit(limit)
     if key is not None:
         query = query.where(history_table.c.text_key == key)
+    with engine(url).connect() as connection:
+        return [_entry(row) for row in connection.execute(query)]
+
+
+def entries_under(prefix: str, limit: int = 5000, url: str = "") -> List[Entry]:
+    """The latest rows whose key starts with ``prefix``, newest first."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        sa.select(history_table)
+        .where(history_table.c.text_key.like(f"{escaped}%", escape="\\"))
+        .order_by(history_table.c.id.desc())
+        .limit(limit)
+    )
     with engine(url).connect() as connection:
         return [_entry(row) for row in connection.execute(query)]
 

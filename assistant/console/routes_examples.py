@@ -1,8 +1,13 @@
-"""An answer's example questions: list, add (with the near-twin warning), move, remove, and try a question."""
+"""An answer's example questions: list, add (with the near-twin warning), move, remove, and try a question.
+
+:func:`add_example` is the one way the console adds an example (here and from the unanswered questions page):
+the near-twin check, the refusal of personal details, the file written, the history record.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, List
 
 from sanic import Sanic
 from sanic.request import Request
@@ -11,6 +16,31 @@ from sanic.response import HTTPResponse
 from assistant.console import examples, history, try_client
 from assistant.console.texts import Text
 from assistant.console.ui import Pages
+
+
+@dataclass
+class Added:
+    """What adding an example came to: ``status``, and the notice or error key of ``messages.yml``."""
+
+    status: int
+    notice: str = ""
+    error: str = ""
+    near: List[examples.Near] = field(default_factory=list)
+    refused: bool = False  # the same question is another answer's example: not added, no way to insist
+    pending: str = ""  # close to other answers' examples: added only if confirmed
+
+
+def add_example(ui: Pages, request: Request, key: str, example: str, confirmed: bool) -> Added:
+    """Add ``example`` under the answer ``key`` after the near-twin check; ``ExampleError`` when it is refused
+    (invalid, personal details, already there)."""
+    near = examples.near_others(example, key, ui.workspace.catalogue())
+    if any(n.identical for n in near):
+        return Added(409, error="example_same", near=near, refused=True)
+    if near and not confirmed:
+        return Added(409, error="example_near", near=near, pending=example)
+    before, after = examples.add(ui.workspace.nlu_dir, key, example)
+    ui.record(request, history.SAVE, f"examples:{key}", before, after)
+    return Added(200, notice="example_added")
 
 
 def register(app: Sanic, ui: Pages) -> None:
@@ -49,16 +79,18 @@ def register(app: Sanic, ui: Pages) -> None:
                     return examples_page(request, text, 502, error=ui.notices[error.reason], tried_text=example)
                 return examples_page(request, text, tried=tried, tried_text=example)
             if action == "add":
-                near = examples.near_others(example, text.key, ui.workspace.catalogue())
-                if any(n.identical for n in near):
-                    return examples_page(request, text, 409, error=ui.notices["example_same"], near=near, refused=True)
-                if near and ui.form(request, "confirm") != "yes":
+                added = add_example(ui, request, text.key, example, ui.form(request, "confirm") == "yes")
+                if added.status != 200:
                     return examples_page(
-                        request, text, 409, error=ui.notices["example_near"], near=near, pending=example
+                        request,
+                        text,
+                        added.status,
+                        error=ui.notices[added.error],
+                        near=added.near,
+                        refused=added.refused,
+                        pending=added.pending,
                     )
-                before, after = examples.add(ui.workspace.nlu_dir, text.key, example)
-                ui.record(request, history.SAVE, history_key, before, after)
-                return examples_page(request, text, notice=ui.notices["example_added"])
+                return examples_page(request, text, notice=ui.notices[added.notice])
             if action == "remove":
                 before, after = examples.remove(ui.workspace.nlu_dir, text.key, ui.form(request, "example"))
                 ui.record(request, history.SAVE, history_key, before, after)

@@ -1,8 +1,9 @@
 """What every page of the console shares: its configuration, the templates and notices, the signed-in person,
 the history record of what they do, and the edit page (shown after an edit and after a restore).
 
-Why a module: the routes live in three small modules (:mod:`assistant.console.routes_texts`,
-:mod:`~assistant.console.routes_review`, :mod:`~assistant.console.routes_examples`); they render pages and read
+Why a module: the routes live in small modules (:mod:`assistant.console.routes_texts`,
+:mod:`~assistant.console.routes_review`, :mod:`~assistant.console.routes_examples`,
+:mod:`~assistant.console.routes_unanswered`); they render pages and read
 forms the same way through one :class:`Pages`.
 """
 

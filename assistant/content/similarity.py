@@ -4,15 +4,20 @@ Why: the content check must spot the same question written under two answers ("w
 "What is CAR-T?"), and the insights report must count what patients asked in groups rather than as
 hundreds of single lines. Character n-grams (TF-IDF, scikit-learn, already installed with Rasa) are
 robust to typos, punctuation and word order, and fast enough for thousands of questions.
+
+:func:`group_vectors` groups by meaning instead, on sentence vectors someone else computed (the Rasa server's
+staff route groups the console's unanswered questions on the question matcher's own sentence encoder): "are
+pets allowed on the ward" and "can I bring my dog in" share no words.
 """
 
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
@@ -71,6 +76,35 @@ def group_similar(texts: Sequence[str], threshold: float) -> List[List[int]]:
         else:
             groups.append([index])
     return sorted(groups, key=lambda g: (-len(g), g[0]))
+
+
+MEANING_SIMILARITY = 0.6  # mean cosine between members of a group of sentence vectors (see group_vectors)
+
+
+def group_vectors(vectors: np.ndarray, threshold: float = MEANING_SIMILARITY) -> List[List[int]]:
+    """Groups of indices of texts whose vectors are alike: average-linkage clustering on cosine similarity, cut
+    where the average similarity between two groups falls below ``threshold``. Largest groups first, members in
+    their original order.
+
+    Why average linkage rather than the "leader" grouping of :func:`group_similar`: a group's members must be
+    alike on average, not only like the first one asked; a chain of near neighbours does not join two topics.
+    The threshold was chosen on the project's own unanswered questions (docs/running.md gives the figures).
+    """
+    count = len(vectors)
+    if count == 0:
+        return []
+    if count == 1:
+        return [[0]]
+    rows = np.asarray(vectors, dtype=np.float64)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    rows = rows / np.where(norms == 0, 1.0, norms)
+    distances = np.clip(1.0 - rows @ rows.T, 0.0, 2.0)
+    condensed = distances[np.triu_indices(count, k=1)]
+    labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
+    found: Dict[int, List[int]] = {}
+    for index, label in enumerate(labels):
+        found.setdefault(int(label), []).append(index)
+    return sorted(found.values(), key=lambda g: (-len(g), g[0]))
 
 
 def content_words(text: str) -> List[str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from assistant.content.similarity import group_similar, near_same, similar_pairs
+from assistant.content.similarity import group_similar, group_vectors, near_same, similar_pairs
 
 
 @pytest.mark.parametrize(
@@ -51,3 +52,10 @@ def test_groups_gather_alike_questions_largest_first():
     ]
     assert group_similar(texts, 0.5) == [[0, 2, 3], [1, 4]]
     assert group_similar([], 0.5) == []
+
+
+def test_vectors_are_grouped_by_average_cosine_largest_first():
+    vectors = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.95, 0.1, 0.0], [0.9, 0.0, 0.2], [0.0, 0.0, 0.0]])
+    assert group_vectors(vectors, 0.8) == [[0, 2, 3], [1], [4]]
+    assert group_vectors(vectors[:1], 0.8) == [[0]] and group_vectors(np.zeros((0, 3)), 0.8) == []
+    assert group_vectors(vectors, -1.0) == [[0, 1, 2, 3, 4]]  # any threshold below every similarity: one group

@@ -8,6 +8,7 @@ import asyncio
 import uuid
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
@@ -15,7 +16,7 @@ from sanic import Sanic
 
 from assistant.server import staff_routes
 from assistant.server.channels import PatientRestInput, PatientSocketIOInput
-from assistant.server.staff_routes import TRY_PATH, reply_of, tried
+from assistant.server.staff_routes import GROUP_PATH, TRY_PATH, grouped, reply_of, tried
 
 TOKEN = "staff-token-for-tests"
 
@@ -184,3 +185,98 @@ def test_a_real_parse_with_the_trained_model():
     assert urgent["urgent"] and urgent["reply"] == "urgent_help"
     advice = asyncio.run(ask("should I stop taking my tablets?"))
     assert advice["personal_advice"]
+
+
+# -- POST /webhooks/staff/group -------------------------------------------------------------------------
+class TopicEncoder:
+    """A stand-in for the sentence encoder (same interface): one dimension per topic word it knows."""
+
+    topics = (("dog", "pets", "pet"), ("cost", "price", "pay"), ("wifi", "internet"))
+
+    def encode(self, texts):
+        rows = np.full((len(texts), len(self.topics) + 1), 0.01)
+        for row, text in enumerate(texts):
+            words = set(text.lower().replace("?", "").split())
+            hits = [i for i, topic in enumerate(self.topics) if words & set(topic)]
+            rows[row, hits[0] if hits else len(self.topics)] = 1.0
+            rows[row, -1] += row * 0.001  # not all identical
+        return rows
+
+
+GROUP_TEXTS = [
+    "can I bring my dog",
+    "how much does herceptin cost",
+    "are pets allowed",
+    "is there wifi",
+    "price of keytruda",
+]
+
+
+def group_post(app, body, token=TOKEN):
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    _, reply = asyncio.run(app.asgi_client.post(GROUP_PATH, headers=headers, json=body))
+    return reply
+
+
+@pytest.fixture
+def topic_encoder(monkeypatch):
+    monkeypatch.setattr(staff_routes, "load_encoder", lambda layers: TopicEncoder())
+
+
+def test_grouping_is_refused_without_the_token(staff_token, topic_encoder):
+    app = app_with(FakeAgent(ANSWER_PARSE, "utter_cart"))
+    assert group_post(app, {"texts": GROUP_TEXTS}, token="wrong").status == 401
+    assert group_post(app, {"texts": GROUP_TEXTS}, token=None).status == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"texts": []}, {"texts": "one"}, {"texts": ["ok", ""]}, {"texts": ["ok", 3]}, {"texts": ["x" * 1001]}, {}],
+)
+def test_grouping_refuses_a_bad_body_politely(staff_token, topic_encoder, body):
+    reply = group_post(app_with(FakeAgent(ANSWER_PARSE, "utter_cart")), body)
+    assert reply.status == 400 and reply.json["error"]
+
+
+def test_grouping_is_bounded_in_count_and_calls(staff_token, topic_encoder, monkeypatch):
+    app = app_with(FakeAgent(ANSWER_PARSE, "utter_cart"))
+    too_many = group_post(app, {"texts": ["q"] * (staff_routes.MAX_GROUP_TEXTS + 1)})
+    assert too_many.status == 400 and str(staff_routes.MAX_GROUP_TEXTS) in too_many.json["error"]
+    monkeypatch.setattr(staff_routes, "GROUPS_PER_MINUTE", 1)
+    app = app_with(FakeAgent(ANSWER_PARSE, "utter_cart"))
+    assert [group_post(app, {"texts": ["a", "b"]}).status for _ in range(2)] == [200, 429]
+
+
+def test_alike_questions_are_grouped_with_the_closest_answers(staff_token, topic_encoder):
+    agent = FakeAgent(ANSWER_PARSE, "utter_cart")
+    reply = group_post(app_with(agent), {"texts": GROUP_TEXTS})
+    assert reply.status == 200
+    body = reply.json
+    assert body["grouped_by"] == "sentence embeddings"
+    assert sorted(sorted(g["members"]) for g in body["groups"]) == [[0, 2], [1, 4], [3]]
+    closest = body["groups"][0]["closest"]  # answers only (not "greet"), mean over the members
+    assert [c["answer_id"] for c in closest] == ["cart/what_is", "cart/how_it_works"]
+    assert closest[0]["confidence"] == 0.91
+    assert list(asyncio.run(agent.tracker_store.keys())) == []  # nothing stored
+
+
+@pytest.mark.integration
+def test_grouping_on_the_trained_model():
+    from rasa.core.agent import Agent
+
+    from assistant.settings import settings
+
+    if not settings().model_path.exists():
+        pytest.skip("no trained model: make train")
+    agent = Agent.load(str(settings().model_path))
+    texts = [
+        "can I bring my dog onto the ward",
+        "are pets allowed to visit patients on the ward",
+        "i would like to talk to a nurse",
+        "can I speak to one of the nurses",
+        "is there wifi on the ward",
+    ]
+    body = asyncio.run(grouped(texts, agent))
+    groups = sorted(sorted(g["members"]) for g in body["groups"])
+    assert [0, 1] in groups and [2, 3] in groups and [4] in groups
+    assert all(not g["closest"] or "/" in g["closest"][0]["answer_id"] for g in body["groups"])
