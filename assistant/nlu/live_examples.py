@@ -130,7 +130,7 @@ def _read_example_file(
         return (
             (),
             tuple(
-                f"{_shown(path)}:{line}: this is not in Rasa's format for example questions ({detail})"
+                f"{_shown(path)}:{line}: this is not in the format for example questions ({detail})"
                 for line, detail in _rasa_complaints(not_rasa)
             ),
             (),
