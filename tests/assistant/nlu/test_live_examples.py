@@ -115,7 +115,10 @@ def test_a_new_answer_in_a_known_topic_is_learnt_with_its_examples(catalogue):
             'version: "3.1"\nnlu:\n- intent: cart/what_is\n  examples: |\n    - what is car t\n   - bad indent: [\n',
             "cart.yml:",
         ),
-        ('version: "3.1"\nnlu:\n- intnt: cart/what_is\n  examples: |\n    - what is car t\n', "not in the format for example questions"),
+        (
+            'version: "3.1"\nnlu:\n- intnt: cart/what_is\n  examples: |\n    - what is car t\n',
+            "not in the format for example questions",
+        ),
     ],
 )
 def test_a_file_with_a_mistake_is_refused_and_the_model_kept(catalogue, caplog, broken, says):
