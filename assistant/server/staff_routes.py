@@ -33,7 +33,7 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any, Dict, List
+from typing import Any, Awaitable, Callable, Coroutine, Dict, List
 
 import numpy as np
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
@@ -222,12 +222,21 @@ async def grouped(texts: List[str], agent: Any) -> Dict[str, Any]:
     return {"grouped_by": GROUPED_BY, "similarity": MEANING_SIMILARITY, "groups": groups}
 
 
-def add_staff_routes(app: Sanic) -> None:
-    """Register :data:`TRY_PATH` on the server (once: the start-up hooks call this when the first channel's
-    blueprint is registered)."""
-    window = SlidingWindow(TRIES_PER_MINUTE, 60.0)
+def staff_route(
+    read: Callable[[Request, int], Any],
+    answer: Callable[[Any, Any], Awaitable[Dict[str, Any]]],
+    per_minute: int,
+    what: str,
+    failed: str,
+    sorry: str,
+) -> Callable[[Request], Coroutine[Any, Any, HTTPResponse]]:
+    """One staff route's handler, the same checks in the same order for each: the token (401), a loaded model
+    (503), the body (``read``: 400 with its reason), the route's own bound of ``per_minute`` calls (429), then
+    ``answer``; a failure logs only the exception's type (the body is what patients wrote) and answers 500 with
+    ``sorry``."""
+    window = SlidingWindow(per_minute, 60.0)
 
-    async def try_question(request: Request) -> HTTPResponse:
+    async def handle(request: Request) -> HTTPResponse:
         token = settings().staff_api_token
         if not token or not is_authorised(request, token):
             return error(401, "Unauthorised")
@@ -235,39 +244,29 @@ def add_staff_routes(app: Sanic) -> None:
         if agent is None or not agent.is_ready():
             return error(503, "the model is not loaded yet")
         try:
-            text = question_of(request, message_limit(agent))
+            body = read(request, message_limit(agent))
         except ValueError as refused:
             return error(400, str(refused))
         if not window.has_room("staff"):
-            return error(429, f"at most {TRIES_PER_MINUTE} questions a minute")
+            return error(429, f"at most {per_minute} {what} a minute")
         window.record("staff")
         try:
-            return response.json(await tried(text, agent))
-        except Exception as failure:  # the question is never logged: it may hold what a patient wrote
-            logger.error("Trying a question failed: %s", type(failure).__name__)
-            return error(500, "the question could not be tried")
+            return response.json(await answer(body, agent))
+        except Exception as failure:  # never logged: it may hold what a patient wrote
+            logger.error("%s failed: %s", failed, type(failure).__name__)
+            return error(500, sorry)
 
+    return handle
+
+
+def add_staff_routes(app: Sanic) -> None:
+    """Register :data:`TRY_PATH` and :data:`GROUP_PATH` on the server (once: the start-up hooks call this when the
+    first channel's blueprint is registered)."""
+    try_question = staff_route(
+        question_of, tried, TRIES_PER_MINUTE, "questions", "Trying a question", "the question could not be tried"
+    )
     app.add_route(try_question, TRY_PATH, methods=["POST"], name="staff_try_question")
-    group_window = SlidingWindow(GROUPS_PER_MINUTE, 60.0)
-
-    async def group_questions(request: Request) -> HTTPResponse:
-        token = settings().staff_api_token
-        if not token or not is_authorised(request, token):
-            return error(401, "Unauthorised")
-        agent = getattr(request.app.ctx, "agent", None)
-        if agent is None or not agent.is_ready():
-            return error(503, "the model is not loaded yet")
-        try:
-            texts = texts_of(request, message_limit(agent))
-        except ValueError as refused:
-            return error(400, str(refused))
-        if not group_window.has_room("staff"):
-            return error(429, f"at most {GROUPS_PER_MINUTE} groupings a minute")
-        group_window.record("staff")
-        try:
-            return response.json(await grouped(texts, agent))
-        except Exception as failure:  # the questions are never logged: they are what patients wrote
-            logger.error("Grouping questions failed: %s", type(failure).__name__)
-            return error(500, "the questions could not be grouped")
-
+    group_questions = staff_route(
+        texts_of, grouped, GROUPS_PER_MINUTE, "groupings", "Grouping questions", "the questions could not be grouped"
+    )
     app.add_route(group_questions, GROUP_PATH, methods=["POST"], name="staff_group_questions")
