@@ -41,7 +41,7 @@ test-trial: train  ## held-out questions (tests/heldout) asked as new patients: 
 test-report:  ## one testing report (e2e, rasa test, crossval): results/index.html, the page to open first
 	@source scripts/env.sh && python -m testkit report
 
-crossval: setup  ## NLU cross-validation on seeded folds (3 min on a quiet machine in docs/content.md; 30 min measured while other work shared the 2 cores): macro F1 over every answer and intent, results/crossval
+crossval: setup  ## NLU cross-validation on folds fixed by the examples' text (14 min on a quiet machine, 8 Dec 2026; about 30 while other work shares the 2 cores): macro F1 over every answer and intent, results/crossval
 	@scripts/crossval.sh
 
 web: setup  ## build the chat widget and its demo pages into web/dist, texts from content/widget_texts.yml (npm ci when needed)
